@@ -1,0 +1,28 @@
+package io.ferry.config;
+
+import java.util.List;
+
+/**
+ * The merged {@code global} sections.
+ *
+ * @param maxconn the process-wide connection limit; 0 when unset (derived from the descriptor limit at start)
+ * @param nbthread event-loop threads; 0 when unset (the available cores)
+ * @param ulimitN the descriptor limit to ask for; 0 when unset
+ * @param hardStopAfterMs how long an old generation may finish its streams after a reload or soft stop; 0 for no bound
+ * @param bufsize {@code tune.bufsize}, the largest request or response head, default 16384
+ * @param maxrewrite {@code tune.maxrewrite}, room kept for header rewrites, default 1024
+ * @param maxHeaders {@code tune.http.maxhdr}, default 101
+ * @param spreadChecks {@code spread-checks} percent, 0..50
+ * @param pidfile where {@code -D} writes the process id, empty for none
+ */
+public record GlobalSettings(Located<Integer> maxconn, int nbthread, int ulimitN, long hardStopAfterMs, boolean daemon,
+                             String pidfile, List<StatsSocket> statsSockets, long statsTimeoutMs,
+                             List<LogTarget> logs, int bufsize, int maxrewrite, int maxHeaders, int spreadChecks,
+                             Located<Integer> nbproc) {
+
+    /** A {@code stats socket} line for the runtime API. */
+    public record StatsSocket(Address address, Level level, int mode, Location location) {
+
+        public enum Level { USER, OPERATOR, ADMIN }
+    }
+}

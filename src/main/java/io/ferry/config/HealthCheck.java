@@ -1,0 +1,33 @@
+package io.ferry.config;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * How a backend checks its servers: TCP connect (the default), {@code option httpchk} with
+ * {@code http-check} rules, or {@code option tcp-check} with {@code tcp-check} rules.
+ */
+public record HealthCheck(Kind kind, HttpSend send, List<HttpExpect> expects, List<TcpStep> tcpSteps) {
+
+    public enum Kind { CONNECT, HTTP, TCP_SCRIPT }
+
+    /** The request an HTTP check sends. */
+    public record HttpSend(String method, String uri, String version, List<String[]> headers, String body) {
+
+        public static final HttpSend DEFAULT = new HttpSend("OPTIONS", "/", "HTTP/1.0", List.of(), "");
+    }
+
+    /** {@code http-check expect [!] status|rstatus|string|rstring VALUE}. */
+    public record HttpExpect(boolean negated, Kind kind, String value, Pattern regex, Location location) {
+
+        public enum Kind { STATUS, RSTATUS, STRING, RSTRING }
+    }
+
+    /** A {@code tcp-check} step. */
+    public record TcpStep(Kind kind, String data, Pattern regex, boolean negated, int port, Location location) {
+
+        public enum Kind { CONNECT, SEND, SEND_BINARY, EXPECT_STRING, EXPECT_RSTRING, EXPECT_BINARY }
+    }
+
+    public static final HealthCheck CONNECT_ONLY = new HealthCheck(Kind.CONNECT, HttpSend.DEFAULT, List.of(), List.of());
+}

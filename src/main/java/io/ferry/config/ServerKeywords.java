@@ -1,0 +1,113 @@
+package io.ferry.config;
+
+import java.util.List;
+
+/** {@code bind}, {@code server} and {@code default-server}, and the options of their lines. */
+final class ServerKeywords {
+
+    private ServerKeywords() {
+    }
+
+    static void register(KeywordRegistry r) {
+        r.add("bind", "f l", "bind ADDRESS[,ADDRESS...] [OPTIONS...]", line -> {
+            line.expectArgs(1, Integer.MAX_VALUE);
+            List<Address> addresses = Address.parseBind(line.arg(0));
+            BindBuilder b = new BindBuilder();
+            applyOptions(line, 1, r.bindOptions, r.unsupportedBindOptions, b, "bind");
+            for (Address a : addresses) {
+                if (b.unixMode >= 0 && a.kind() != Address.Kind.UNIX) {
+                    throw new ConfigProblem("'mode' applies to unix sockets only", "remove 'mode' from this bind line");
+                }
+                line.proxy().binds.add(new Bind(a, b.name, b.maxconn, b.tcpUserTimeoutMs, b.backlog, b.unixMode,
+                        b.v6only, line.location()));
+            }
+        });
+        r.add("server", "l b", "server NAME ADDRESS [OPTIONS...]", line -> {
+            line.expectArgs(2, Integer.MAX_VALUE);
+            String name = line.arg(0);
+            ProxyBuilder p = line.proxy();
+            for (Server s : p.servers) {
+                if (s.name().equals(name)) {
+                    throw new ConfigProblem("server '" + name + "' is already declared at " + s.location(),
+                            "give each server of a backend its own name");
+                }
+            }
+            Address address = Address.parseServer(line.arg(1));
+            if (address.kind() == Address.Kind.FD) {
+                throw new ConfigProblem("servers cannot be reached through 'fd@'", "use host:port or unix@/path");
+            }
+            ServerOptionsBuilder o = new ServerOptionsBuilder(p.defaultServer.build());
+            applyOptions(line, 2, r.serverOptions, r.unsupportedServerOptions, o, "server");
+            p.servers.add(new Server(name, address, o.build(), line.location()));
+        });
+        r.add("default-server", "d l b", "default-server [OPTIONS...]", line ->
+                applyOptions(line, 0, r.serverOptions, r.unsupportedServerOptions, line.proxy().defaultServer,
+                        "default-server"));
+
+        bind(r, "maxconn", 1, "maxconn NUMBER", (b, a, l) -> b.maxconn = (int) Values.integer(a.get(0), "maxconn", 1, 10_000_000));
+        bind(r, "tcp-ut", 1, "tcp-ut TIME", (b, a, l) -> b.tcpUserTimeoutMs = Values.time(a.get(0), "tcp-ut"));
+        bind(r, "backlog", 1, "backlog NUMBER", (b, a, l) -> b.backlog = (int) Values.integer(a.get(0), "backlog", 1, 1_000_000));
+        bind(r, "name", 1, "name NAME", (b, a, l) -> b.name = a.get(0));
+        bind(r, "v6only", 0, "v6only", (b, a, l) -> b.v6only = true);
+        bind(r, "v4v6", 0, "v4v6", (b, a, l) -> b.v6only = false);
+        bind(r, "mode", 1, "mode OCTAL", (b, a, l) -> b.unixMode = octal(a.get(0)));
+
+        server(r, "weight", 1, "weight 0..256", (o, a, l) -> o.weight = (int) Values.integer(a.get(0), "weight", 0, 256));
+        server(r, "backup", 0, "backup", (o, a, l) -> o.backup = true);
+        server(r, "disabled", 0, "disabled", (o, a, l) -> o.disabled = true);
+        server(r, "enabled", 0, "enabled", (o, a, l) -> o.disabled = false);
+        server(r, "maxconn", 1, "maxconn NUMBER", (o, a, l) -> o.maxconn = (int) Values.integer(a.get(0), "maxconn", 0, 10_000_000));
+        server(r, "maxqueue", 1, "maxqueue NUMBER", (o, a, l) -> o.maxqueue = (int) Values.integer(a.get(0), "maxqueue", 0, 10_000_000));
+        server(r, "tcp-ut", 1, "tcp-ut TIME", (o, a, l) -> o.tcpUserTimeoutMs = Values.time(a.get(0), "tcp-ut"));
+    }
+
+    private static int octal(String s) {
+        try {
+            int v = Integer.parseInt(s, 8);
+            if (v < 0 || v > 0777) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new ConfigProblem("invalid mode '" + s + "'", "write permissions in octal, e.g. 'mode 660'");
+        }
+    }
+
+    static void bind(KeywordRegistry r, String name, int argc, String syntax, KeywordRegistry.OptionParser<BindBuilder> p) {
+        r.bindOptions.put(name, new KeywordRegistry.LineOption<>(name, argc, syntax, p));
+    }
+
+    static void server(KeywordRegistry r, String name, int argc, String syntax,
+                       KeywordRegistry.OptionParser<ServerOptionsBuilder> p) {
+        r.serverOptions.put(name, new KeywordRegistry.LineOption<>(name, argc, syntax, p));
+    }
+
+    /** Reads {@code OPTION [VALUE]} pairs from argument {@code from} on. */
+    private static <B> void applyOptions(Line line, int from, java.util.Map<String, KeywordRegistry.LineOption<B>> options,
+                                         java.util.Map<String, String> unsupported, B builder, String what) {
+        int i = from;
+        while (i < line.argCount()) {
+            String w = line.arg(i);
+            KeywordRegistry.LineOption<B> o = options.get(w);
+            if (o == null) {
+                String reason = unsupported.get(w);
+                if (reason != null) {
+                    throw new ConfigProblem("'" + w + "' is an HAProxy " + what + " option that Ferry does not support: "
+                            + reason, "remove '" + w + "' from the line");
+                }
+                String guess = Suggestions.closest(w, options.keySet());
+                throw new ConfigProblem("unknown " + what + " option '" + w + "'",
+                        guess != null ? "did you mean '" + guess + "'?" : "see the " + what + " options in docs/configuration.md");
+            }
+            if (i + o.argCount() >= line.argCount()) {
+                throw new ConfigProblem(what + " option '" + w + "' needs a value", "write it as '" + o.syntax() + "'");
+            }
+            try {
+                o.parser().apply(builder, line.args(i + 1).subList(0, o.argCount()), line);
+            } catch (ConfigProblem p) {
+                throw new ConfigProblem(what + " option '" + w + "': " + p.getMessage(), p.fix());
+            }
+            i += 1 + o.argCount();
+        }
+    }
+}

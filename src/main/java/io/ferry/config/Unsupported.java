@@ -1,0 +1,55 @@
+package io.ferry.config;
+
+/**
+ * HAProxy keywords and sections that Ferry recognises but does not implement. Using one is an
+ * error naming it, so that nothing in a configuration is silently ignored.
+ */
+final class Unsupported {
+
+    private Unsupported() {
+    }
+
+    static void register(KeywordRegistry r) {
+        String tls = "Ferry does not terminate TLS; put a TLS terminator in front of it";
+        for (String s : new String[] {"peers", "resolvers", "userlist", "cache", "mailers", "program", "http-errors",
+            "ring", "fcgi-app", "crt-store", "traces", "log-forward"}) {
+            r.unsupportedSection(s, "Ferry has no '" + s + "' sections");
+        }
+        r.unsupported("user", "Ferry does not change user; start it as the user it should run as (e.g. systemd User=)");
+        r.unsupported("group", "Ferry does not change group; start it as the group it should run as (e.g. systemd Group=)");
+        r.unsupported("uid", "Ferry does not change user; start it as the user it should run as");
+        r.unsupported("gid", "Ferry does not change group; start it as the group it should run as");
+        r.unsupported("chroot", "Ferry does not chroot; confine it with the service manager instead");
+        r.unsupported("lua-load", "Ferry does not run Lua");
+        r.unsupported("ssl-default-bind-ciphers", tls);
+        r.unsupported("ssl-default-bind-options", tls);
+        r.unsupported("ssl-default-server-ciphers", tls);
+        r.unsupported("ssl-default-server-options", tls);
+        r.unsupported("ca-base", tls);
+        r.unsupported("crt-base", tls);
+        r.unsupported("cookie", "cookie-based persistence is not implemented");
+        r.unsupported("stick-table", "stick tables are not implemented");
+        r.unsupported("stick", "stick tables are not implemented");
+        r.unsupported("tcp-request", "tcp-request rules are not implemented");
+        r.unsupported("tcp-response", "tcp-response rules are not implemented");
+        r.unsupported("compression", "Ferry does not compress responses");
+        r.unsupported("server-template", "server templates need DNS service discovery, which Ferry does not have");
+        r.unsupported("timeout tarpit", "the tarpit action is not implemented");
+        r.unsupported("redirect", "use 'http-request redirect' instead of the old 'redirect' keyword");
+        r.unsupported("monitor-uri", "use a stats page or the runtime API to monitor Ferry");
+
+        r.unsupportedBindOptions.put("ssl", tls);
+        r.unsupportedBindOptions.put("crt", tls);
+        r.unsupportedBindOptions.put("alpn", tls);
+        r.unsupportedBindOptions.put("accept-proxy", "the PROXY protocol is not implemented");
+        r.unsupportedBindOptions.put("transparent", "transparent proxying is not implemented");
+        r.unsupportedServerOptions.put("ssl", tls);
+        r.unsupportedServerOptions.put("verify", tls);
+        r.unsupportedServerOptions.put("sni", tls);
+        r.unsupportedServerOptions.put("send-proxy", "the PROXY protocol is not implemented");
+        r.unsupportedServerOptions.put("send-proxy-v2", "the PROXY protocol is not implemented");
+        r.unsupportedServerOptions.put("cookie", "cookie-based persistence is not implemented");
+        r.unsupportedServerOptions.put("resolvers", "Ferry resolves server names once, when it reads the configuration");
+        r.unsupportedServerOptions.put("init-addr", "Ferry resolves server names once, when it reads the configuration");
+    }
+}
