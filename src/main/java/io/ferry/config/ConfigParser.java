@@ -191,11 +191,12 @@ final class ConfigParser {
         if (skipping) {
             return;
         }
+        boolean negated = first.equals("no") && words.size() > 1;
+        lineKeyword = negated ? "no " + words.get(1) : first;
         if (section == null) {
             throw new ConfigProblem("'" + first + "' appears outside of any section",
                     "start a section before it, e.g. 'global', 'defaults', 'frontend NAME' or 'backend NAME'");
         }
-        boolean negated = first.equals("no") && words.size() > 1;
         int from = negated ? 1 : 0;
         Keyword k = registry.find(words, from, section);
         lineKeyword = (negated ? "no " : "") + k.name();
@@ -386,7 +387,8 @@ final class ConfigParser {
         return global;
     }
 
+    /** The keyword an error on this line is about: the matched keyword, else the line's first word. */
     private String keywordOf(List<String> words) {
-        return lineKeyword != null ? lineKeyword : SECTIONS.contains(words.get(0)) ? words.get(0) : "";
+        return lineKeyword != null ? lineKeyword : words.get(0);
     }
 }
