@@ -71,9 +71,8 @@ final class ConfigParser {
             try {
                 words = tokenizer.split(lines.get(i));
             } catch (ConfigProblem p) {
-                if (blocks.isEmpty() || blocks.peek().active) {
-                    report(Diagnostic.alert(loc, "", p.getMessage(), p.fix()));
-                }
+                // Like HAProxy, every line is split into words, also in blocks that are not selected.
+                report(Diagnostic.alert(loc, "", p.getMessage(), p.fix()));
                 continue;
             }
             if (words.isEmpty()) {
@@ -130,6 +129,7 @@ final class ConfigParser {
             }
             case ".else" -> {
                 Block b = requireBlock(blocks, d);
+                noArguments(d, rest);
                 if (b.seenElse) {
                     throw new ConfigProblem("a second '.else' in the same block", "remove one of them");
                 }
@@ -141,6 +141,7 @@ final class ConfigParser {
             case ".endif" -> {
                 requireBlock(blocks, d);
                 blocks.pop();
+                noArguments(d, rest);
                 return true;
             }
             case ".notice", ".warning", ".alert", ".diag" -> {
@@ -163,6 +164,13 @@ final class ConfigParser {
                 throw new ConfigProblem("unknown directive '" + d + "'",
                         "use .if, .elif, .else, .endif, .notice, .warning, .alert or .diag");
             }
+        }
+    }
+
+    private static void noArguments(String directive, List<String> rest) {
+        if (!rest.isEmpty()) {
+            throw new ConfigProblem("unexpected argument '" + rest.get(0) + "' for '" + directive + "'",
+                    "write '" + directive + "' alone on its line; a condition belongs after '.if' or '.elif'");
         }
     }
 
