@@ -184,7 +184,6 @@ final class ConfigParser {
     private void line(List<String> words, Location loc) {
         String first = words.get(0);
         if (SECTIONS.contains(first)) {
-            skipping = false;
             openSection(words, loc);
             return;
         }
@@ -220,17 +219,20 @@ final class ConfigParser {
         section = kind;
         proxy = null;
         if (kind == SectionKind.GLOBAL) {
+            skipping = false;
             if (words.size() > 1) {
                 throw new ConfigProblem("'global' takes no argument (got '" + words.get(1) + "')", "write 'global' alone");
             }
             return;
         }
+        // Until the header is known to be good, the section's lines are skipped: a header in error
+        // leaves no proxy for them to apply to.
+        skipping = true;
         List<String> args = new ArrayList<>(words.subList(1, words.size()));
         String from = null;
         int fromAt = args.indexOf("from");
         if (fromAt >= 0) {
             if (fromAt != args.size() - 2) {
-                skipping = true;
                 throw new ConfigProblem("'from' must be followed by exactly one defaults section name",
                         "write '" + kw + " NAME from DEFAULTS'");
             }
@@ -242,20 +244,17 @@ final class ConfigParser {
         if (kind == SectionKind.DEFAULTS) {
             name = args.isEmpty() ? "" : args.get(0);
             if (args.size() > 1) {
-                skipping = true;
                 throw new ConfigProblem("unexpected '" + args.get(1) + "' after the defaults name",
                         "write 'defaults [NAME] [from DEFAULTS]'");
             }
         } else {
             if (args.isEmpty()) {
-                skipping = true;
                 throw new ConfigProblem("'" + kw + "' needs a name", "write '" + kw + " NAME'");
             }
             name = args.get(0);
             if (kind == SectionKind.LISTEN && args.size() == 2) {
                 listenAddress = args.get(1);
             } else if (args.size() > 1) {
-                skipping = true;
                 throw new ConfigProblem("unexpected '" + args.get(1) + "' after the " + kw + " name",
                         "write '" + kw + " NAME [from DEFAULTS]'");
             }
@@ -263,11 +262,11 @@ final class ConfigParser {
         if (!name.isEmpty()) {
             checkName(kw, name);
         }
-        ProxyBuilder base = currentDefaults;
+        // As in HAProxy, a defaults section starts from the built-in values unless it names one with 'from'.
+        ProxyBuilder base = kind == SectionKind.DEFAULTS ? null : currentDefaults;
         if (from != null) {
             base = namedDefaults.get(from);
             if (base == null) {
-                skipping = true;
                 String guess = Suggestions.closest(from, namedDefaults.keySet());
                 throw new ConfigProblem("no defaults section named '" + from + "' before this line",
                         guess != null ? "did you mean 'from " + guess + "'?"
@@ -296,6 +295,7 @@ final class ConfigParser {
             proxies.add(b);
         }
         proxy = b;
+        skipping = false;
         if (listenAddress != null) {
             Keyword bind = registry.find(List.of("bind", listenAddress), 0, SectionKind.LISTEN);
             bind.parser().parse(new Line(List.of("bind", listenAddress), 1, bind, loc, false, this));
