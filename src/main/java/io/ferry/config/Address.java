@@ -24,6 +24,12 @@ public record Address(Kind kind, String text, InetAddress address, int port, Str
 
     public enum Kind { INET, UNIX, FD }
 
+    /**
+     * The most listening addresses one bind line may expand to (lists and port ranges together),
+     * so that a short line cannot ask for millions of sockets.
+     */
+    public static final int MAX_BIND_ADDRESSES = 1000;
+
     /** Whether the listener is on all addresses (address unset). */
     public boolean isWildcard() {
         return kind == Kind.INET && address == null;
@@ -34,7 +40,10 @@ public record Address(Kind kind, String text, InetAddress address, int port, Str
         return text;
     }
 
-    /** Parses a bind address list, {@code addr:port[-port][,addr:port...]}, expanding port ranges. */
+    /**
+     * Parses a bind address list, {@code addr:port[-port][,addr:port...]}, expanding port ranges,
+     * at most {@link #MAX_BIND_ADDRESSES} addresses in all.
+     */
     public static List<Address> parseBind(String text) {
         if (text.isEmpty()) {
             throw new ConfigProblem("missing address", "write an address such as '*:80', ':8080' or '127.0.0.1:80'");
@@ -46,6 +55,10 @@ public record Address(Kind kind, String text, InetAddress address, int port, Str
             }
             String special = specialPrefix(part);
             if (special != null) {
+                if (out.size() >= MAX_BIND_ADDRESSES) {
+                    throw new ConfigProblem("the bind line lists more than " + MAX_BIND_ADDRESSES + " addresses",
+                            "split it into several bind lines");
+                }
                 out.add(parseSpecial(part));
                 continue;
             }
@@ -58,9 +71,13 @@ public record Address(Kind kind, String text, InetAddress address, int port, Str
                 throw new ConfigProblem("invalid port range '" + hp.port + "' in '" + part + "'",
                         "write the lower port first, e.g. '*:8000-8010'");
             }
-            if (to - from > 1000) {
-                throw new ConfigProblem("port range '" + hp.port + "' in '" + part + "' spans more than 1000 ports",
-                        "bind fewer ports per line");
+            if (to - from + 1 > MAX_BIND_ADDRESSES) {
+                throw new ConfigProblem("port range '" + hp.port + "' in '" + part + "' spans more than "
+                        + MAX_BIND_ADDRESSES + " ports", "bind fewer ports per line");
+            }
+            if (out.size() + (to - from + 1) > MAX_BIND_ADDRESSES) {
+                throw new ConfigProblem("the bind line lists more than " + MAX_BIND_ADDRESSES + " addresses",
+                        "split it into several bind lines");
             }
             for (int p = from; p <= to; p++) {
                 String display = dash < 0 ? part : part.substring(0, part.length() - hp.port.length()) + p;

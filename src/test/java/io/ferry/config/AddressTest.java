@@ -76,6 +76,7 @@ class AddressTest {
         assertThat(range).extracting(Address::text).containsExactly("*:8000", "*:8001", "*:8002");
 
         assertThat(Address.parseBind("*:80,")).extracting(Address::port).containsExactly(80);
+        assertThat(Address.parseBind("*:1-1000")).hasSize(Address.MAX_BIND_ADDRESSES);
     }
 
     @Test
@@ -112,6 +113,9 @@ class AddressTest {
             127.0.0.1       | missing port in address '127.0.0.1'
             *:8002-8000     | invalid port range '8002-8000' in '*:8002-8000'
             *:1000-3000     | port range '1000-3000' in '*:1000-3000' spans more than 1000 ports
+            *:1-1001        | port range '1-1001' in '*:1-1001' spans more than 1000 ports
+            *:1-600,*:2000-2400 | the bind line lists more than 1000 addresses
+            *:1-1000,unix@/x | the bind line lists more than 1000 addresses
             fd@             | invalid file descriptor in 'fd@' (is the environment variable set?)
             fd@x            | invalid file descriptor in 'fd@x'
             fd@12345678901  | invalid file descriptor in 'fd@12345678901'
