@@ -58,7 +58,7 @@ public final class ProxyBuilder {
         timeouts.putAll(d.timeouts);
         maxconn = d.maxconn;
         defaultServer = new ServerOptionsBuilder(d.defaultServer.build());
-        defaultBackend = kind.isFrontend() ? d.defaultBackend : null;
+        defaultBackend = kind.isFrontend() || kind == SectionKind.DEFAULTS ? d.defaultBackend : null;
         options.putAll(d.options);
         forwardFor = d.forwardFor;
         httpCheckSend = d.httpCheckSend;
