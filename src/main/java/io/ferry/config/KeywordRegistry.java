@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -102,6 +103,20 @@ public final class KeywordRegistry {
         fetchNames().forEach(k -> names.add("`" + k + "` (ACL criterion)"));
         predefinedAclNames().forEach(k -> names.add("`" + k + "` (predefined ACL)"));
         return names;
+    }
+
+    /**
+     * The HAProxy keywords Ferry refuses, each with the reason its error gives, named as in the
+     * refused list of {@code docs/configuration.md}: {@code `user`}, {@code `peers` (section)},
+     * {@code `ssl` (server option)}, {@code `ssl` (bind option)}.
+     */
+    public Map<String, String> refusedNames() {
+        Map<String, String> names = new TreeMap<>();
+        unsupported.forEach((k, why) -> names.put("`" + k + "`", why));
+        unsupportedSections.forEach((k, why) -> names.put("`" + k + "` (section)", why));
+        unsupportedServerOptions.forEach((k, why) -> names.put("`" + k + "` (server option)", why));
+        unsupportedBindOptions.forEach((k, why) -> names.put("`" + k + "` (bind option)", why));
+        return Collections.unmodifiableMap(names);
     }
 
     /** The keyword a line's words start with, matching the longest name first (up to three words). */
