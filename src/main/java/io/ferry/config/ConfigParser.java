@@ -21,6 +21,7 @@ final class ConfigParser {
     private final Tokenizer tokenizer;
     private final ConditionEvaluator conditions;
     private final List<Diagnostic> diagnostics;
+    private final HostResolver resolver;
 
     private final GlobalBuilder global = new GlobalBuilder();
     private final List<ProxyBuilder> proxies = new ArrayList<>();
@@ -38,8 +39,9 @@ final class ConfigParser {
     private boolean skipping;
 
     ConfigParser(KeywordRegistry registry, Tokenizer tokenizer, ConditionEvaluator conditions,
-                 List<Diagnostic> diagnostics) {
+                 List<Diagnostic> diagnostics, HostResolver resolver) {
         this.registry = registry;
+        this.resolver = resolver;
         this.tokenizer = tokenizer;
         this.conditions = conditions;
         this.diagnostics = diagnostics;
@@ -393,6 +395,10 @@ final class ConfigParser {
 
     GlobalBuilder global() {
         return global;
+    }
+
+    HostResolver resolver() {
+        return resolver;
     }
 
     /** The keyword an error on this line is about: the matched keyword, else the line's first word. */

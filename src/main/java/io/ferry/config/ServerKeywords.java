@@ -11,7 +11,7 @@ final class ServerKeywords {
     static void register(KeywordRegistry r) {
         r.add("bind", "f l", "bind ADDRESS[,ADDRESS...] [OPTIONS...]", line -> {
             line.expectArgs(1, Integer.MAX_VALUE);
-            List<Address> addresses = Address.parseBind(line.arg(0));
+            List<Address> addresses = Address.parseBind(line.arg(0), line.resolver());
             BindBuilder b = new BindBuilder();
             applyOptions(line, 1, r.bindOptions, r.unsupportedBindOptions, b, "bind");
             for (Address a : addresses) {
@@ -32,7 +32,7 @@ final class ServerKeywords {
                             "give each server of a backend its own name");
                 }
             }
-            Address address = Address.parseServer(line.arg(1));
+            Address address = Address.parseServer(line.arg(1), line.resolver());
             if (address.kind() == Address.Kind.FD) {
                 throw new ConfigProblem("servers cannot be reached through 'fd@'", "use host:port or unix@/path");
             }

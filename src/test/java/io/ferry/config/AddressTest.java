@@ -182,6 +182,30 @@ class AddressTest {
     }
 
     @Test
+    void theLoadersResolverAnswersForHostNames() throws Exception {
+        InetAddress internal = InetAddress.getByAddress("app.internal", new byte[] {10, 0, 0, 7});
+        HostResolver resolver = host -> {
+            if (host.equals("app.internal")) {
+                return internal;
+            }
+            throw new java.net.UnknownHostException(host);
+        };
+        LoadResult r = ConfigLoader.builder().environment(Map.of()).resolver(resolver).build().loadText("t.cfg",
+                "frontend f\n    bind app.internal:80\n    default_backend b\nbackend b\n    server s app.internal:8000\n"
+                        + "    server t localhost:8000\n");
+        assertThat(r.errors()).singleElement().satisfies(e -> {
+            assertThat(e.location()).isEqualTo(new Location("t.cfg", 6));
+            assertThat(e.message()).isEqualTo("could not resolve address 'localhost' in 'localhost:8000'");
+        });
+
+        Config c = ConfigLoader.builder().environment(Map.of()).resolver(resolver).build().loadText("t.cfg",
+                "frontend f\n    bind app.internal:80\n    default_backend b\nbackend b\n    server s app.internal:8000\n")
+                .valid().orElseThrow();
+        assertThat(c.frontend("f").orElseThrow().binds().get(0).address().address()).isEqualTo(internal);
+        assertThat(c.backend("b").orElseThrow().servers().get(0).address().address()).isEqualTo(internal);
+    }
+
+    @Test
     void serverOnADescriptorIsRefusedByTheServerKeyword() {
         LoadResult r = ConfigLoader.builder().environment(Map.of()).build()
                 .loadText("t.cfg", "backend b\n    server s fd@3\n");
