@@ -13,16 +13,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Random and mutated configurations: whatever the input, the loader answers with diagnostics and
  * never throws, overflows its stack or runs out of memory. Seeds are fixed, so a failure names an
- * input that can be replayed; the iteration counts keep the whole class to a few seconds.
+ * input that can be replayed; the iteration counts keep the whole class to a few seconds. For a
+ * longer search run {@code mvn test -Dtest=ConfigFuzzTest -Dferry.fuzz.scale=100
+ * -Djunit.jupiter.execution.timeout.mode=disabled}.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ConfigFuzzTest {
+
+    /** How many times the default number of random inputs to try. */
+    private static final int SCALE = Integer.getInteger("ferry.fuzz.scale", 1);
 
     /**
      * Mutated host names must not reach DNS: that would make the run slow and dependent on the
@@ -102,7 +110,7 @@ class ConfigFuzzTest {
 
     @Test
     void mutatedSeedsGiveOnlyDiagnostics() {
-        for (long seed = 0; seed < 3000; seed++) {
+        for (long seed = 0; seed < 3000L * SCALE; seed++) {
             Random random = new Random(seed);
             String base = SEEDS.get(random.nextInt(SEEDS.size()));
             String text = base;
@@ -116,8 +124,8 @@ class ConfigFuzzTest {
 
     @Test
     void randomLinesGiveOnlyDiagnostics() {
-        for (long seed = 0; seed < 1500; seed++) {
-            Random random = new Random(1_000_000 + seed);
+        for (long seed = 0; seed < 1500L * SCALE; seed++) {
+            Random random = new Random(1_000_000_000L + seed);
             StringBuilder text = new StringBuilder();
             int lines = 1 + random.nextInt(30);
             for (int l = 0; l < lines; l++) {
@@ -136,8 +144,8 @@ class ConfigFuzzTest {
 
     @Test
     void randomBytesGiveOnlyDiagnostics() {
-        for (long seed = 0; seed < 300; seed++) {
-            Random random = new Random(2_000_000 + seed);
+        for (long seed = 0; seed < 300L * SCALE; seed++) {
+            Random random = new Random(2_000_000_000L + seed);
             char[] chars = new char[random.nextInt(2000)];
             for (int i = 0; i < chars.length; i++) {
                 chars[i] = (char) random.nextInt(256);
