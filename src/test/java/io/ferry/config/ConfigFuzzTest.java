@@ -221,7 +221,10 @@ class ConfigFuzzTest {
             case 3 -> words.set(w, pick(VOCABULARY, random));
             case 4 -> words.add(random.nextInt(words.size() + 1), pick(VOCABULARY, random));
             case 5 -> words.set(w, insertRandomChar(words.get(w), random));
-            case 6 -> words.set(w, words.get(w).repeat(1 + random.nextInt(2000)));
+            // A repeated word grows to at most about 200,000 characters: chained mutations would
+            // otherwise build inputs of hundreds of megabytes, which measure the test's heap.
+            case 6 -> words.set(w, words.get(w).repeat(1 + random.nextInt(
+                    Math.max(1, Math.min(2000, 200_000 / (1 + words.get(w).length()))))));
             case 7 -> words.set(w, "!(((".repeat(random.nextInt(500)) + words.get(w));
             case 8 -> words.set(w, "9".repeat(1 + random.nextInt(40)));
             case 9 -> {
