@@ -243,9 +243,17 @@ class ConfigParserTest {
     }
 
     @Test
-    void frontendWithoutBind() {
-        Diagnostic e = error("frontend fe\n    default_backend app\n" + BACKEND, 1, "frontend");
-        assertThat(e.message()).isEqualTo("frontend 'fe' has no 'bind' line, so it would accept nothing");
+    void frontendWithoutBindIsAWarning() {
+        // HAProxy 2.6: "frontend 'fe' has no 'bind' directive. Please declare it as a backend if this was intended."
+        LoadResult r = load("frontend fe\n    default_backend app\n" + BACKEND);
+        assertThat(r.valid()).isPresent();
+        assertThat(r.diagnostics()).singleElement().satisfies(w -> {
+            assertThat(w.severity()).isEqualTo(Diagnostic.Severity.WARNING);
+            assertThat(w.location()).isEqualTo(new Location("t.cfg", 1));
+            assertThat(w.keyword()).isEqualTo("frontend");
+            assertThat(w.message()).isEqualTo("frontend 'fe' has no 'bind' line, so it would accept nothing");
+            assertThat(w.fix()).isEqualTo("add e.g. 'bind :80', or declare it as a backend if that was meant");
+        });
     }
 
     // Keywords
