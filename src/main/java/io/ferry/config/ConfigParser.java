@@ -28,6 +28,9 @@ final class ConfigParser {
     private final Map<String, ProxyBuilder> namedDefaults = new LinkedHashMap<>();
     private final List<ProxyBuilder> allDefaults = new ArrayList<>();
     private ProxyBuilder currentDefaults;
+    private final Map<ProxyBuilder, Location> explicitUses = new java.util.IdentityHashMap<>();
+    private final Map<ProxyBuilder, Location> implicitUses = new java.util.IdentityHashMap<>();
+    private final Set<ProxyBuilder> mixedDefaults = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private int anonymousDefaults;
     private final List<String> files = new ArrayList<>();
 
@@ -275,6 +278,9 @@ final class ConfigParser {
                                 : "declare 'defaults " + from + "' above this section");
             }
         }
+        if (base != null && kind != SectionKind.DEFAULTS && !base.name.isEmpty()) {
+            checkDefaultsUse(base, from != null, loc);
+        }
         ProxyBuilder b = new ProxyBuilder(name.isEmpty() ? "" : name, kind, loc);
         if (base != null) {
             b.inherit(base);
@@ -301,6 +307,26 @@ final class ConfigParser {
         if (listenAddress != null) {
             Keyword bind = registry.find(List.of("bind", listenAddress), 0, SectionKind.LISTEN);
             bind.parser().parse(new Line(List.of("bind", listenAddress), 1, bind, loc, false, this));
+        }
+    }
+
+    /**
+     * HAProxy warns when proxies take a named defaults section both with 'from' and implicitly (as
+     * the last one above them): adding a proxy before a later defaults section then silently
+     * changes what it inherits. Reported once per defaults section, where the mix first appears.
+     */
+    private void checkDefaultsUse(ProxyBuilder defaults, boolean explicit, Location loc) {
+        Map<ProxyBuilder, Location> same = explicit ? explicitUses : implicitUses;
+        Map<ProxyBuilder, Location> other = explicit ? implicitUses : explicitUses;
+        same.putIfAbsent(defaults, loc);
+        Location first = other.get(defaults);
+        if (first != null && mixedDefaults.add(defaults)) {
+            report(Diagnostic.warning(loc, "from", "defaults section '" + defaults.name + "' (declared at "
+                    + defaults.location + ") is " + (explicit ? "used implicitly by the proxy at " + first
+                    + " and named with 'from' here" : "named with 'from' by the proxy at " + first
+                    + " and used implicitly here"),
+                    "add a last defaults section that no proxy names, or write 'from " + defaults.name
+                            + "' on every proxy that uses it"));
         }
     }
 

@@ -162,6 +162,34 @@ class ConfigParserTest {
     }
 
     @Test
+    void namedDefaultsUsedBothWithFromAndImplicitlyIsAWarning() {
+        // HAProxy 2.6 reports this at the second kind of use and still accepts the file.
+        String defaults = "defaults web\n    mode http\n";
+        LoadResult r = load(defaults + "frontend a from web\n    bind :80\n    default_backend app\n" + BACKEND
+                + "backend other\n");
+        assertThat(r.valid()).isPresent();
+        assertThat(r.diagnostics()).singleElement().satisfies(w -> {
+            assertThat(w.severity()).isEqualTo(Diagnostic.Severity.WARNING);
+            assertThat(w.location()).isEqualTo(new Location("t.cfg", 6));
+            assertThat(w.keyword()).isEqualTo("from");
+            assertThat(w.message()).isEqualTo("defaults section 'web' (declared at t.cfg:1) is named with 'from' by "
+                    + "the proxy at t.cfg:3 and used implicitly here");
+            assertThat(w.fix()).isEqualTo("add a last defaults section that no proxy names, or write 'from web' "
+                    + "on every proxy that uses it");
+        });
+
+        LoadResult reverse = load(defaults + BACKEND + "frontend a from web\n    bind :80\n    default_backend app\n");
+        assertThat(reverse.diagnostics()).singleElement().satisfies(w -> {
+            assertThat(w.location()).isEqualTo(new Location("t.cfg", 5));
+            assertThat(w.message()).isEqualTo("defaults section 'web' (declared at t.cfg:1) is used implicitly by "
+                    + "the proxy at t.cfg:3 and named with 'from' here");
+        });
+
+        assertThat(load(defaults + "defaults other from web\n" + BACKEND).diagnostics()).isEmpty();
+        assertThat(load("defaults\n    mode http\n" + BACKEND + "backend b2\n").diagnostics()).isEmpty();
+    }
+
+    @Test
     void unknownFromNamesTheDefaultsAndSuggests() {
         Diagnostic e = error("defaults web\nfrontend x from wbe\n    bind :80\n", 2, "frontend");
         assertThat(e.message()).isEqualTo("no defaults section named 'wbe' before this line");
