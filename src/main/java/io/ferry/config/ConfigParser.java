@@ -330,10 +330,12 @@ final class ConfigParser {
         }
     }
 
-    private static void checkName(String kw, String name) {
+    /** Names of proxies, servers and ACLs: letters, digits, '-', '_', '.' and ':', as in HAProxy. */
+    static void checkName(String kw, String name) {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (!(Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.' || c == ':')) {
+            boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            if (!(alnum || c == '-' || c == '_' || c == '.' || c == ':')) {
                 throw new ConfigProblem("character '" + c + "' is not permitted in " + kw + " name '" + name + "'",
                         "use letters, digits, '-', '_', '.' and ':' only");
             }

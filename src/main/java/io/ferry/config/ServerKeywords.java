@@ -25,6 +25,7 @@ final class ServerKeywords {
         r.add("server", "l b", "server NAME ADDRESS [OPTIONS...]", line -> {
             line.expectArgs(2, Integer.MAX_VALUE);
             String name = line.arg(0);
+            ConfigParser.checkName("server", name);
             ProxyBuilder p = line.proxy();
             for (Server s : p.servers) {
                 if (s.name().equals(name)) {

@@ -209,6 +209,9 @@ class ConfigParserTest {
         assertThat(error("defaults a b\n", 1, "defaults").message()).isEqualTo("unexpected 'b' after the defaults name");
         assertThat(error("frontend x/y\n    bind :80\n", 1, "frontend").message())
                 .isEqualTo("character '/' is not permitted in frontend name 'x/y'");
+        assertThat(error("backend caf\u00e9\n", 1, "backend").message())
+                .isEqualTo("character '\u00e9' is not permitted in backend name 'caf\u00e9'");
+        assertThat(valid("backend a-Z_0.9:x\n").backend("a-Z_0.9:x")).isPresent();
     }
 
     @Test

@@ -73,6 +73,7 @@ class KeywordErrorsTest {
             retries many                  => retries        => 'many' is not an integer for 'retries'    => write a decimal integer between 0 and 100
             http-reuse sometimes          => http-reuse     => unknown http-reuse mode 'sometimes'       => use never, safe, aggressive or always
             server s                      => server         => expects at least 2 arguments, got 1       => write it as: server NAME ADDRESS [OPTIONS...]
+            server { 127.0.0.1:1          => server         => character '{' is not permitted in server name '{' => use letters, digits, '-', '_', '.' and ':' only
             server s 127.0.0.1:1 weight 257 => server       => server option 'weight': value 257 for 'weight' is out of range => use a value between 0 and 256
             server s 127.0.0.1:1 ssl      => server         => 'ssl' is an HAProxy server option that Ferry does not support: Ferry does not terminate TLS; put a TLS terminator in front of it => remove 'ssl' from the line
             server s 127.0.0.1:1 tcp-ut 1.5s => server      => server option 'tcp-ut': unexpected character '.' in time '1.5s' for 'tcp-ut' => use an integer with one of the units us, ms, s, m, h, d (lower case), e.g. 30s
