@@ -90,6 +90,10 @@ final class ServerKeywords {
         while (i < line.argCount()) {
             String w = line.arg(i);
             KeywordRegistry.LineOption<B> o = options.get(w);
+            if (w.isEmpty()) {
+                throw new ConfigProblem("empty " + what + " option, often an environment variable that is not set",
+                        "set the variable, or remove the empty word");
+            }
             if (o == null) {
                 String reason = unsupported.get(w);
                 if (reason != null) {
