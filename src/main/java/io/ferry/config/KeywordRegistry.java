@@ -130,6 +130,10 @@ public final class KeywordRegistry {
                         return k;
                     }
                 }
+                Keyword otherSide = otherSide(name, candidates, section);
+                if (otherSide != null) {
+                    return otherSide;
+                }
                 throw new ConfigProblem("'" + name + "' is not allowed in a '" + section.keyword() + "' section",
                         "move it to a " + sectionList(candidates) + " section");
             }
@@ -140,6 +144,24 @@ public final class KeywordRegistry {
             }
         }
         throw unknown(words, from, section);
+    }
+
+    /**
+     * A keyword of the other side of a proxy (a backend's in a frontend, or the reverse) is
+     * ignored with a warning, as HAProxy does, so that configurations it accepts still load; but
+     * servers in a frontend are an error there too. Returns null when the line is an error.
+     */
+    private static Keyword otherSide(String name, List<Keyword> candidates, SectionKind section) {
+        boolean listenKeyword = candidates.stream().anyMatch(k -> k.sections().contains(SectionKind.LISTEN));
+        if (!listenKeyword || (section != SectionKind.FRONTEND && section != SectionKind.BACKEND)
+                || name.equals("server") || name.equals("default-server")) {
+            return null;
+        }
+        String side = section == SectionKind.FRONTEND ? "backends" : "frontends";
+        Keyword k = candidates.get(0);
+        return new Keyword(name, Set.of(section), k.syntax(), true, line -> line.warn("'" + name
+                + "' is ignored: it applies to " + side + ", and " + section.keyword() + " '" + line.proxy().name()
+                + "' is not one", "move it to a " + sectionList(candidates) + " section, or remove it"));
     }
 
     String unsupportedSection(String name) {

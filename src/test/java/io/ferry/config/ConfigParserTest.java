@@ -1,6 +1,7 @@
 package io.ferry.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
@@ -311,10 +312,40 @@ class ConfigParserTest {
     }
 
     @Test
-    void keywordInTheWrongSectionSaysWhereItBelongs() {
-        Diagnostic e = error("frontend f\n    bind :80\n    timeout server 5s\n", 3, "timeout");
-        assertThat(e.message()).isEqualTo("'timeout server' is not allowed in a 'frontend' section");
-        assertThat(e.fix()).isEqualTo("move it to a backend or defaults or listen section");
+    void keywordOfTheOtherSideOfAProxyIsIgnoredWithAWarning() {
+        // HAProxy 2.6: "'timeout server' will be ignored because frontend 'f' has no backend capability"
+        LoadResult r = load("frontend f\n    bind :80\n    timeout server 5s\n    retries 3\n"
+                + "backend b\n    timeout client 5s\n    bind :81\n    maxconn 5\n");
+        Config c = r.valid().orElseThrow();
+        assertThat(r.diagnostics()).extracting(d -> d.location().line(), Diagnostic::severity, Diagnostic::keyword)
+                .containsExactly(tuple(3, Diagnostic.Severity.WARNING, "timeout server"),
+                        tuple(4, Diagnostic.Severity.WARNING, "retries"),
+                        tuple(6, Diagnostic.Severity.WARNING, "timeout client"),
+                        tuple(7, Diagnostic.Severity.WARNING, "bind"),
+                        tuple(8, Diagnostic.Severity.WARNING, "maxconn"));
+        Diagnostic w = r.diagnostics().get(0);
+        assertThat(w.message()).isEqualTo("'timeout server' is ignored: it applies to backends, and frontend 'f' "
+                + "is not one");
+        assertThat(w.fix()).isEqualTo("move it to a backend or defaults or listen section, or remove it");
+        assertThat(r.diagnostics().get(2).message()).isEqualTo("'timeout client' is ignored: it applies to frontends, "
+                + "and backend 'b' is not one");
+        assertThat(c.frontend("f").orElseThrow().timeout(TimeoutKind.SERVER)).isEmpty();
+        assertThat(c.backend("b").orElseThrow().timeout(TimeoutKind.CLIENT)).isEmpty();
+        assertThat(c.backend("b").orElseThrow().binds()).isEmpty();
+    }
+
+    @Test
+    void keywordInASectionThatCannotHaveItSaysWhereItBelongs() {
+        Diagnostic server = error("frontend f\n    bind :80\n    server s 127.0.0.1:80\n", 3, "server");
+        assertThat(server.message()).isEqualTo("'server' is not allowed in a 'frontend' section");
+        assertThat(server.fix()).isEqualTo("move it to a backend or listen section");
+
+        Diagnostic bind = error("defaults\n    bind :80\n", 2, "bind");
+        assertThat(bind.message()).isEqualTo("'bind' is not allowed in a 'defaults' section");
+        assertThat(bind.fix()).isEqualTo("move it to a frontend or listen section");
+
+        Diagnostic global = error("global\n    timeout client 5s\n", 2, "timeout");
+        assertThat(global.message()).isEqualTo("'timeout client' is not allowed in a 'global' section");
     }
 
     @Test

@@ -60,7 +60,6 @@ class KeywordErrorsTest {
             bind :81 "${UNSET}" x         => bind           => empty bind option, often an environment variable that is not set => set the variable, or remove the empty word
             bind :81 nmae x               => bind           => unknown bind option 'nmae'                => did you mean 'name'?
             bind :81 accept-proxy         => bind           => 'accept-proxy' is an HAProxy bind option that Ferry does not support: the PROXY protocol is not implemented => remove 'accept-proxy' from the line
-            retries 1                     => retries        => 'retries' is not allowed in a 'frontend' section => move it to a backend or defaults or listen section
             """)
     void proxyKeywordErrors(String line, String keyword, String message, String fix) {
         Diagnostic e = frontendError(line);
