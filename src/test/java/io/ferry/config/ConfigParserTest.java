@@ -3,6 +3,7 @@ package io.ferry.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -499,6 +500,20 @@ class ConfigParserTest {
         assertThat(r.errors()).singleElement().satisfies(e -> {
             assertThat(e.message()).isEqualTo("configuration file '" + secret + "' is not readable");
             assertThat(e.fix()).isEqualTo("check its permissions");
+        });
+    }
+
+    @Test
+    void fileThatFailsWhileBeingReadIsAnError() {
+        // Reading a process's memory from its start fails on Linux, even for root.
+        Path mem = Path.of("/proc/self/mem");
+        assumeTrue(Files.isReadable(mem), "needs Linux's /proc");
+        LoadResult r = ConfigLoader.builder().build().load(List.of(mem));
+        assertThat(r.valid()).isEmpty();
+        assertThat(r.errors()).singleElement().satisfies(e -> {
+            assertThat(e.location()).isEqualTo(Location.NONE);
+            assertThat(e.message()).startsWith("could not read configuration file '/proc/self/mem': ");
+            assertThat(e.fix()).isEqualTo("check that the file exists and is readable");
         });
     }
 
