@@ -406,6 +406,18 @@ final class ConfigParser {
         }
     }
 
+    /** Applies {@code line} with {@code keyword} to a copy of the current proxy that is then dropped. */
+    void parseDetached(Keyword keyword, Line line) {
+        ProxyBuilder real = proxy;
+        proxy = new ProxyBuilder(real.name, real.kind, real.location);
+        proxy.acls.putAll(real.acls);
+        try {
+            keyword.parser().parse(line);
+        } finally {
+            proxy = real;
+        }
+    }
+
     void report(Diagnostic d) {
         diagnostics.add(d);
     }

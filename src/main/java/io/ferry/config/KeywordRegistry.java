@@ -158,10 +158,14 @@ public final class KeywordRegistry {
             return null;
         }
         String side = section == SectionKind.FRONTEND ? "backends" : "frontends";
-        Keyword k = candidates.get(0);
-        return new Keyword(name, Set.of(section), k.syntax(), true, line -> line.warn("'" + name
-                + "' is ignored: it applies to " + side + ", and " + section.keyword() + " '" + line.proxy().name()
-                + "' is not one", "move it to a " + sectionList(candidates) + " section, or remove it"));
+        Keyword k = candidates.stream().filter(c -> c.sections().contains(SectionKind.LISTEN)).findFirst().orElseThrow();
+        return new Keyword(name, Set.of(section), k.syntax(), k.negatable(), line -> {
+            // Its arguments are still checked, as HAProxy does, but its values are kept nowhere.
+            line.parser().parseDetached(k, line);
+            line.warn("'" + name + "' is ignored: it applies to " + side + ", and " + section.keyword() + " '"
+                    + line.proxy().name() + "' is not one", "move it to a " + sectionList(candidates)
+                    + " section, or remove it");
+        });
     }
 
     String unsupportedSection(String name) {

@@ -336,6 +336,18 @@ class ConfigParserTest {
     }
 
     @Test
+    void argumentsOfAnIgnoredKeywordAreStillChecked() {
+        // HAProxy 2.6: "'maxconn' cannot handle unexpected argument '5'", "'bind' : missing port specification"
+        Diagnostic maxconn = error("backend b\n    maxconn default-server 5\n", 2, "maxconn");
+        assertThat(maxconn.message()).isEqualTo("unexpected extra argument '5' after 'default-server'");
+        Diagnostic bind = error("backend b\n    bind timeout server 10000\n", 2, "bind");
+        assertThat(bind.message()).isEqualTo("missing port in address 'timeout'");
+        Diagnostic use = error("backend b\n    use_backend x if nope\n", 2, "use_backend");
+        assertThat(use.message()).isEqualTo("no ACL named 'nope' declared before this line");
+        assertThat(load("backend b\n    acl a path /\n    use_backend b if a\n").errors()).isEmpty();
+    }
+
+    @Test
     void keywordInASectionThatCannotHaveItSaysWhereItBelongs() {
         Diagnostic server = error("frontend f\n    bind :80\n    server s 127.0.0.1:80\n", 3, "server");
         assertThat(server.message()).isEqualTo("'server' is not allowed in a 'frontend' section");
