@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The configurations of the report Ferry was started from: the broken ones are refused with their
- * own {@code file:line}, the others load. Line numbers agree with {@code haproxy -c} (2.6), except
+ * The seed configurations, a real HAProxy setup and broken variants of it: the broken ones are
+ * refused with their own {@code file:line}, the others load. Line numbers agree with {@code haproxy -c} (2.6), except
  * for {@code unknown-backend.cfg}, where HAProxy names no line and Ferry names the
  * {@code default_backend} line.
  */
@@ -93,7 +93,7 @@ class SeedConfigTest {
     }
 
     @Test
-    void reportFileKeepsItsSettingsAndWarnsAboutNbproc() {
+    void seedFileKeepsItsSettingsAndWarnsAboutNbproc() {
         Path path = seed("haproxy-seed.cfg");
         LoadResult r = LOADER.load(List.of(path));
         Config c = r.valid().orElseThrow();
