@@ -5,9 +5,7 @@ package io.ferry.config;
  * notice that does not.
  *
  * <p>{@link #format()} renders the line the way HAProxy users read them:
- * {@code [ALERT]    config : parsing [haproxy.cfg:6] : 'mode' : unknown proxy mode 'smtp'. Fix: ...}.
- * The keyword is not repeated when the message starts by quoting it:
- * {@code parsing [haproxy.cfg:3] : 'maxconn' appears outside of any section. Fix: ...}
+ * {@code [ALERT] config : parsing [haproxy.cfg:6] : 'timeout clinet' : unknown keyword. Fix: ...}
  *
  * @param severity how serious it is
  * @param location the file and line, or {@link Location#NONE} when the problem is global
@@ -51,7 +49,7 @@ public record Diagnostic(Severity severity, Location location, String keyword, S
         if (location.isKnown()) {
             sb.append("parsing [").append(location).append("] : ");
         }
-        if (!keyword.isEmpty() && !messageNamesKeyword()) {
+        if (!keyword.isEmpty()) {
             sb.append('\'').append(keyword).append("' : ");
         }
         sb.append(message);
@@ -59,15 +57,6 @@ public record Diagnostic(Severity severity, Location location, String keyword, S
             sb.append(message.endsWith(".") ? " " : ". ").append("Fix: ").append(fix);
         }
         return sb.toString();
-    }
-
-    /**
-     * Whether the message starts by quoting the keyword (or a longer name that starts with it, such
-     * as 'timeout server' for 'timeout'), so that printing the keyword before it would repeat it.
-     */
-    private boolean messageNamesKeyword() {
-        String k = keyword.startsWith("no ") ? keyword.substring(3) : keyword;
-        return message.startsWith("'" + k + "'") || message.startsWith("'" + k + " ");
     }
 
     /** The full line as printed on standard error. */
