@@ -204,7 +204,6 @@ final class ConfigParser {
             return;
         }
         boolean negated = first.equals("no") && words.size() > 1;
-        lineKeyword = negated ? "no " + words.get(1) : first;
         if (section == null) {
             throw new ConfigProblem("'" + first + "' appears outside of any section",
                     "start a section before it, e.g. 'global', 'defaults', 'frontend NAME' or 'backend NAME'");
@@ -441,8 +440,12 @@ final class ConfigParser {
         return resolver;
     }
 
-    /** The keyword an error on this line is about: the matched keyword, else the line's first word. */
+    /**
+     * The keyword an error on this line is about: the keyword once it is known, or the section
+     * header. Errors about the keyword itself (unknown, misplaced, refused, outside any section)
+     * quote it in their message and carry no separate keyword, so it is not printed twice.
+     */
     private String keywordOf(List<String> words) {
-        return lineKeyword != null ? lineKeyword : words.get(0);
+        return lineKeyword != null ? lineKeyword : SECTIONS.contains(words.get(0)) ? words.get(0) : "";
     }
 }

@@ -39,8 +39,8 @@ class SeedConfigTest {
             bad-mode.cfg           | 2 | mode           | unknown proxy mode 'smtp'
             bad-port.cfg           | 2 | server         | invalid port '99999' in address '127.0.0.1:99999'
             bad-time-unit.cfg      | 3 | timeout client | unexpected extra argument 'seconds' after '30'
-            misspelled-keyword.cfg | 6 | timeout        | unknown keyword 'timeout clinet'
-            outside-section.cfg    | 1 | maxconn        | 'maxconn' appears outside of any section
+            misspelled-keyword.cfg | 6 | ''             | unknown keyword 'timeout clinet'
+            outside-section.cfg    | 1 | ''             | 'maxconn' appears outside of any section
             timer-overflow.cfg     | 3 | timeout client | timer overflow in argument '30d' to 'timeout client'
             unknown-backend.cfg    | 7 | default_backend| refers to backend 'ngnix', which does not exist
             unterminated-quote.cfg | 3 | ''             | unmatched quote at position 27
