@@ -47,7 +47,7 @@ class KeywordErrorsTest {
             maxconn lots                  => maxconn        => 'lots' is not an integer for 'maxconn'    => write a decimal integer between 0 and 10000000
             maxconn 10000001              => maxconn        => value 10000001 for 'maxconn' is out of range => use a value between 0 and 10000000
             timeout client                => timeout client => missing argument                          => write it as: timeout client TIME
-            timeout client 5x             => timeout client => unexpected character 'x' in time '5x' for 'timeout client' => use an integer with one of the units us, ms, s, m, h, d (lower case), e.g. 30s
+            timeout client 5x             => timeout client => unexpected character 'x' in time '5x' for 'timeout client' => use an integer with one of the units us, ms, s, m, h, d, e.g. 30s
             default_backend               => default_backend => missing argument                         => write it as: default_backend BACKEND
             use_backend                   => use_backend    => missing argument                          => write it as: use_backend BACKEND [if|unless CONDITION]
             use_backend be_%[path]        => use_backend    => dynamic backend names ('be_%[path]') are not supported by Ferry => write one 'use_backend NAME if CONDITION' line per backend
@@ -76,7 +76,7 @@ class KeywordErrorsTest {
             server { 127.0.0.1:1          => server         => character '{' is not permitted in server name '{' => use letters, digits, '-', '_', '.' and ':' only
             server s 127.0.0.1:1 weight 257 => server       => server option 'weight': value 257 for 'weight' is out of range => use a value between 0 and 256
             server s 127.0.0.1:1 ssl      => server         => 'ssl' is an HAProxy server option that Ferry does not support: Ferry does not terminate TLS; put a TLS terminator in front of it => remove 'ssl' from the line
-            server s 127.0.0.1:1 tcp-ut 1.5s => server      => server option 'tcp-ut': unexpected character '.' in time '1.5s' for 'tcp-ut' => use an integer with one of the units us, ms, s, m, h, d (lower case), e.g. 30s
+            server s 127.0.0.1:1 tcp-ut 1.5s => server      => server option 'tcp-ut': unexpected character '.' in time '1.5s' for 'tcp-ut' => use an integer with one of the units us, ms, s, m, h, d, e.g. 30s
             server s fd@3                 => server         => servers cannot be reached through 'fd@'   => use host:port or unix@/path
             default-server frobnicate     => default-server => unknown default-server option 'frobnicate' => see the default-server options in docs/configuration.md
             """)
