@@ -76,6 +76,10 @@ public record Address(Kind kind, String text, InetAddress address, int port, Str
                 throw new ConfigProblem("invalid port range '" + hp.port + "' in '" + part + "'",
                         "write the lower port first, e.g. '*:8000-8010'");
             }
+            if (dash >= 0 && from == 0) {
+                throw new ConfigProblem("invalid port range '" + hp.port + "' in '" + part + "'",
+                        "port 0 (a port the system picks) stands alone; ranges start at 1");
+            }
             if (to - from + 1 > MAX_BIND_ADDRESSES) {
                 throw new ConfigProblem("port range '" + hp.port + "' in '" + part + "' spans more than "
                         + MAX_BIND_ADDRESSES + " ports", "bind fewer ports per line");

@@ -112,6 +112,7 @@ class AddressTest {
             *               | missing port in address '*'
             127.0.0.1       | missing port in address '127.0.0.1'
             *:8002-8000     | invalid port range '8002-8000' in '*:8002-8000'
+            *:0-5           | invalid port range '0-5' in '*:0-5'
             *:1000-3000     | port range '1000-3000' in '*:1000-3000' spans more than 1000 ports
             *:1-1001        | port range '1-1001' in '*:1-1001' spans more than 1000 ports
             *:1-600,*:2000-2400 | the bind line lists more than 1000 addresses
