@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Random and mutated configurations: whatever the input, the loader answers with diagnostics and
@@ -151,6 +152,29 @@ class ConfigFuzzTest {
                 chars[i] = (char) random.nextInt(256);
             }
             check("random bytes " + seed, new String(chars));
+        }
+    }
+
+    @Test
+    void mutatedFilesInADirectoryGiveOnlyDiagnostics(@TempDir Path dir) throws IOException {
+        for (long seed = 0; seed < 100L * SCALE; seed++) {
+            Random random = new Random(3_000_000_000L + seed);
+            Path sub = Files.createDirectory(dir.resolve("run" + seed));
+            int files = 1 + random.nextInt(4);
+            for (int f = 0; f < files; f++) {
+                String text = mutate(SEEDS.get(random.nextInt(SEEDS.size())), random);
+                byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+                if (random.nextBoolean() && bytes.length > 0) {
+                    bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+                }
+                Files.write(sub.resolve(f + ".cfg"), bytes);
+            }
+            try {
+                LoadResult r = LOADER.load(List.of(sub));
+                assertThat(r.hasErrors()).as("files " + seed).isEqualTo(r.config() == null);
+            } catch (Throwable t) {
+                fail("files " + seed + " threw " + t, t);
+            }
         }
     }
 
