@@ -45,6 +45,11 @@ public record Address(Kind kind, String text, InetAddress address, int port, Str
      * at most {@link #MAX_BIND_ADDRESSES} addresses in all.
      */
     public static List<Address> parseBind(String text) {
+        return parseBind(text, HostResolver.SYSTEM);
+    }
+
+    /** {@link #parseBind(String)} with host names resolved by {@code resolver}. */
+    public static List<Address> parseBind(String text, HostResolver resolver) {
         if (text.isEmpty()) {
             throw new ConfigProblem("missing address", "write an address such as '*:80', ':8080' or '127.0.0.1:80'");
         }
@@ -63,13 +68,17 @@ public record Address(Kind kind, String text, InetAddress address, int port, Str
                 continue;
             }
             HostPort hp = splitHostPort(stripFamily(part), part, true);
-            InetAddress addr = hp.host.isEmpty() || hp.host.equals("*") ? null : resolve(hp.host, part);
+            InetAddress addr = hp.host.isEmpty() || hp.host.equals("*") ? null : resolve(hp.host, part, resolver);
             int dash = hp.port.indexOf('-');
             int from = port(dash < 0 ? hp.port : hp.port.substring(0, dash), part);
             int to = dash < 0 ? from : port(hp.port.substring(dash + 1), part);
             if (to < from) {
                 throw new ConfigProblem("invalid port range '" + hp.port + "' in '" + part + "'",
                         "write the lower port first, e.g. '*:8000-8010'");
+            }
+            if (dash >= 0 && from == 0) {
+                throw new ConfigProblem("invalid port range '" + hp.port + "' in '" + part + "'",
+                        "port 0 (a port the system picks) stands alone; ranges start at 1");
             }
             if (to - from + 1 > MAX_BIND_ADDRESSES) {
                 throw new ConfigProblem("port range '" + hp.port + "' in '" + part + "' spans more than "
@@ -89,6 +98,11 @@ public record Address(Kind kind, String text, InetAddress address, int port, Str
 
     /** Parses a server address: {@code host[:port]}, {@code [v6]:port}, {@code unix@/path}, {@code fd@N}. */
     public static Address parseServer(String text) {
+        return parseServer(text, HostResolver.SYSTEM);
+    }
+
+    /** {@link #parseServer(String)} with host names resolved by {@code resolver}. */
+    public static Address parseServer(String text, HostResolver resolver) {
         if (text.isEmpty()) {
             throw new ConfigProblem("missing address", "write an address such as '127.0.0.1:8000'");
         }
@@ -105,7 +119,7 @@ public record Address(Kind kind, String text, InetAddress address, int port, Str
                     "write an absolute port, e.g. '" + hp.host + ":8000'");
         }
         int port = hp.port.isEmpty() ? 0 : port(hp.port, text);
-        return new Address(Kind.INET, text, resolve(hp.host, text), port, null, -1);
+        return new Address(Kind.INET, text, resolve(hp.host, text, resolver), port, null, -1);
     }
 
     private static String specialPrefix(String part) {
@@ -199,9 +213,9 @@ public record Address(Kind kind, String text, InetAddress address, int port, Str
         return Integer.parseInt(text);
     }
 
-    private static InetAddress resolve(String host, String original) {
+    private static InetAddress resolve(String host, String original, HostResolver resolver) {
         try {
-            InetAddress a = InetAddress.getByName(host);
+            InetAddress a = resolver.resolve(host);
             if (original.startsWith("ipv6@") && !(a instanceof Inet6Address)) {
                 throw new ConfigProblem("'" + host + "' is not an IPv6 address in '" + original + "'",
                         "write an IPv6 address after 'ipv6@'");

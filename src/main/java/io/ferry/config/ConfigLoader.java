@@ -29,10 +29,12 @@ public final class ConfigLoader {
     private final Function<String, String> environment;
     private final Set<String> features;
     private final KeywordRegistry registry;
+    private final HostResolver resolver;
 
-    private ConfigLoader(Function<String, String> environment, Set<String> features) {
+    private ConfigLoader(Function<String, String> environment, Set<String> features, HostResolver resolver) {
         this.environment = environment;
         this.features = features;
+        this.resolver = resolver;
         this.registry = KeywordRegistry.standard();
     }
 
@@ -44,6 +46,7 @@ public final class ConfigLoader {
     public static final class Builder {
         private Function<String, String> environment = System::getenv;
         private Set<String> features = Set.of();
+        private HostResolver resolver = HostResolver.SYSTEM;
 
         /** Where {@code "${VAR}"} and {@code defined(VAR)} look; the process environment by default. */
         public Builder environment(Map<String, String> env) {
@@ -57,8 +60,14 @@ public final class ConfigLoader {
             return this;
         }
 
+        /** How host names in bind and server addresses are resolved; the system resolver by default. */
+        public Builder resolver(HostResolver resolver) {
+            this.resolver = resolver;
+            return this;
+        }
+
         public ConfigLoader build() {
-            return new ConfigLoader(environment, features);
+            return new ConfigLoader(environment, features, resolver);
         }
     }
 
@@ -77,7 +86,7 @@ public final class ConfigLoader {
         for (Path p : paths) {
             expand(p, files, diagnostics);
         }
-        ConfigParser parser = new ConfigParser(registry, new Tokenizer(environment), conditions(), diagnostics);
+        ConfigParser parser = new ConfigParser(registry, new Tokenizer(environment), conditions(), diagnostics, resolver);
         for (Path f : files) {
             List<String> lines;
             try {
@@ -99,7 +108,7 @@ public final class ConfigLoader {
     /** Parses configuration text held in memory (embedded configurations, tests). */
     public LoadResult loadText(String name, String text) {
         List<Diagnostic> diagnostics = new ArrayList<>();
-        ConfigParser parser = new ConfigParser(registry, new Tokenizer(environment), conditions(), diagnostics);
+        ConfigParser parser = new ConfigParser(registry, new Tokenizer(environment), conditions(), diagnostics, resolver);
         parser.parseFile(name, text.lines().toList());
         Config config = diagnostics.stream().anyMatch(Diagnostic::isError) ? null : parser.finish();
         return new LoadResult(config, List.copyOf(diagnostics));

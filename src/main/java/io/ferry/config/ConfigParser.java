@@ -21,12 +21,16 @@ final class ConfigParser {
     private final Tokenizer tokenizer;
     private final ConditionEvaluator conditions;
     private final List<Diagnostic> diagnostics;
+    private final HostResolver resolver;
 
     private final GlobalBuilder global = new GlobalBuilder();
     private final List<ProxyBuilder> proxies = new ArrayList<>();
     private final Map<String, ProxyBuilder> namedDefaults = new LinkedHashMap<>();
     private final List<ProxyBuilder> allDefaults = new ArrayList<>();
     private ProxyBuilder currentDefaults;
+    private final Map<ProxyBuilder, Location> explicitUses = new java.util.IdentityHashMap<>();
+    private final Map<ProxyBuilder, Location> implicitUses = new java.util.IdentityHashMap<>();
+    private final Set<ProxyBuilder> mixedDefaults = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private int anonymousDefaults;
     private final List<String> files = new ArrayList<>();
 
@@ -38,8 +42,9 @@ final class ConfigParser {
     private boolean skipping;
 
     ConfigParser(KeywordRegistry registry, Tokenizer tokenizer, ConditionEvaluator conditions,
-                 List<Diagnostic> diagnostics) {
+                 List<Diagnostic> diagnostics, HostResolver resolver) {
         this.registry = registry;
+        this.resolver = resolver;
         this.tokenizer = tokenizer;
         this.conditions = conditions;
         this.diagnostics = diagnostics;
@@ -199,7 +204,6 @@ final class ConfigParser {
             return;
         }
         boolean negated = first.equals("no") && words.size() > 1;
-        lineKeyword = negated ? "no " + words.get(1) : first;
         if (section == null) {
             throw new ConfigProblem("'" + first + "' appears outside of any section",
                     "start a section before it, e.g. 'global', 'defaults', 'frontend NAME' or 'backend NAME'");
@@ -273,6 +277,9 @@ final class ConfigParser {
                                 : "declare 'defaults " + from + "' above this section");
             }
         }
+        if (base != null && kind != SectionKind.DEFAULTS && !base.name.isEmpty()) {
+            checkDefaultsUse(base, from != null, loc);
+        }
         ProxyBuilder b = new ProxyBuilder(name.isEmpty() ? "" : name, kind, loc);
         if (base != null) {
             b.inherit(base);
@@ -302,10 +309,32 @@ final class ConfigParser {
         }
     }
 
-    private static void checkName(String kw, String name) {
+    /**
+     * HAProxy warns when proxies take a named defaults section both with 'from' and implicitly (as
+     * the last one above them): adding a proxy before a later defaults section then silently
+     * changes what it inherits. Reported once per defaults section, where the mix first appears.
+     */
+    private void checkDefaultsUse(ProxyBuilder defaults, boolean explicit, Location loc) {
+        Map<ProxyBuilder, Location> same = explicit ? explicitUses : implicitUses;
+        Map<ProxyBuilder, Location> other = explicit ? implicitUses : explicitUses;
+        same.putIfAbsent(defaults, loc);
+        Location first = other.get(defaults);
+        if (first != null && mixedDefaults.add(defaults)) {
+            report(Diagnostic.warning(loc, "from", "defaults section '" + defaults.name + "' (declared at "
+                    + defaults.location + ") is " + (explicit ? "used implicitly by the proxy at " + first
+                    + " and named with 'from' here" : "named with 'from' by the proxy at " + first
+                    + " and used implicitly here"),
+                    "add a last defaults section that no proxy names, or write 'from " + defaults.name
+                            + "' on every proxy that uses it"));
+        }
+    }
+
+    /** Names of proxies, servers and ACLs: letters, digits, '-', '_', '.' and ':', as in HAProxy. */
+    static void checkName(String kw, String name) {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (!(Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.' || c == ':')) {
+            boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            if (!(alnum || c == '-' || c == '_' || c == '.' || c == ':')) {
                 throw new ConfigProblem("character '" + c + "' is not permitted in " + kw + " name '" + name + "'",
                         "use letters, digits, '-', '_', '.' and ':' only");
             }
@@ -376,6 +405,18 @@ final class ConfigParser {
         }
     }
 
+    /** Applies {@code line} with {@code keyword} to a copy of the current proxy that is then dropped. */
+    void parseDetached(Keyword keyword, Line line) {
+        ProxyBuilder real = proxy;
+        proxy = new ProxyBuilder(real.name, real.kind, real.location);
+        proxy.acls.putAll(real.acls);
+        try {
+            keyword.parser().parse(line);
+        } finally {
+            proxy = real;
+        }
+    }
+
     void report(Diagnostic d) {
         diagnostics.add(d);
     }
@@ -395,8 +436,16 @@ final class ConfigParser {
         return global;
     }
 
-    /** The keyword an error on this line is about: the matched keyword, else the line's first word. */
+    HostResolver resolver() {
+        return resolver;
+    }
+
+    /**
+     * The keyword an error on this line is about: the keyword once it is known, or the section
+     * header. Errors about the keyword itself (unknown, misplaced, refused, outside any section)
+     * quote it in their message and carry no separate keyword, so it is not printed twice.
+     */
     private String keywordOf(List<String> words) {
-        return lineKeyword != null ? lineKeyword : words.get(0);
+        return lineKeyword != null ? lineKeyword : SECTIONS.contains(words.get(0)) ? words.get(0) : "";
     }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -104,6 +105,20 @@ public final class KeywordRegistry {
         return names;
     }
 
+    /**
+     * The HAProxy keywords Ferry refuses, each with the reason its error gives, named as in the
+     * refused list of {@code docs/configuration.md}: {@code `user`}, {@code `peers` (section)},
+     * {@code `ssl` (server option)}, {@code `ssl` (bind option)}.
+     */
+    public Map<String, String> refusedNames() {
+        Map<String, String> names = new TreeMap<>();
+        unsupported.forEach((k, why) -> names.put("`" + k + "`", why));
+        unsupportedSections.forEach((k, why) -> names.put("`" + k + "` (section)", why));
+        unsupportedServerOptions.forEach((k, why) -> names.put("`" + k + "` (server option)", why));
+        unsupportedBindOptions.forEach((k, why) -> names.put("`" + k + "` (bind option)", why));
+        return Collections.unmodifiableMap(names);
+    }
+
     /** The keyword a line's words start with, matching the longest name first (up to three words). */
     Keyword find(List<String> words, int from, SectionKind section) {
         for (int n = Math.min(3, words.size() - from); n >= 1; n--) {
@@ -115,6 +130,10 @@ public final class KeywordRegistry {
                         return k;
                     }
                 }
+                Keyword otherSide = otherSide(name, candidates, section);
+                if (otherSide != null) {
+                    return otherSide;
+                }
                 throw new ConfigProblem("'" + name + "' is not allowed in a '" + section.keyword() + "' section",
                         "move it to a " + sectionList(candidates) + " section");
             }
@@ -125,6 +144,28 @@ public final class KeywordRegistry {
             }
         }
         throw unknown(words, from, section);
+    }
+
+    /**
+     * A keyword of the other side of a proxy (a backend's in a frontend, or the reverse) is
+     * ignored with a warning, as HAProxy does, so that configurations it accepts still load; but
+     * servers in a frontend are an error there too. Returns null when the line is an error.
+     */
+    private static Keyword otherSide(String name, List<Keyword> candidates, SectionKind section) {
+        boolean listenKeyword = candidates.stream().anyMatch(k -> k.sections().contains(SectionKind.LISTEN));
+        if (!listenKeyword || (section != SectionKind.FRONTEND && section != SectionKind.BACKEND)
+                || name.equals("server") || name.equals("default-server")) {
+            return null;
+        }
+        String side = section == SectionKind.FRONTEND ? "backends" : "frontends";
+        Keyword k = candidates.stream().filter(c -> c.sections().contains(SectionKind.LISTEN)).findFirst().orElseThrow();
+        return new Keyword(name, Set.of(section), k.syntax(), k.negatable(), line -> {
+            // Its arguments are still checked, as HAProxy does, but its values are kept nowhere.
+            line.parser().parseDetached(k, line);
+            line.warn("'" + name + "' is ignored: it applies to " + side + ", and " + section.keyword() + " '"
+                    + line.proxy().name() + "' is not one", "move it to a " + sectionList(candidates)
+                    + " section, or remove it");
+        });
     }
 
     String unsupportedSection(String name) {

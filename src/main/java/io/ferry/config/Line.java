@@ -89,6 +89,11 @@ public final class Line {
         return parser.currentProxy();
     }
 
+    /** Resolves the host names of addresses on this line. */
+    public HostResolver resolver() {
+        return parser.resolver();
+    }
+
     GlobalBuilder global() {
         return parser.global();
     }

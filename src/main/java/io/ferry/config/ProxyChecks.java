@@ -8,7 +8,8 @@ final class ProxyChecks {
 
     static void check(ProxyBuilder p, GlobalBuilder global, ConfigParser parser) {
         if (p.kind.isFrontend() && p.binds.isEmpty()) {
-            parser.report(Diagnostic.alert(p.location, p.kind.keyword(), p.kind.keyword() + " '" + p.name
+            // A warning, as in HAProxy 2.6: the rest of the configuration can still run.
+            parser.report(Diagnostic.warning(p.location, p.kind.keyword(), p.kind.keyword() + " '" + p.name
                     + "' has no 'bind' line, so it would accept nothing",
                     "add e.g. 'bind :80', or declare it as a backend if that was meant"));
         }

@@ -52,13 +52,7 @@ final class ProxyKeywords {
         r.add("acl", "f l b", "acl NAME CRITERION [FLAGS] [--] [VALUE ...]", line -> {
             line.expectArgs(2, Integer.MAX_VALUE);
             String name = line.arg(0);
-            for (int i = 0; i < name.length(); i++) {
-                char c = name.charAt(i);
-                if (!(Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.' || c == ':')) {
-                    throw new ConfigProblem("character '" + c + "' is not permitted in ACL name '" + name + "'",
-                            "use letters, digits, '-', '_', '.' and ':' only");
-                }
-            }
+            ConfigParser.checkName("ACL", name);
             if (PredefinedAcls.find(name) != null) {
                 throw new ConfigProblem("'" + name + "' is a predefined ACL and cannot be redefined", "choose another name");
             }

@@ -11,7 +11,7 @@ final class ServerKeywords {
     static void register(KeywordRegistry r) {
         r.add("bind", "f l", "bind ADDRESS[,ADDRESS...] [OPTIONS...]", line -> {
             line.expectArgs(1, Integer.MAX_VALUE);
-            List<Address> addresses = Address.parseBind(line.arg(0));
+            List<Address> addresses = Address.parseBind(line.arg(0), line.resolver());
             BindBuilder b = new BindBuilder();
             applyOptions(line, 1, r.bindOptions, r.unsupportedBindOptions, b, "bind");
             for (Address a : addresses) {
@@ -25,6 +25,7 @@ final class ServerKeywords {
         r.add("server", "l b", "server NAME ADDRESS [OPTIONS...]", line -> {
             line.expectArgs(2, Integer.MAX_VALUE);
             String name = line.arg(0);
+            ConfigParser.checkName("server", name);
             ProxyBuilder p = line.proxy();
             for (Server s : p.servers) {
                 if (s.name().equals(name)) {
@@ -32,7 +33,7 @@ final class ServerKeywords {
                             "give each server of a backend its own name");
                 }
             }
-            Address address = Address.parseServer(line.arg(1));
+            Address address = Address.parseServer(line.arg(1), line.resolver());
             if (address.kind() == Address.Kind.FD) {
                 throw new ConfigProblem("servers cannot be reached through 'fd@'", "use host:port or unix@/path");
             }
@@ -89,6 +90,10 @@ final class ServerKeywords {
         while (i < line.argCount()) {
             String w = line.arg(i);
             KeywordRegistry.LineOption<B> o = options.get(w);
+            if (w.isEmpty()) {
+                throw new ConfigProblem("empty " + what + " option, often an environment variable that is not set",
+                        "set the variable, or remove the empty word");
+            }
             if (o == null) {
                 String reason = unsupported.get(w);
                 if (reason != null) {

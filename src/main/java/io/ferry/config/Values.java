@@ -35,7 +35,7 @@ public final class Values {
             case "d" -> 86_400_000;
             default -> throw new ConfigProblem("unexpected character '" + unit.charAt(unitPrefix(unit)) + "' in time '"
                     + text + "' for '" + keyword + "'",
-                    "use an integer with one of the units us, ms, s, m, h, d (lower case), e.g. 30s");
+                    "use an integer with one of the units us, ms, s, m, h, d, e.g. 30s");
         };
         String digits = text.substring(0, end);
         if (digits.length() > 12) {

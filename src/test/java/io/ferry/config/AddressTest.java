@@ -112,6 +112,7 @@ class AddressTest {
             *               | missing port in address '*'
             127.0.0.1       | missing port in address '127.0.0.1'
             *:8002-8000     | invalid port range '8002-8000' in '*:8002-8000'
+            *:0-5           | invalid port range '0-5' in '*:0-5'
             *:1000-3000     | port range '1000-3000' in '*:1000-3000' spans more than 1000 ports
             *:1-1001        | port range '1-1001' in '*:1-1001' spans more than 1000 ports
             *:1-600,*:2000-2400 | the bind line lists more than 1000 addresses
@@ -179,6 +180,30 @@ class AddressTest {
                 .isInstanceOf(ConfigProblem.class)
                 .hasMessage(message)
                 .satisfies(e -> assertThat(((ConfigProblem) e).fix()).isNotEmpty());
+    }
+
+    @Test
+    void theLoadersResolverAnswersForHostNames() throws Exception {
+        InetAddress internal = InetAddress.getByAddress("app.internal", new byte[] {10, 0, 0, 7});
+        HostResolver resolver = host -> {
+            if (host.equals("app.internal")) {
+                return internal;
+            }
+            throw new java.net.UnknownHostException(host);
+        };
+        LoadResult r = ConfigLoader.builder().environment(Map.of()).resolver(resolver).build().loadText("t.cfg",
+                "frontend f\n    bind app.internal:80\n    default_backend b\nbackend b\n    server s app.internal:8000\n"
+                        + "    server t localhost:8000\n");
+        assertThat(r.errors()).singleElement().satisfies(e -> {
+            assertThat(e.location()).isEqualTo(new Location("t.cfg", 6));
+            assertThat(e.message()).isEqualTo("could not resolve address 'localhost' in 'localhost:8000'");
+        });
+
+        Config c = ConfigLoader.builder().environment(Map.of()).resolver(resolver).build().loadText("t.cfg",
+                "frontend f\n    bind app.internal:80\n    default_backend b\nbackend b\n    server s app.internal:8000\n")
+                .valid().orElseThrow();
+        assertThat(c.frontend("f").orElseThrow().binds().get(0).address().address()).isEqualTo(internal);
+        assertThat(c.backend("b").orElseThrow().servers().get(0).address().address()).isEqualTo(internal);
     }
 
     @Test

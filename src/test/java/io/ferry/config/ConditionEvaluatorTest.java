@@ -207,16 +207,16 @@ class ConditionEvaluatorTest {
 
     @Test
     void directiveErrorsNameTheirLine() {
-        assertError("global\n.endif\n", 2, ".endif", "'.endif' without a matching '.if'");
-        assertError("global\n.elif 1\n", 2, ".elif", "'.elif' without a matching '.if'");
-        assertError("global\n.else\n", 2, ".else", "'.else' without a matching '.if'");
-        assertError("global\n.if 1\n.else\n.else\n.endif\n", 4, ".else", "a second '.else' in the same block");
-        assertError("global\n.if 1\n.else\n.elif 1\n.endif\n", 4, ".elif", "'.elif' after '.else'");
-        assertError("global\n.foo\n", 2, ".foo", "unknown directive '.foo'");
+        assertError("global\n.endif\n", 2, "", "'.endif' without a matching '.if'");
+        assertError("global\n.elif 1\n", 2, "", "'.elif' without a matching '.if'");
+        assertError("global\n.else\n", 2, "", "'.else' without a matching '.if'");
+        assertError("global\n.if 1\n.else\n.else\n.endif\n", 4, "", "a second '.else' in the same block");
+        assertError("global\n.if 1\n.else\n.elif 1\n.endif\n", 4, "", "'.elif' after '.else'");
+        assertError("global\n.foo\n", 2, "", "unknown directive '.foo'");
         assertError("global\n.if 1\n", 2, ".if", "missing '.endif' for this '.if' at the end of the file");
-        assertError("global\n.if 1\n.endif extra\n", 3, ".endif", "unexpected argument 'extra' for '.endif'");
-        assertError("global\n.if 1\n.else x\n.endif\n", 3, ".else", "unexpected argument 'x' for '.else'");
-        assertError("global\n.if junk(\n.endif\n", 2, ".if", "missing ')' in condition 'junk('");
+        assertError("global\n.if 1\n.endif extra\n", 3, "", "unexpected argument 'extra' for '.endif'");
+        assertError("global\n.if 1\n.else x\n.endif\n", 3, "", "unexpected argument 'x' for '.else'");
+        assertError("global\n.if junk(\n.endif\n", 2, "", "missing ')' in condition 'junk('");
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,19 +13,42 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Random and mutated configurations: whatever the input, the loader answers with diagnostics and
  * never throws, overflows its stack or runs out of memory. Seeds are fixed, so a failure names an
- * input that can be replayed; the iteration counts keep the whole class to a few seconds.
+ * input that can be replayed; the iteration counts keep the whole class to a few seconds. For a
+ * longer search run {@code mvn test -Dtest=ConfigFuzzTest -Dferry.fuzz.scale=100
+ * -Djunit.jupiter.execution.timeout.mode=disabled}.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ConfigFuzzTest {
 
+    /** How many times the default number of random inputs to try. */
+    private static final int SCALE = Integer.getInteger("ferry.fuzz.scale", 1);
+
+    /**
+     * Mutated host names must not reach DNS: that would make the run slow and dependent on the
+     * network. IP literals and {@code localhost} resolve; every other name is unknown.
+     */
+    private static final HostResolver NO_DNS = host -> {
+        if (host.equals("localhost")) {
+            return InetAddress.getLoopbackAddress();
+        }
+        if (host.indexOf(':') >= 0 || host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+            return InetAddress.getByName(host); // a literal: no lookup
+        }
+        throw new UnknownHostException(host);
+    };
+
     private static final ConfigLoader LOADER = ConfigLoader.builder()
-            .environment(Map.of("PORT", "8080", "FD", "3", "EMPTY", "")).build();
+            .environment(Map.of("PORT", "8080", "FD", "3", "EMPTY", "")).resolver(NO_DNS).build();
 
     /** Words that steer mutations towards the grammar's corners. */
     private static final List<String> SPECIAL = List.of(
@@ -86,7 +111,7 @@ class ConfigFuzzTest {
 
     @Test
     void mutatedSeedsGiveOnlyDiagnostics() {
-        for (long seed = 0; seed < 3000; seed++) {
+        for (long seed = 0; seed < 3000L * SCALE; seed++) {
             Random random = new Random(seed);
             String base = SEEDS.get(random.nextInt(SEEDS.size()));
             String text = base;
@@ -100,8 +125,8 @@ class ConfigFuzzTest {
 
     @Test
     void randomLinesGiveOnlyDiagnostics() {
-        for (long seed = 0; seed < 1500; seed++) {
-            Random random = new Random(1_000_000 + seed);
+        for (long seed = 0; seed < 1500L * SCALE; seed++) {
+            Random random = new Random(1_000_000_000L + seed);
             StringBuilder text = new StringBuilder();
             int lines = 1 + random.nextInt(30);
             for (int l = 0; l < lines; l++) {
@@ -120,13 +145,36 @@ class ConfigFuzzTest {
 
     @Test
     void randomBytesGiveOnlyDiagnostics() {
-        for (long seed = 0; seed < 300; seed++) {
-            Random random = new Random(2_000_000 + seed);
+        for (long seed = 0; seed < 300L * SCALE; seed++) {
+            Random random = new Random(2_000_000_000L + seed);
             char[] chars = new char[random.nextInt(2000)];
             for (int i = 0; i < chars.length; i++) {
                 chars[i] = (char) random.nextInt(256);
             }
             check("random bytes " + seed, new String(chars));
+        }
+    }
+
+    @Test
+    void mutatedFilesInADirectoryGiveOnlyDiagnostics(@TempDir Path dir) throws IOException {
+        for (long seed = 0; seed < 100L * SCALE; seed++) {
+            Random random = new Random(3_000_000_000L + seed);
+            Path sub = Files.createDirectory(dir.resolve("run" + seed));
+            int files = 1 + random.nextInt(4);
+            for (int f = 0; f < files; f++) {
+                String text = mutate(SEEDS.get(random.nextInt(SEEDS.size())), random);
+                byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+                if (random.nextBoolean() && bytes.length > 0) {
+                    bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+                }
+                Files.write(sub.resolve(f + ".cfg"), bytes);
+            }
+            try {
+                LoadResult r = LOADER.load(List.of(sub));
+                assertThat(r.hasErrors()).as("files " + seed).isEqualTo(r.config() == null);
+            } catch (Throwable t) {
+                fail("files " + seed + " threw " + t, t);
+            }
         }
     }
 
@@ -197,7 +245,10 @@ class ConfigFuzzTest {
             case 3 -> words.set(w, pick(VOCABULARY, random));
             case 4 -> words.add(random.nextInt(words.size() + 1), pick(VOCABULARY, random));
             case 5 -> words.set(w, insertRandomChar(words.get(w), random));
-            case 6 -> words.set(w, words.get(w).repeat(1 + random.nextInt(2000)));
+            // A repeated word grows to at most about 200,000 characters: chained mutations would
+            // otherwise build inputs of hundreds of megabytes, which measure the test's heap.
+            case 6 -> words.set(w, words.get(w).repeat(1 + random.nextInt(
+                    Math.max(1, Math.min(2000, 200_000 / (1 + words.get(w).length()))))));
             case 7 -> words.set(w, "!(((".repeat(random.nextInt(500)) + words.get(w));
             case 8 -> words.set(w, "9".repeat(1 + random.nextInt(40)));
             case 9 -> {

@@ -1,7 +1,9 @@
 package io.ferry.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -162,6 +164,34 @@ class ConfigParserTest {
     }
 
     @Test
+    void namedDefaultsUsedBothWithFromAndImplicitlyIsAWarning() {
+        // HAProxy 2.6 reports this at the second kind of use and still accepts the file.
+        String defaults = "defaults web\n    mode http\n";
+        LoadResult r = load(defaults + "frontend a from web\n    bind :80\n    default_backend app\n" + BACKEND
+                + "backend other\n");
+        assertThat(r.valid()).isPresent();
+        assertThat(r.diagnostics()).singleElement().satisfies(w -> {
+            assertThat(w.severity()).isEqualTo(Diagnostic.Severity.WARNING);
+            assertThat(w.location()).isEqualTo(new Location("t.cfg", 6));
+            assertThat(w.keyword()).isEqualTo("from");
+            assertThat(w.message()).isEqualTo("defaults section 'web' (declared at t.cfg:1) is named with 'from' by "
+                    + "the proxy at t.cfg:3 and used implicitly here");
+            assertThat(w.fix()).isEqualTo("add a last defaults section that no proxy names, or write 'from web' "
+                    + "on every proxy that uses it");
+        });
+
+        LoadResult reverse = load(defaults + BACKEND + "frontend a from web\n    bind :80\n    default_backend app\n");
+        assertThat(reverse.diagnostics()).singleElement().satisfies(w -> {
+            assertThat(w.location()).isEqualTo(new Location("t.cfg", 5));
+            assertThat(w.message()).isEqualTo("defaults section 'web' (declared at t.cfg:1) is used implicitly by "
+                    + "the proxy at t.cfg:3 and named with 'from' here");
+        });
+
+        assertThat(load(defaults + "defaults other from web\n" + BACKEND).diagnostics()).isEmpty();
+        assertThat(load("defaults\n    mode http\n" + BACKEND + "backend b2\n").diagnostics()).isEmpty();
+    }
+
+    @Test
     void unknownFromNamesTheDefaultsAndSuggests() {
         Diagnostic e = error("defaults web\nfrontend x from wbe\n    bind :80\n", 2, "frontend");
         assertThat(e.message()).isEqualTo("no defaults section named 'wbe' before this line");
@@ -181,6 +211,9 @@ class ConfigParserTest {
         assertThat(error("defaults a b\n", 1, "defaults").message()).isEqualTo("unexpected 'b' after the defaults name");
         assertThat(error("frontend x/y\n    bind :80\n", 1, "frontend").message())
                 .isEqualTo("character '/' is not permitted in frontend name 'x/y'");
+        assertThat(error("backend caf\u00e9\n", 1, "backend").message())
+                .isEqualTo("character '\u00e9' is not permitted in backend name 'caf\u00e9'");
+        assertThat(valid("backend a-Z_0.9:x\n").backend("a-Z_0.9:x")).isPresent();
     }
 
     @Test
@@ -243,55 +276,105 @@ class ConfigParserTest {
     }
 
     @Test
-    void frontendWithoutBind() {
-        Diagnostic e = error("frontend fe\n    default_backend app\n" + BACKEND, 1, "frontend");
-        assertThat(e.message()).isEqualTo("frontend 'fe' has no 'bind' line, so it would accept nothing");
+    void frontendWithoutBindIsAWarning() {
+        // HAProxy 2.6: "frontend 'fe' has no 'bind' directive. Please declare it as a backend if this was intended."
+        LoadResult r = load("frontend fe\n    default_backend app\n" + BACKEND);
+        assertThat(r.valid()).isPresent();
+        assertThat(r.diagnostics()).singleElement().satisfies(w -> {
+            assertThat(w.severity()).isEqualTo(Diagnostic.Severity.WARNING);
+            assertThat(w.location()).isEqualTo(new Location("t.cfg", 1));
+            assertThat(w.keyword()).isEqualTo("frontend");
+            assertThat(w.message()).isEqualTo("frontend 'fe' has no 'bind' line, so it would accept nothing");
+            assertThat(w.fix()).isEqualTo("add e.g. 'bind :80', or declare it as a backend if that was meant");
+        });
     }
 
     // Keywords
 
     @Test
     void unknownKeywordSuggestsTheClosestKnownOne() {
-        Diagnostic e = error("frontend f\n    bind :80\n    mxaconn 5\n", 3, "mxaconn");
+        Diagnostic e = error("frontend f\n    bind :80\n    mxaconn 5\n", 3, "");
         assertThat(e.message()).isEqualTo("unknown keyword 'mxaconn' in 'frontend' section");
         assertThat(e.fix()).isEqualTo("did you mean 'maxconn'?");
 
-        Diagnostic far = error("global\n    frobnicate 1\n", 2, "frobnicate");
+        Diagnostic far = error("global\n    frobnicate 1\n", 2, "");
         assertThat(far.fix()).isEqualTo("see docs/configuration.md for the keywords of this section");
     }
 
     @Test
     void unknownSecondWordOfAFamilyListsTheFamily() {
-        Diagnostic e = error("defaults\n    timeout clientt 5s\n", 2, "timeout");
+        Diagnostic e = error("defaults\n    timeout clientt 5s\n", 2, "");
         assertThat(e.message()).startsWith("unknown keyword 'timeout clientt'; 'timeout' supports 'client', ")
                 .endsWith("(got 'clientt')");
         assertThat(e.fix()).isEqualTo("did you mean 'timeout client'?");
 
-        Diagnostic alone = error("defaults\n    timeout\n", 2, "timeout");
+        Diagnostic alone = error("defaults\n    timeout\n", 2, "");
         assertThat(alone.message()).startsWith("'timeout' needs a second word: one of 'client', ");
     }
 
     @Test
-    void keywordInTheWrongSectionSaysWhereItBelongs() {
-        Diagnostic e = error("frontend f\n    bind :80\n    timeout server 5s\n", 3, "timeout");
-        assertThat(e.message()).isEqualTo("'timeout server' is not allowed in a 'frontend' section");
-        assertThat(e.fix()).isEqualTo("move it to a backend or defaults or listen section");
+    void keywordOfTheOtherSideOfAProxyIsIgnoredWithAWarning() {
+        // HAProxy 2.6: "'timeout server' will be ignored because frontend 'f' has no backend capability"
+        LoadResult r = load("frontend f\n    bind :80\n    timeout server 5s\n    retries 3\n"
+                + "backend b\n    timeout client 5s\n    bind :81\n    maxconn 5\n");
+        Config c = r.valid().orElseThrow();
+        assertThat(r.diagnostics()).extracting(d -> d.location().line(), Diagnostic::severity, Diagnostic::keyword)
+                .containsExactly(tuple(3, Diagnostic.Severity.WARNING, "timeout server"),
+                        tuple(4, Diagnostic.Severity.WARNING, "retries"),
+                        tuple(6, Diagnostic.Severity.WARNING, "timeout client"),
+                        tuple(7, Diagnostic.Severity.WARNING, "bind"),
+                        tuple(8, Diagnostic.Severity.WARNING, "maxconn"));
+        Diagnostic w = r.diagnostics().get(0);
+        assertThat(w.message()).isEqualTo("'timeout server' is ignored: it applies to backends, and frontend 'f' "
+                + "is not one");
+        assertThat(w.fix()).isEqualTo("move it to a backend or defaults or listen section, or remove it");
+        assertThat(r.diagnostics().get(2).message()).isEqualTo("'timeout client' is ignored: it applies to frontends, "
+                + "and backend 'b' is not one");
+        assertThat(c.frontend("f").orElseThrow().timeout(TimeoutKind.SERVER)).isEmpty();
+        assertThat(c.backend("b").orElseThrow().timeout(TimeoutKind.CLIENT)).isEmpty();
+        assertThat(c.backend("b").orElseThrow().binds()).isEmpty();
+    }
+
+    @Test
+    void argumentsOfAnIgnoredKeywordAreStillChecked() {
+        // HAProxy 2.6: "'maxconn' cannot handle unexpected argument '5'", "'bind' : missing port specification"
+        Diagnostic maxconn = error("backend b\n    maxconn default-server 5\n", 2, "maxconn");
+        assertThat(maxconn.message()).isEqualTo("unexpected extra argument '5' after 'default-server'");
+        Diagnostic bind = error("backend b\n    bind timeout server 10000\n", 2, "bind");
+        assertThat(bind.message()).isEqualTo("missing port in address 'timeout'");
+        Diagnostic use = error("backend b\n    use_backend x if nope\n", 2, "use_backend");
+        assertThat(use.message()).isEqualTo("no ACL named 'nope' declared before this line");
+        assertThat(load("backend b\n    acl a path /\n    use_backend b if a\n").errors()).isEmpty();
+    }
+
+    @Test
+    void keywordInASectionThatCannotHaveItSaysWhereItBelongs() {
+        Diagnostic server = error("frontend f\n    bind :80\n    server s 127.0.0.1:80\n", 3, "");
+        assertThat(server.message()).isEqualTo("'server' is not allowed in a 'frontend' section");
+        assertThat(server.fix()).isEqualTo("move it to a backend or listen section");
+
+        Diagnostic bind = error("defaults\n    bind :80\n", 2, "");
+        assertThat(bind.message()).isEqualTo("'bind' is not allowed in a 'defaults' section");
+        assertThat(bind.fix()).isEqualTo("move it to a frontend or listen section");
+
+        Diagnostic global = error("global\n    timeout client 5s\n", 2, "");
+        assertThat(global.message()).isEqualTo("'timeout client' is not allowed in a 'global' section");
     }
 
     @Test
     void unsupportedKeywordSaysSo() {
-        Diagnostic e = error("global\n    chroot /var/empty\n", 2, "chroot");
+        Diagnostic e = error("global\n    chroot /var/empty\n", 2, "");
         assertThat(e.message()).isEqualTo("'chroot' is an HAProxy keyword that Ferry does not support: "
                 + "Ferry does not chroot; confine it with the service manager instead");
         assertThat(e.fix()).isEqualTo("remove the line");
 
-        Diagnostic two = error("defaults\n    timeout tarpit 5s\n", 2, "timeout");
+        Diagnostic two = error("defaults\n    timeout tarpit 5s\n", 2, "");
         assertThat(two.message()).startsWith("'timeout tarpit' is an HAProxy keyword that Ferry does not support");
     }
 
     @Test
     void unsupportedSectionSaysSoAndSkipsItsLines() {
-        Diagnostic e = error("peers mypeers\n    peer a 127.0.0.1:1024\nglobal\n", 1, "peers");
+        Diagnostic e = error("peers mypeers\n    peer a 127.0.0.1:1024\nglobal\n", 1, "");
         assertThat(e.message()).isEqualTo("section 'peers' is not supported by Ferry: Ferry has no 'peers' sections");
     }
 
@@ -310,7 +393,7 @@ class ConfigParserTest {
 
     @Test
     void lineStartingOutsideASection() {
-        Diagnostic e = error("    maxconn 500\nglobal\n", 1, "maxconn");
+        Diagnostic e = error("    maxconn 500\nglobal\n", 1, "");
         assertThat(e.message()).isEqualTo("'maxconn' appears outside of any section");
         assertThat(e.fix()).startsWith("start a section before it");
     }
@@ -429,6 +512,20 @@ class ConfigParserTest {
         assertThat(r.errors()).singleElement().satisfies(e -> {
             assertThat(e.message()).isEqualTo("configuration file '" + secret + "' is not readable");
             assertThat(e.fix()).isEqualTo("check its permissions");
+        });
+    }
+
+    @Test
+    void fileThatFailsWhileBeingReadIsAnError() {
+        // Reading a process's memory from its start fails on Linux, even for root.
+        Path mem = Path.of("/proc/self/mem");
+        assumeTrue(Files.isReadable(mem), "needs Linux's /proc");
+        LoadResult r = ConfigLoader.builder().build().load(List.of(mem));
+        assertThat(r.valid()).isEmpty();
+        assertThat(r.errors()).singleElement().satisfies(e -> {
+            assertThat(e.location()).isEqualTo(Location.NONE);
+            assertThat(e.message()).startsWith("could not read configuration file '/proc/self/mem': ");
+            assertThat(e.fix()).isEqualTo("check that the file exists and is readable");
         });
     }
 

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The configurations of the report Ferry was started from: the broken ones are refused with their
- * own {@code file:line}, the others load. Line numbers agree with {@code haproxy -c} (2.6), except
+ * The seed configurations, a real HAProxy setup and broken variants of it: the broken ones are
+ * refused with their own {@code file:line}, the others load. Line numbers agree with {@code haproxy -c} (2.6), except
  * for {@code unknown-backend.cfg}, where HAProxy names no line and Ferry names the
  * {@code default_backend} line.
  */
@@ -39,8 +39,8 @@ class SeedConfigTest {
             bad-mode.cfg           | 2 | mode           | unknown proxy mode 'smtp'
             bad-port.cfg           | 2 | server         | invalid port '99999' in address '127.0.0.1:99999'
             bad-time-unit.cfg      | 3 | timeout client | unexpected extra argument 'seconds' after '30'
-            misspelled-keyword.cfg | 6 | timeout        | unknown keyword 'timeout clinet'
-            outside-section.cfg    | 1 | maxconn        | 'maxconn' appears outside of any section
+            misspelled-keyword.cfg | 6 | ''             | unknown keyword 'timeout clinet'
+            outside-section.cfg    | 1 | ''             | 'maxconn' appears outside of any section
             timer-overflow.cfg     | 3 | timeout client | timer overflow in argument '30d' to 'timeout client'
             unknown-backend.cfg    | 7 | default_backend| refers to backend 'ngnix', which does not exist
             unterminated-quote.cfg | 3 | ''             | unmatched quote at position 27
@@ -93,7 +93,7 @@ class SeedConfigTest {
     }
 
     @Test
-    void reportFileKeepsItsSettingsAndWarnsAboutNbproc() {
+    void seedFileKeepsItsSettingsAndWarnsAboutNbproc() {
         Path path = seed("haproxy-seed.cfg");
         LoadResult r = LOADER.load(List.of(path));
         Config c = r.valid().orElseThrow();

@@ -27,7 +27,7 @@ class TokenizerTest {
 
     @Test
     void hashStartsACommentOutsideQuotes() {
-        assertThat(split("maxconn 500 # the report's limit")).containsExactly("maxconn", "500");
+        assertThat(split("maxconn 500 # the process limit")).containsExactly("maxconn", "500");
         assertThat(split("# a whole-line comment")).isEmpty();
         assertThat(split("a#b")).containsExactly("a");
         assertThat(split("\"c#d\" 'e#f' g\\#h")).containsExactly("c#d", "e#f", "g#h");
