@@ -45,6 +45,13 @@ public final class KeywordRegistry {
         GlobalKeywords.register(r);
         ProxyKeywords.register(r);
         ServerKeywords.register(r);
+        OptionKeywords.register(r);
+        HttpRuleKeywords.register(r);
+        LogKeywords.register(r);
+        StatsKeywords.register(r);
+        HealthCheckKeywords.register(r);
+        BalanceKeywords.register(r);
+        ProcessKeywords.register(r);
         Unsupported.register(r);
         return r;
     }

@@ -8,6 +8,11 @@ import java.util.Optional;
  * A {@code defaults}, {@code frontend}, {@code backend} or {@code listen} section after parsing,
  * with everything it inherited from its {@code defaults} already applied. Immutable.
  *
+ * <p>{@code logFormat} is the format of access-log lines, set by {@code option httplog},
+ * {@code option tcplog} or {@code log-format} (the last one written wins), null when none was.
+ * {@code disabled} proxies are parsed and checked but not started. {@code description} is empty
+ * when unset.
+ *
  * <p>A {@code listen} section is both a frontend and a backend; {@link #kind()} tells which roles
  * a proxy plays via {@link SectionKind#isFrontend()} and {@link SectionKind#isBackend()}.
  */
@@ -37,7 +42,9 @@ public record Proxy(
         boolean logGlobal,
         LogFormat logFormat,
         List<Capture> captures,
-        StatsSettings stats) {
+        StatsSettings stats,
+        boolean disabled,
+        String description) {
 
     /** {@code http-reuse}. */
     public enum HttpReuse { NEVER, SAFE, AGGRESSIVE, ALWAYS }

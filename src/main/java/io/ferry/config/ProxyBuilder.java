@@ -43,6 +43,10 @@ public final class ProxyBuilder {
     LogFormat logFormat;
     final List<Capture> captures = new ArrayList<>();
     StatsSettings stats = StatsSettings.DISABLED;
+    boolean disabled;
+    String description = "";
+    /** True while the check rules are still the ones copied from defaults; the first own rule drops them. */
+    boolean checkRulesInherited;
 
     ProxyBuilder(String name, SectionKind kind, Location location) {
         this.name = name;
@@ -71,6 +75,8 @@ public final class ProxyBuilder {
         logGlobal = d.logGlobal;
         logFormat = d.logFormat;
         stats = d.stats;
+        disabled = d.disabled;
+        checkRulesInherited = true;
     }
 
     public String name() {
@@ -94,7 +100,7 @@ public final class ProxyBuilder {
                 List.copyOf(httpResponseRules), copy(options), forwardFor,
                 new HealthCheck(checkKind, httpCheckSend, List.copyOf(httpExpects), List.copyOf(tcpSteps)),
                 balance, httpReuse, retries, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(errorFiles)),
-                List.copyOf(logs), logGlobal, logFormat, List.copyOf(captures), stats);
+                List.copyOf(logs), logGlobal, logFormat, List.copyOf(captures), stats, disabled, description);
     }
 
     private static <K extends Enum<K>, V> Map<K, V> copy(Map<K, V> m) {
