@@ -13,8 +13,10 @@ import java.util.function.Function;
  *   <li>Double quotes keep spaces and {@code #}, and interpret backslash escapes and environment
  *       variables: {@code $NAME}, {@code ${NAME}} and {@code ${NAME-default}}. An undefined
  *       variable expands to the empty string (or to its default).
- *   <li>Outside quotes, a backslash escapes the next character; {@code \t}, {@code \n}, {@code \r}
- *       and {@code \xHH} stand for the characters they name, inside double quotes too.
+ *   <li>A backslash escapes a space, a tab, {@code #}, a quote, {@code $} or a backslash;
+ *       {@code \t}, {@code \n}, {@code \r} and {@code \xHH} stand for the characters they name,
+ *       inside double quotes too. Before any other character the backslash is kept, as in HAProxy,
+ *       so that a regex back-reference {@code \1} reaches the keyword intact.
  *   <li>Quoted and unquoted parts next to each other make one word: {@code a"b c"} is {@code ab c}.
  * </ul>
  *
@@ -110,7 +112,10 @@ public final class Tokenizer {
                 word.append((char) Integer.parseInt(line.substring(at + 2, at + 4), 16));
                 return at + 4;
             }
-            default -> word.append(e);
+            // As HAProxy: only characters with a meaning here are escaped; other pairs such as the
+            // regex back-reference \1 keep their backslash.
+            case '\\', ' ', '\t', '#', '\'', '"', '$' -> word.append(e);
+            default -> word.append('\\').append(e);
         }
         return at + 2;
     }
