@@ -66,7 +66,7 @@ final class LogKeywords {
 
     /** {@code ADDRESS [len N] [format F] FACILITY [LEVEL [MINLEVEL]]}. */
     private static LogTarget target(Line line) {
-        line.expectArgs(2, 8);
+        line.expectArgs(1, 8);
         String where = line.arg(0);
         int maxLength = 1024;
         LogTarget.Format format = LogTarget.Format.RFC3164;

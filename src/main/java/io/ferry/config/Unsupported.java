@@ -36,6 +36,7 @@ final class Unsupported {
         r.unsupported("server-template", "server templates need DNS service discovery, which Ferry does not have");
         r.unsupported("timeout tarpit", "the tarpit action is not implemented");
         r.unsupported("redirect", "use 'http-request redirect' instead of the old 'redirect' keyword");
+        r.unsupported("capture cookie", "cookie capture is not implemented; capture the Cookie header instead");
         r.unsupported("monitor-uri", "use a stats page or the runtime API to monitor Ferry");
 
         r.unsupportedBindOptions.put("ssl", tls);
