@@ -15,7 +15,8 @@ final class StatsKeywords {
         r.add("stats uri", "d f l b", "stats uri PREFIX", line -> {
             line.expectArgs(1, 1);
             if (!line.arg(0).startsWith("/")) {
-                throw new ConfigProblem("stats URI '" + line.arg(0) + "' must start with '/'", "write e.g. 'stats uri /stats'");
+                line.warn("stats URI '" + line.arg(0) + "' does not start with '/', so no request path can match it",
+                        "write e.g. 'stats uri /stats'");
             }
             update(line, b -> b.uri = line.arg(0));
         });
@@ -38,7 +39,10 @@ final class StatsKeywords {
             update(line, b -> b.refreshMs = ms);
         });
         r.add("stats admin", "f l b", "stats admin if|unless CONDITION", line -> {
-            line.expectArgs(2, Integer.MAX_VALUE);
+            if (line.argCount() < 2) {
+                throw new ConfigProblem("'stats admin' requires either 'if' or 'unless' followed by a condition",
+                        "write e.g. 'stats admin if { src 127.0.0.1 }'");
+            }
             Acl.Condition c = line.condition(0);
             update(line, b -> b.admin = c);
         });

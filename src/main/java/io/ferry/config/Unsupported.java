@@ -37,6 +37,11 @@ final class Unsupported {
         r.unsupported("timeout tarpit", "the tarpit action is not implemented");
         r.unsupported("redirect", "use 'http-request redirect' instead of the old 'redirect' keyword");
         r.unsupported("capture cookie", "cookie capture is not implemented; capture the Cookie header instead");
+        r.unsupported("stats scope", "the stats page always shows every proxy");
+        r.unsupported("stats show-node", "the stats page does not show node names");
+        r.unsupported("stats show-desc", "the stats page shows each proxy's 'description' only");
+        r.unsupported("stats http-request", "use 'http-request' rules in the section that serves the stats page");
+        r.unsupported("stats maxconn", "the runtime API serves one command per connection, without a separate limit");
         r.unsupported("monitor-uri", "use a stats page or the runtime API to monitor Ferry");
 
         r.unsupportedBindOptions.put("ssl", tls);
