@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * Health checks: {@code http-check send|expect}, {@code tcp-check connect|send|send-binary|expect},
  * and the check options of {@code server} and {@code default-server} lines. A proxy that writes
- * its own {@code http-check} or {@code tcp-check} rules replaces the ones of its defaults section.
+ * its own {@code http-check} or {@code tcp-check} rules replaces the expectations and steps of its
+ * defaults section.
  */
 final class HealthCheckKeywords {
 
@@ -105,11 +106,14 @@ final class HealthCheckKeywords {
         });
     }
 
-    /** The proxy, with the check rules it inherited from its defaults dropped before its first own rule. */
+    /**
+     * The proxy, with the expectations and TCP steps it inherited from its defaults dropped before its
+     * first own rule. The request an HTTP check sends is kept: {@code option httpchk} or
+     * {@code http-check send} in defaults still applies until the proxy says otherwise.
+     */
     private static ProxyBuilder ownRules(ProxyBuilder p) {
         if (p.checkRulesInherited) {
             p.checkRulesInherited = false;
-            p.httpCheckSend = HealthCheck.HttpSend.DEFAULT;
             p.httpExpects.clear();
             p.tcpSteps.clear();
         }

@@ -87,11 +87,15 @@ public final class ProxyBuilder {
         return kind;
     }
 
+    /** Whether an on/off option is set so far. */
+    boolean option(ProxyOption o) {
+        Located<Boolean> v = options.get(o);
+        return v != null && v.value();
+    }
+
     Proxy build() {
-        HealthCheck.Kind checkKind = options.containsKey(ProxyOption.TCP_CHECK) && options.get(ProxyOption.TCP_CHECK).value()
-                ? HealthCheck.Kind.TCP_SCRIPT
-                : options.containsKey(ProxyOption.HTTPCHK) && options.get(ProxyOption.HTTPCHK).value()
-                ? HealthCheck.Kind.HTTP : HealthCheck.Kind.CONNECT;
+        HealthCheck.Kind checkKind = option(ProxyOption.TCP_CHECK) ? HealthCheck.Kind.TCP_SCRIPT
+                : option(ProxyOption.HTTPCHK) ? HealthCheck.Kind.HTTP : HealthCheck.Kind.CONNECT;
         Map<String, List<Acl.Definition>> frozenAcls = new LinkedHashMap<>();
         acls.forEach((k, v) -> frozenAcls.put(k, List.copyOf(v)));
         return new Proxy(name, kind, location, defaultsName, mode, copy(timeouts), maxconn, List.copyOf(binds),

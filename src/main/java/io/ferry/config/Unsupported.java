@@ -42,6 +42,19 @@ final class Unsupported {
         r.unsupported("stats show-desc", "the stats page shows each proxy's 'description' only");
         r.unsupported("stats http-request", "use 'http-request' rules in the section that serves the stats page");
         r.unsupported("stats maxconn", "the runtime API serves one command per connection, without a separate limit");
+        r.unsupported("http-check disable-on-404", "a 404 answer to a check counts as a failure in Ferry");
+        r.unsupported("http-check send-state", "checks do not report the server's state in a header");
+        r.unsupported("http-check connect",
+                "checks connect to the server's check address and port; use 'port' and 'addr' on the server line");
+        r.unsupported("http-check comment", "comments on check rules are not supported; use a '#' comment");
+        r.unsupported("http-check set-var", "variables are not implemented");
+        r.unsupported("http-check unset-var", "variables are not implemented");
+        r.unsupported("tcp-check comment", "comments on check rules are not supported; use a '#' comment");
+        r.unsupported("tcp-check set-var", "variables are not implemented");
+        r.unsupported("tcp-check unset-var", "variables are not implemented");
+        r.unsupported("tcp-check send-lf", "log-format payloads in checks are not implemented; use 'tcp-check send'");
+        r.unsupported("tcp-check send-binary-lf",
+                "log-format payloads in checks are not implemented; use 'tcp-check send-binary'");
         r.unsupported("monitor-uri", "use a stats page or the runtime API to monitor Ferry");
 
         r.unsupportedBindOptions.put("ssl", tls);
@@ -54,6 +67,11 @@ final class Unsupported {
         r.unsupportedServerOptions.put("sni", tls);
         r.unsupportedServerOptions.put("send-proxy", "the PROXY protocol is not implemented");
         r.unsupportedServerOptions.put("send-proxy-v2", "the PROXY protocol is not implemented");
+        r.unsupportedServerOptions.put("check-send-proxy", "the PROXY protocol is not implemented");
+        r.unsupportedServerOptions.put("check-ssl", tls);
+        r.unsupportedServerOptions.put("agent-check", "agent checks are not implemented; use 'check' with 'option httpchk'");
+        r.unsupportedServerOptions.put("track",
+                "tracking another server's checks is not implemented; give each server its own 'check'");
         r.unsupportedServerOptions.put("cookie", "cookie-based persistence is not implemented");
         r.unsupportedServerOptions.put("resolvers", "Ferry resolves server names once, when it reads the configuration");
         r.unsupportedServerOptions.put("init-addr", "Ferry resolves server names once, when it reads the configuration");
