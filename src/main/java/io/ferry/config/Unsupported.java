@@ -23,6 +23,7 @@ final class Unsupported {
         r.unsupported("lua-load", "Ferry does not run Lua");
         r.unsupported("ssl-default-bind-ciphers", tls);
         r.unsupported("ssl-default-bind-options", tls);
+        r.unsupported("ssl-default-bind-ciphersuites", tls);
         r.unsupported("ssl-default-server-ciphers", tls);
         r.unsupported("ssl-default-server-options", tls);
         r.unsupported("ca-base", tls);
