@@ -39,6 +39,18 @@ public record LogFormat(String text) {
      * Sample fetches are the ACL criteria Ferry knows; converters {@code lower} and {@code upper}.
      */
     public static LogFormat parse(String text) {
+        return parse(text, false);
+    }
+
+    /**
+     * Checks a format whose line is written once the stream is over ({@code log-format}): as in
+     * HAProxy, the request's headers are gone by then, so fetches that read them are refused.
+     */
+    static LogFormat parseForLog(String text) {
+        return parse(text, true);
+    }
+
+    private static LogFormat parse(String text, boolean atLogTime) {
         int i = 0;
         while (i < text.length()) {
             char c = text.charAt(i++);
@@ -69,7 +81,7 @@ public record LogFormat(String text) {
                     throw new ConfigProblem("missing ']' after '%[' in log-format '" + text + "'",
                             "close the sample expression, e.g. '%[src]'");
                 }
-                sample(text.substring(i + 1, close));
+                sample(text.substring(i + 1, close), atLogTime);
                 i = close + 1;
                 continue;
             }
@@ -86,7 +98,11 @@ public record LogFormat(String text) {
         return new LogFormat(text);
     }
 
-    private static void sample(String expr) {
+    /** The fetches that do not read the HTTP request, so a log line may use them. */
+    private static final Set<String> AT_LOG_TIME = Set.of("method", "src", "src_port", "dst", "dst_port",
+            "always_true", "always_false");
+
+    private static void sample(String expr, boolean atLogTime) {
         String[] parts = expr.split(",");
         String head = parts[0];
         int paren = head.indexOf('(');
@@ -95,6 +111,12 @@ public record LogFormat(String text) {
             String guess = Suggestions.closest(name, Fetches.names());
             throw new ConfigProblem("unknown sample fetch '" + name + "' in '%[" + expr + "]'",
                     guess != null ? "did you mean '" + guess + "'?" : "use one of the ACL criteria in docs/configuration.md");
+        }
+        if (atLogTime && !AT_LOG_TIME.contains(name)) {
+            throw new ConfigProblem("sample fetch '" + name + "' in '%[" + expr + "]' needs the HTTP request headers, "
+                    + "which are no longer available when the log line is written",
+                    "use a variable such as %HU, %HP, %HQ or %HV, or capture a header with 'capture request header' "
+                            + "and log it with %hr");
         }
         for (int i = 1; i < parts.length; i++) {
             if (!parts[i].equals("lower") && !parts[i].equals("upper")) {

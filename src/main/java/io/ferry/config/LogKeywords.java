@@ -40,7 +40,7 @@ final class LogKeywords {
             }
             line.expectArgs(1, 1);
             warnIfBackend(line);
-            line.proxy().logFormat = LogFormat.parse(line.arg(0));
+            line.proxy().logFormat = LogFormat.parseForLog(line.arg(0));
         });
         for (Capture.Direction d : Capture.Direction.values()) {
             String word = d.name().toLowerCase(Locale.ROOT);

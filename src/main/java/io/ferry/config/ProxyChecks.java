@@ -12,16 +12,9 @@ final class ProxyChecks {
                     + "' has no 'bind' line, so it would accept nothing",
                     "add e.g. 'bind :80', or declare it as a backend if that was meant"));
         }
-        boolean ownCheckRules = !p.checkRulesInherited;
-        if (p.kind.isBackend() && !p.option(ProxyOption.HTTPCHK) && !p.httpExpects.isEmpty() && ownCheckRules) {
-            parser.report(Diagnostic.warning(p.location, p.kind.keyword(), p.kind.keyword() + " '" + p.name
-                    + "' uses http-check rules without 'option httpchk', so the rules are ignored",
-                    "add 'option httpchk' to the section, or remove the rules"));
-        }
-        if (p.kind.isBackend() && !p.option(ProxyOption.TCP_CHECK) && !p.tcpSteps.isEmpty() && ownCheckRules) {
-            parser.report(Diagnostic.warning(p.location, p.kind.keyword(), p.kind.keyword() + " '" + p.name
-                    + "' uses tcp-check rules without 'option tcp-check', so the rules are ignored",
-                    "add 'option tcp-check' to the section, or remove the rules"));
+        if (p.kind.isBackend() && !p.checkRulesInherited) {
+            rulesWithoutOption(p, "http-check", ProxyOption.HTTPCHK, !p.httpExpects.isEmpty(), parser);
+            rulesWithoutOption(p, "tcp-check", ProxyOption.TCP_CHECK, !p.tcpSteps.isEmpty(), parser);
         }
         if (p.mode.value() == Mode.TCP) {
             if (!p.httpRequestRules.isEmpty() || !p.httpResponseRules.isEmpty()) {
@@ -29,6 +22,45 @@ final class ProxyChecks {
                         + p.kind.keyword() + " '" + p.name + "' need HTTP, but it is in TCP mode",
                         "add 'mode http' to the section, or remove the rules"));
             }
+            httpOnlyInTcpMode(p, parser);
+        }
+    }
+
+    private static void rulesWithoutOption(ProxyBuilder p, String rules, ProxyOption option, boolean present,
+                                           ConfigParser parser) {
+        if (present && !p.option(option)) {
+            parser.report(Diagnostic.warning(p.location, p.kind.keyword(), p.kind.keyword() + " '" + p.name
+                    + "' uses " + rules + " rules without 'option " + option.word() + "', so the rules are ignored",
+                    "add 'option " + option.word() + "' to the section, or remove the rules"));
+        }
+    }
+
+    /**
+     * Settings that need HTTP, inherited or written in a TCP-mode proxy: ignored with HAProxy's
+     * warnings, and {@code option httplog} falls back to {@code option tcplog} as in HAProxy.
+     */
+    private static void httpOnlyInTcpMode(ProxyBuilder p, ConfigParser parser) {
+        String fix = "add 'mode http' to the section, or remove the setting (or set it in an HTTP defaults section only)";
+        if (p.stats.enabled()) {
+            parser.report(Diagnostic.warning(p.location, p.kind.keyword(), "'stats' statement ignored for "
+                    + p.kind.keyword() + " '" + p.name + "' as it requires HTTP mode", fix));
+        }
+        for (ProxyOption o : new ProxyOption[] {ProxyOption.FORWARDFOR, ProxyOption.ACCEPT_INVALID_HTTP_REQUEST,
+            ProxyOption.ACCEPT_INVALID_HTTP_RESPONSE}) {
+            boolean applies = (o.sections().contains(SectionKind.FRONTEND) && p.kind.isFrontend())
+                    || (o.sections().contains(SectionKind.BACKEND) && p.kind.isBackend());
+            if (p.option(o) && applies) {
+                parser.report(Diagnostic.warning(p.location, p.kind.keyword(), "'option " + o.word() + "' ignored for "
+                        + p.kind.keyword() + " '" + p.name + "' as it requires HTTP mode", fix));
+            }
+        }
+        if (p.kind.isFrontend() && p.option(ProxyOption.HTTPLOG)) {
+            parser.report(Diagnostic.warning(p.location, p.kind.keyword(), "'option httplog' not usable with "
+                    + p.kind.keyword() + " '" + p.name + "' (needs 'mode http'); falling back to 'option tcplog'",
+                    "write 'option tcplog' in the section"));
+            p.options.remove(ProxyOption.HTTPLOG);
+            p.options.put(ProxyOption.TCPLOG, Located.builtIn(true));
+            p.logFormat = LogFormat.TCPLOG;
         }
     }
 }

@@ -89,11 +89,11 @@ class LoggingKeywordsTest extends KeywordTestSupport {
         Config c = load(HTTP_DEFAULTS.replace("defaults\n", "defaults\n    option httplog\n") + """
                 frontend a
                     bind :8000
-                    log-format "%ci:%cp %{+Q}r %ST %[req.hdr(host),lower] 100%%"
+                    log-format "%ci:%cp %{+Q}r %ST %[src] %[method,lower] 100%%"
                 frontend b
                     bind :8001
                 """);
-        assertThat(frontend(c, "a").logFormat()).isEqualTo(new LogFormat("%ci:%cp %{+Q}r %ST %[req.hdr(host),lower] 100%%"));
+        assertThat(frontend(c, "a").logFormat()).isEqualTo(new LogFormat("%ci:%cp %{+Q}r %ST %[src] %[method,lower] 100%%"));
         assertThat(frontend(c, "b").logFormat()).isEqualTo(LogFormat.HTTPLOG);
     }
 
@@ -106,6 +106,7 @@ class LoggingKeywordsTest extends KeywordTestSupport {
                     log-format "%zz"
                     log-format "%{+Z}r"
                     log-format "%[src"
+                    log-format "%[req.hdr(host)]"
                 """)).containsExactly(
                 "parsing [t.cfg:8] : 'log-format' : log-format expects only one argument, don't forget to escape spaces. "
                         + "Fix: put the format in double quotes: log-format \"%ci:%cp [%tr] %ft\"",
@@ -113,7 +114,11 @@ class LoggingKeywordsTest extends KeywordTestSupport {
                         + "Fix: if you wanted to emit the '%' character verbatim, you need to use '%%'",
                 "parsing [t.cfg:10] : 'log-format' : unknown log-format flag '+Z' in '%{+Z}r'. Fix: use +Q, -Q, +X or +E",
                 "parsing [t.cfg:11] : 'log-format' : missing ']' after '%[' in log-format '%[src'. "
-                        + "Fix: close the sample expression, e.g. '%[src]'");
+                        + "Fix: close the sample expression, e.g. '%[src]'",
+                "parsing [t.cfg:12] : 'log-format' : sample fetch 'req.hdr' in '%[req.hdr(host)]' needs the HTTP "
+                        + "request headers, which are no longer available when the log line is written. Fix: use a "
+                        + "variable such as %HU, %HP, %HQ or %HV, or capture a header with 'capture request header' "
+                        + "and log it with %hr");
     }
 
     @Test

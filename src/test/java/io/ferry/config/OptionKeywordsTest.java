@@ -218,4 +218,30 @@ class OptionKeywordsTest extends KeywordTestSupport {
                 + "'dontlognull', 'log-separate-errors', 'httpchk', 'tcp-check', 'accept-invalid-http-request', "
                 + "'accept-invalid-http-response' (got 'redispach'). Fix: did you mean 'option redispatch'?");
     }
+
+    @Test
+    void httpOnlySettingsInTcpModeAreIgnoredWithHaproxysWarnings() {
+        String text = HTTP_DEFAULTS.replace("defaults\n", "defaults\n    option forwardfor\n    option httplog\n"
+                + "    option accept-invalid-http-response\n    stats enable\n") + """
+                listen db
+                    mode tcp
+                    bind :5432
+                """;
+        assertThat(warnings(text)).containsExactly(
+                "parsing [t.cfg:10] : 'listen' : 'stats' statement ignored for listen 'db' as it requires HTTP mode. "
+                        + "Fix: add 'mode http' to the section, or remove the setting (or set it in an HTTP defaults "
+                        + "section only)",
+                "parsing [t.cfg:10] : 'listen' : 'option forwardfor' ignored for listen 'db' as it requires HTTP mode. "
+                        + "Fix: add 'mode http' to the section, or remove the setting (or set it in an HTTP defaults "
+                        + "section only)",
+                "parsing [t.cfg:10] : 'listen' : 'option accept-invalid-http-response' ignored for listen 'db' as it "
+                        + "requires HTTP mode. Fix: add 'mode http' to the section, or remove the setting (or set it in "
+                        + "an HTTP defaults section only)",
+                "parsing [t.cfg:10] : 'listen' : 'option httplog' not usable with listen 'db' (needs 'mode http'); "
+                        + "falling back to 'option tcplog'. Fix: write 'option tcplog' in the section");
+        Proxy db = load(text).frontend("db").orElseThrow();
+        assertThat(db.logFormat()).isEqualTo(LogFormat.TCPLOG);
+        assertThat(db.option(ProxyOption.TCPLOG)).isTrue();
+        assertThat(db.option(ProxyOption.HTTPLOG)).isFalse();
+    }
 }
