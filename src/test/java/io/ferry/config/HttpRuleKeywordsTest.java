@@ -263,4 +263,19 @@ class HttpRuleKeywordsTest extends KeywordTestSupport {
                         + "Fix: the file must hold a whole HTTP response, starting with e.g. "
                         + "'HTTP/1.0 503 Service Unavailable'");
     }
+
+    @Test
+    void haproxyActionsFerryDoesNotImplementAreRefusedWithTheReason() {
+        assertThat(errors(frontend("""
+                    http-request set-var(txn.a) str(b)
+                    http-request track-sc0 src
+                    http-response set-status 404
+                """))).containsExactly(
+                "parsing [t.cfg:8] : 'http-request set-var(txn.a)' is an HAProxy keyword that Ferry does not support: "
+                        + "variables are not implemented. Fix: remove the line",
+                "parsing [t.cfg:9] : 'http-request track-sc0' is an HAProxy keyword that Ferry does not support: stick "
+                        + "tables are not implemented. Fix: remove the line",
+                "parsing [t.cfg:10] : 'http-response set-status' is an HAProxy keyword that Ferry does not support: "
+                        + "this rule action is not implemented. Fix: remove the line");
+    }
 }

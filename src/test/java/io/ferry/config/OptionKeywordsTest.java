@@ -244,4 +244,18 @@ class OptionKeywordsTest extends KeywordTestSupport {
         assertThat(db.option(ProxyOption.TCPLOG)).isTrue();
         assertThat(db.option(ProxyOption.HTTPLOG)).isFalse();
     }
+
+    @Test
+    void haproxyOptionsFerryDoesNotImplementAreRefusedWithTheReason() {
+        assertThat(errors(HTTP_DEFAULTS + """
+                backend b
+                    option mysql-check user haproxy
+                    no option http-buffer-request
+                """)).containsExactly(
+                "parsing [t.cfg:7] : 'option mysql-check' is an HAProxy keyword that Ferry does not support: only TCP "
+                        + "connect, HTTP ('option httpchk') and scripted TCP ('option tcp-check') checks are implemented. "
+                        + "Fix: remove the line",
+                "parsing [t.cfg:8] : 'option http-buffer-request' is an HAProxy keyword that Ferry does not support: "
+                        + "request bodies are streamed, never buffered whole. Fix: remove the line");
+    }
 }
