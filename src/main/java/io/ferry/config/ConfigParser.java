@@ -254,7 +254,8 @@ final class ConfigParser {
         if (!name.isEmpty()) {
             checkName(kw, name);
         }
-        ProxyBuilder base = currentDefaults;
+        // As in HAProxy, a defaults section starts afresh unless it names another with 'from'.
+        ProxyBuilder base = kind == SectionKind.DEFAULTS ? null : currentDefaults;
         if (from != null) {
             base = namedDefaults.get(from);
             if (base == null) {
@@ -264,6 +265,13 @@ final class ConfigParser {
                         guess != null ? "did you mean 'from " + guess + "'?"
                                 : "declare 'defaults " + from + "' above this section");
             }
+        }
+        if (kind == SectionKind.DEFAULTS && base != null
+                && (!base.httpRequestRules.isEmpty() || !base.httpResponseRules.isEmpty())) {
+            skipping = true;
+            throw new ConfigProblem("a defaults section cannot inherit from a defaults section defining HTTP rules "
+                    + "(defaults section at " + base.location + ")",
+                    "move the rules to the proxies, or have the proxies use 'from " + from + "' directly");
         }
         ProxyBuilder b = new ProxyBuilder(name.isEmpty() ? "" : name, kind, loc);
         if (base != null) {

@@ -115,7 +115,12 @@ final class HttpRuleKeywords {
     private static void action(KeywordRegistry r, Side side, String action, String args, ActionParser parser) {
         String name = side.keyword + " " + action;
         String syntax = name + (args.isEmpty() ? "" : " " + args) + " [if|unless CONDITION]";
-        r.add(name, "f l b", syntax, line -> {
+        r.add(name, "d f l b", syntax, line -> {
+            if (line.section() == SectionKind.DEFAULTS && line.proxy().name.isEmpty()) {
+                throw new ConfigProblem("'" + side.keyword + "' not allowed in anonymous 'defaults' section",
+                        "name the section ('defaults NAME') so that proxies can use its rules, or move the rule to a "
+                                + "frontend, backend or listen section");
+            }
             int end = line.conditionStart(0);
             HttpAction a = parser.parse(line, line.args(0).subList(0, end));
             Acl.Condition condition = line.condition(end);

@@ -144,9 +144,6 @@ final class OptionKeywords {
             }
         }
         HealthCheckKeywords.version(version);
-        if (!uri.startsWith("/") && !uri.equals("*")) {
-            throw new ConfigProblem("health check URI '" + uri + "' must start with '/'", "write e.g. '/health'");
-        }
         line.proxy().httpCheckSend = new HealthCheck.HttpSend(method, uri, version, List.copyOf(headers), "");
     }
 }

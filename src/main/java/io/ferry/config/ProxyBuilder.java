@@ -54,7 +54,10 @@ public final class ProxyBuilder {
         this.location = location;
     }
 
-    /** Copies what a proxy inherits from a {@code defaults} section (not binds, servers, ACLs or rules). */
+    /**
+     * Copies what a proxy inherits from a {@code defaults} section (not binds, servers or ACLs). The
+     * HTTP rules of a named defaults section come first, before the proxy's own, as in HAProxy.
+     */
     void inherit(ProxyBuilder d) {
         defaultsName = d.name;
         mode = d.mode;
@@ -76,6 +79,8 @@ public final class ProxyBuilder {
         logFormat = d.logFormat;
         stats = d.stats;
         disabled = d.disabled;
+        httpRequestRules.addAll(d.httpRequestRules);
+        httpResponseRules.addAll(d.httpResponseRules);
         checkRulesInherited = true;
     }
 

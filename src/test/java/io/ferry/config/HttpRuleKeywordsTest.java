@@ -220,10 +220,38 @@ class HttpRuleKeywordsTest extends KeywordTestSupport {
     }
 
     @Test
-    void rulesAreNotAllowedInDefaults() {
-        assertThat(errors("defaults\n    http-request deny\n")).containsExactly(
-                "parsing [t.cfg:2] : 'http-request deny' is not allowed in a 'defaults' section. "
-                        + "Fix: move it to a backend or frontend or listen section");
+    void rulesOfANamedDefaultsSectionComeFirst() {
+        Config c = load("""
+                defaults web
+                    mode http
+                    http-request set-header X-From defaults
+                    http-response del-header Server
+                frontend f from web
+                    bind :8000
+                    http-request deny if { path /admin }
+                """);
+        Proxy f = frontend(c, "f");
+        assertThat(f.httpRequestRules()).extracting(HttpRule::action).containsExactly(
+                new HttpAction.SetHeader("X-From", new LogFormat("defaults")), new HttpAction.Deny(403));
+        assertThat(f.httpRequestRules().get(0).location()).isEqualTo(new Location("t.cfg", 3));
+        assertThat(f.httpResponseRules()).extracting(HttpRule::action).containsExactly(new HttpAction.DelHeader("Server"));
+    }
+
+    @Test
+    void rulesAreNotAllowedInAnonymousDefaultsNorInheritedByDefaults() {
+        assertThat(errors("""
+                defaults
+                    http-request deny
+                defaults web
+                    http-request deny
+                defaults more from web
+                """)).containsExactly(
+                "parsing [t.cfg:2] : 'http-request deny' : 'http-request' not allowed in anonymous 'defaults' section. "
+                        + "Fix: name the section ('defaults NAME') so that proxies can use its rules, or move the rule "
+                        + "to a frontend, backend or listen section",
+                "parsing [t.cfg:5] : 'defaults' : a defaults section cannot inherit from a defaults section defining "
+                        + "HTTP rules (defaults section at t.cfg:3). Fix: move the rules to the proxies, or have the "
+                        + "proxies use 'from web' directly");
     }
 
     @Test
