@@ -3,6 +3,9 @@ package io.ferry.config;
 /** Checks of a whole proxy section once everything is read, with HAProxy's wording where it has one. */
 final class ProxyChecks {
 
+    private static final java.util.Set<Balance.Algorithm> LAYER7_HASHES =
+            java.util.EnumSet.of(Balance.Algorithm.URI, Balance.Algorithm.URL_PARAM, Balance.Algorithm.HDR);
+
     private ProxyChecks() {
     }
 
@@ -15,6 +18,11 @@ final class ProxyChecks {
         if (p.kind.isBackend() && !p.checkRulesInherited) {
             rulesWithoutOption(p, "http-check", ProxyOption.HTTPCHK, !p.httpExpects.isEmpty(), parser);
             rulesWithoutOption(p, "tcp-check", ProxyOption.TCP_CHECK, !p.tcpSteps.isEmpty(), parser);
+        }
+        if (p.kind.isFrontend() && p.logFormat != null && p.logs.isEmpty() && (!p.logGlobal || global.logs.isEmpty())) {
+            parser.report(Diagnostic.warning(p.location, p.kind.keyword(), "log format ignored for " + p.kind.keyword()
+                    + " '" + p.name + "' since it has no log address",
+                    "add 'log global' with a 'log' line in the global section, or a 'log ADDRESS FACILITY' line here"));
         }
         if (p.mode.value() == Mode.TCP) {
             if (!p.httpRequestRules.isEmpty() || !p.httpResponseRules.isEmpty()) {
@@ -52,6 +60,19 @@ final class ProxyChecks {
             if (p.option(o) && applies) {
                 parser.report(Diagnostic.warning(p.location, p.kind.keyword(), "'option " + o.word() + "' ignored for "
                         + p.kind.keyword() + " '" + p.name + "' as it requires HTTP mode", fix));
+            }
+        }
+        if (p.kind.isBackend() && LAYER7_HASHES.contains(p.balance.algorithm())) {
+            parser.report(Diagnostic.warning(p.location, p.kind.keyword(), "Layer 7 hash not possible for "
+                    + p.kind.keyword() + " '" + p.name + "' (needs 'mode http'); falling back to round robin",
+                    "add 'mode http' to the section, or choose 'balance roundrobin', 'leastconn' or 'source'"));
+            p.balance = p.balance.withAlgorithm(Balance.Algorithm.ROUNDROBIN, "", 2, false, false);
+        }
+        for (Server s : p.servers) {
+            if (s.options().observe() == ServerOptions.Observe.LAYER7) {
+                parser.report(Diagnostic.alert(s.location(), "server", "'observe layer7' can only be used in HTTP "
+                        + "proxies, and " + p.kind.keyword() + " '" + p.name + "' is in TCP mode",
+                        "use 'observe layer4' for server '" + s.name() + "'"));
             }
         }
         if (p.kind.isFrontend() && p.option(ProxyOption.HTTPLOG)) {

@@ -122,4 +122,20 @@ class BalanceKeywordsTest extends KeywordTestSupport {
                 "parsing [t.cfg:13] : 'balance' is not allowed in a 'frontend' section. "
                         + "Fix: move it to a backend or defaults or listen section");
     }
+
+    @Test
+    void layer7HashesFallBackToRoundRobinInTcpMode() {
+        String text = """
+                backend db
+                    mode tcp
+                    balance hdr(host)
+                    hash-type consistent
+                """;
+        assertThat(warnings(text)).containsExactly("parsing [t.cfg:1] : 'backend' : Layer 7 hash not possible for "
+                + "backend 'db' (needs 'mode http'); falling back to round robin. Fix: add 'mode http' to the section, "
+                + "or choose 'balance roundrobin', 'leastconn' or 'source'");
+        Balance b = backend(load(text), "db").balance();
+        assertThat(b.algorithm()).isEqualTo(Balance.Algorithm.ROUNDROBIN);
+        assertThat(b.hashType()).isEqualTo(Balance.HashType.CONSISTENT);
+    }
 }

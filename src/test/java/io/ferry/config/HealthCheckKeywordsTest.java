@@ -231,4 +231,14 @@ class HealthCheckKeywordsTest extends KeywordTestSupport {
                         + "support: the PROXY protocol is not implemented. Fix: remove 'check-send-proxy' from the line",
                 "parsing [t.cfg:11] : 'server' : server option 'inter' needs a value. Fix: write it as 'inter TIME'");
     }
+
+    @Test
+    void observeLayer7NeedsHttp() {
+        assertThat(errors("""
+                backend db
+                    mode tcp
+                    server s 127.0.0.1:5432 check observe layer7
+                """)).containsExactly("parsing [t.cfg:3] : 'server' : 'observe layer7' can only be used in HTTP proxies, "
+                + "and backend 'db' is in TCP mode. Fix: use 'observe layer4' for server 's'");
+    }
 }

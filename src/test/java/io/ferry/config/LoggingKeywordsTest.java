@@ -162,4 +162,22 @@ class LoggingKeywordsTest extends KeywordTestSupport {
                 "parsing [t.cfg:11] : 'capture cookie' is an HAProxy keyword that Ferry does not support: "
                         + "cookie capture is not implemented; capture the Cookie header instead. Fix: remove the line");
     }
+
+    @Test
+    void aLogFormatWithNowhereToLogIsWarnedAbout() {
+        assertThat(warnings(HTTP_DEFAULTS + """
+                frontend f
+                    bind :8000
+                    log global
+                    option httplog
+                """)).containsExactly("parsing [t.cfg:6] : 'frontend' : log format ignored for frontend 'f' since it "
+                + "has no log address. Fix: add 'log global' with a 'log' line in the global section, or a "
+                + "'log ADDRESS FACILITY' line here");
+        assertThat(warnings("global\n    log stdout local0\n" + HTTP_DEFAULTS + """
+                frontend f
+                    bind :8000
+                    log global
+                    option httplog
+                """)).isEmpty();
+    }
 }

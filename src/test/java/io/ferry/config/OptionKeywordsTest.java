@@ -221,23 +221,23 @@ class OptionKeywordsTest extends KeywordTestSupport {
 
     @Test
     void httpOnlySettingsInTcpModeAreIgnoredWithHaproxysWarnings() {
-        String text = HTTP_DEFAULTS.replace("defaults\n", "defaults\n    option forwardfor\n    option httplog\n"
+        String text = HTTP_DEFAULTS.replace("defaults\n", "defaults\n    log stdout local0\n    option forwardfor\n    option httplog\n"
                 + "    option accept-invalid-http-response\n    stats enable\n") + """
                 listen db
                     mode tcp
                     bind :5432
                 """;
         assertThat(warnings(text)).containsExactly(
-                "parsing [t.cfg:10] : 'listen' : 'stats' statement ignored for listen 'db' as it requires HTTP mode. "
+                "parsing [t.cfg:11] : 'listen' : 'stats' statement ignored for listen 'db' as it requires HTTP mode. "
                         + "Fix: add 'mode http' to the section, or remove the setting (or set it in an HTTP defaults "
                         + "section only)",
-                "parsing [t.cfg:10] : 'listen' : 'option forwardfor' ignored for listen 'db' as it requires HTTP mode. "
+                "parsing [t.cfg:11] : 'listen' : 'option forwardfor' ignored for listen 'db' as it requires HTTP mode. "
                         + "Fix: add 'mode http' to the section, or remove the setting (or set it in an HTTP defaults "
                         + "section only)",
-                "parsing [t.cfg:10] : 'listen' : 'option accept-invalid-http-response' ignored for listen 'db' as it "
+                "parsing [t.cfg:11] : 'listen' : 'option accept-invalid-http-response' ignored for listen 'db' as it "
                         + "requires HTTP mode. Fix: add 'mode http' to the section, or remove the setting (or set it in "
                         + "an HTTP defaults section only)",
-                "parsing [t.cfg:10] : 'listen' : 'option httplog' not usable with listen 'db' (needs 'mode http'); "
+                "parsing [t.cfg:11] : 'listen' : 'option httplog' not usable with listen 'db' (needs 'mode http'); "
                         + "falling back to 'option tcplog'. Fix: write 'option tcplog' in the section");
         Proxy db = load(text).frontend("db").orElseThrow();
         assertThat(db.logFormat()).isEqualTo(LogFormat.TCPLOG);
