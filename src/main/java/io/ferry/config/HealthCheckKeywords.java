@@ -123,6 +123,11 @@ final class HealthCheckKeywords {
     private static void httpSend(Line line) {
         line.expectArgs(1, Integer.MAX_VALUE);
         ProxyBuilder p = ownRules(line.proxy());
+        if (p.httpCheckSendLocation != null) {
+            throw new ConfigProblem("only one 'http-check send' per section (the first is at " + p.httpCheckSendLocation
+                    + ")", "put all of the request's parts on that line");
+        }
+        // Like HAProxy, the line completes the request of 'option httpchk' rather than replacing it.
         HealthCheck.HttpSend s = p.httpCheckSend;
         String method = s.method();
         String uri = s.uri();
@@ -151,6 +156,7 @@ final class HealthCheckKeywords {
             }
         }
         p.httpCheckSend = new HealthCheck.HttpSend(method, uri, version, List.copyOf(headers), body);
+        p.httpCheckSendLocation = line.location();
     }
 
     /** An HTTP version for checks: {@code HTTP/1.0} or {@code HTTP/1.1}. */

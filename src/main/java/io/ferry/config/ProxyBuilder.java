@@ -32,6 +32,8 @@ public final class ProxyBuilder {
     final Map<ProxyOption, Located<Boolean>> options = new EnumMap<>(ProxyOption.class);
     ForwardFor forwardFor;
     HealthCheck.HttpSend httpCheckSend = HealthCheck.HttpSend.DEFAULT;
+    /** Where this section wrote its {@code http-check send}, null when it did not. */
+    Location httpCheckSendLocation;
     final List<HealthCheck.HttpExpect> httpExpects = new ArrayList<>();
     final List<HealthCheck.TcpStep> tcpSteps = new ArrayList<>();
     Balance balance = Balance.DEFAULT;

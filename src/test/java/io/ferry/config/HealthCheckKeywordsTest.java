@@ -241,4 +241,26 @@ class HealthCheckKeywordsTest extends KeywordTestSupport {
                 """)).containsExactly("parsing [t.cfg:3] : 'server' : 'observe layer7' can only be used in HTTP proxies, "
                 + "and backend 'db' is in TCP mode. Fix: use 'observe layer4' for server 's'");
     }
+
+    @Test
+    void httpCheckSendCompletesOptionHttpchkOncePerSection() {
+        Config c = load(HTTP_DEFAULTS.replace("defaults\n", "defaults\n    http-check send hdr X-From defaults\n") + """
+                backend b
+                    option httpchk GET /health HTTP/1.1
+                    http-check send hdr Host example.com
+                backend inherits
+                    option tcp-check
+                """);
+        HealthCheck.HttpSend send = backend(c, "b").healthCheck().send();
+        assertThat(send.method()).isEqualTo("GET");
+        assertThat(send.uri()).isEqualTo("/health");
+        assertThat(send.headers()).extracting(h -> h[0]).containsExactly("Host");
+        assertThat(backend(c, "inherits").healthCheck().send().headers()).extracting(h -> h[0]).containsExactly("X-From");
+        assertThat(errors(HTTP_DEFAULTS + """
+                backend b
+                    http-check send meth GET
+                    http-check send uri /x
+                """)).containsExactly("parsing [t.cfg:8] : 'http-check send' : only one 'http-check send' per section "
+                + "(the first is at t.cfg:7). Fix: put all of the request's parts on that line");
+    }
 }
