@@ -64,6 +64,17 @@ public record Proxy(
         return v != null && v.value();
     }
 
+    /**
+     * The HTTP connection mode: {@link ProxyOption#HTTPCLOSE}, {@link ProxyOption#HTTP_SERVER_CLOSE},
+     * or {@link ProxyOption#HTTP_KEEP_ALIVE} when neither is set (HAProxy's default).
+     */
+    public ProxyOption httpMode() {
+        if (option(ProxyOption.HTTPCLOSE)) {
+            return ProxyOption.HTTPCLOSE;
+        }
+        return option(ProxyOption.HTTP_SERVER_CLOSE) ? ProxyOption.HTTP_SERVER_CLOSE : ProxyOption.HTTP_KEEP_ALIVE;
+    }
+
     @Override
     public String toString() {
         return kind.keyword() + " " + name;

@@ -42,6 +42,10 @@ class OptionKeywordsTest extends KeywordTestSupport {
         assertThat(backend(c, "b").option(ProxyOption.HTTP_SERVER_CLOSE)).isTrue();
         assertThat(backend(c, "c").option(ProxyOption.HTTP_KEEP_ALIVE)).isTrue();
         assertThat(backend(c, "c").options()).doesNotContainKeys(ProxyOption.HTTPCLOSE, ProxyOption.HTTP_SERVER_CLOSE);
+        assertThat(backend(c, "b").httpMode()).isEqualTo(ProxyOption.HTTP_SERVER_CLOSE);
+        assertThat(backend(c, "c").httpMode()).isEqualTo(ProxyOption.HTTP_KEEP_ALIVE);
+        assertThat(c.defaults().get("#1").httpMode()).isEqualTo(ProxyOption.HTTPCLOSE);
+        assertThat(backend(load(HTTP_DEFAULTS + "backend d\n"), "d").httpMode()).isEqualTo(ProxyOption.HTTP_KEEP_ALIVE);
     }
 
     @Test
