@@ -118,6 +118,10 @@ final class Unsupported {
         r.unsupported("http-request do-resolve", "Ferry resolves names once, when it reads the configuration");
         r.unsupported("http-response set-status", rule);
         r.unsupported("http-after-response", "use 'http-response' rules");
+        r.unsupported("errorloc", "use 'http-request redirect' or an 'errorfile' holding a redirect response");
+        r.unsupported("errorloc302", "use 'http-request redirect' or an 'errorfile' holding a redirect response");
+        r.unsupported("errorloc303", "use 'http-request redirect' or an 'errorfile' holding a redirect response");
+        r.unsupported("errorfiles", "Ferry has no 'http-errors' sections; use one 'errorfile' line per status");
 
         r.unsupported("log-tag", "log lines are tagged with the program name");
         r.unsupported("log-send-hostname", "syslog headers carry the machine's host name");
