@@ -174,7 +174,7 @@ final class AclParser {
         }
     }
 
-    private static Pattern regex(String p, boolean ignoreCase) {
+    static Pattern regex(String p, boolean ignoreCase) {
         try {
             return Pattern.compile(p, ignoreCase ? Pattern.CASE_INSENSITIVE : 0);
         } catch (PatternSyntaxException e) {

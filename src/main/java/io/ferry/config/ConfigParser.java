@@ -280,6 +280,13 @@ final class ConfigParser {
         if (base != null && kind != SectionKind.DEFAULTS && !base.name.isEmpty()) {
             checkDefaultsUse(base, from != null, loc);
         }
+        if (kind == SectionKind.DEFAULTS && base != null
+                && (!base.httpRequestRules.isEmpty() || !base.httpResponseRules.isEmpty())) {
+            skipping = true;
+            throw new ConfigProblem("a defaults section cannot inherit from a defaults section defining HTTP rules "
+                    + "(defaults section at " + base.location + ")",
+                    "move the rules to the proxies, or have the proxies use 'from " + from + "' directly");
+        }
         ProxyBuilder b = new ProxyBuilder(name.isEmpty() ? "" : name, kind, loc);
         if (base != null) {
             b.inherit(base);

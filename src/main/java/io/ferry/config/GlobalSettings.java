@@ -14,14 +14,22 @@ import java.util.List;
  * @param maxHeaders {@code tune.http.maxhdr}, default 101
  * @param spreadChecks {@code spread-checks} percent, 0..50
  * @param pidfile where {@code -D} writes the process id, empty for none
+ * @param masterWorker {@code master-worker} was written (Ferry stays one process)
+ * @param statsTimeoutMs idle timeout of runtime API connections, default 10 s
  */
 public record GlobalSettings(Located<Integer> maxconn, int nbthread, int ulimitN, long hardStopAfterMs, boolean daemon,
                              String pidfile, List<StatsSocket> statsSockets, long statsTimeoutMs,
                              List<LogTarget> logs, int bufsize, int maxrewrite, int maxHeaders, int spreadChecks,
-                             Located<Integer> nbproc) {
+                             Located<Integer> nbproc, boolean masterWorker) {
 
-    /** A {@code stats socket} line for the runtime API. */
-    public record StatsSocket(Address address, Level level, int mode, Location location) {
+    /**
+     * A {@code stats socket} line for the runtime API.
+     *
+     * @param level what its commands may do, default {@link Level#OPERATOR}
+     * @param mode permissions of a unix socket, -1 when unset
+     * @param exposeFdListeners {@code expose-fd listeners} was written (it has no effect in Ferry)
+     */
+    public record StatsSocket(Address address, Level level, int mode, boolean exposeFdListeners, Location location) {
 
         public enum Level { USER, OPERATOR, ADMIN }
     }

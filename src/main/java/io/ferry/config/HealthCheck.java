@@ -17,13 +17,23 @@ public record HealthCheck(Kind kind, HttpSend send, List<HttpExpect> expects, Li
         public static final HttpSend DEFAULT = new HttpSend("OPTIONS", "/", "HTTP/1.0", List.of(), "");
     }
 
-    /** {@code http-check expect [!] status|rstatus|string|rstring VALUE}. */
-    public record HttpExpect(boolean negated, Kind kind, String value, Pattern regex, Location location) {
+    /**
+     * {@code http-check expect [!] status|rstatus|string|rstring VALUE}.
+     *
+     * @param regex the compiled pattern for {@code rstatus} and {@code rstring}, null otherwise
+     * @param statuses the codes and ranges of {@code status} ({@code 200-399,404}), empty otherwise
+     */
+    public record HttpExpect(boolean negated, Kind kind, String value, Pattern regex, List<Acl.IntRange> statuses,
+                             Location location) {
 
         public enum Kind { STATUS, RSTATUS, STRING, RSTRING }
     }
 
-    /** A {@code tcp-check} step. */
+    /**
+     * A {@code tcp-check} step: {@code connect [port N]} (port 0 for the server's check port),
+     * {@code send TEXT}, {@code send-binary HEX}, {@code expect [!] string|rstring|binary VALUE}.
+     * {@code data} holds the text, or the bytes for the binary kinds decoded to ISO-8859-1 characters.
+     */
     public record TcpStep(Kind kind, String data, Pattern regex, boolean negated, int port, Location location) {
 
         public enum Kind { CONNECT, SEND, SEND_BINARY, EXPECT_STRING, EXPECT_RSTRING, EXPECT_BINARY }

@@ -41,8 +41,16 @@ public sealed interface HttpAction {
     record Deny(int status) implements HttpAction {
     }
 
-    /** {@code return [status N] [content-type T] [string S | file F]}; body is null for none. */
-    record Return(int status, String contentType, byte[] body) implements HttpAction {
+    /**
+     * {@code return [status N] [content-type T] [string S | lf-string FMT | file F]}: {@code body} is
+     * the fixed payload (empty for none), {@code bodyFormat} the payload rendered per request
+     * ({@code lf-string}), null otherwise.
+     */
+    record Return(int status, String contentType, byte[] body, LogFormat bodyFormat) implements HttpAction {
+    }
+
+    /** {@code auth [realm REALM]}: answers 401 asking for credentials. */
+    record Auth(String realm) implements HttpAction {
     }
 
     /** {@code redirect location|prefix|scheme TARGET [code N] [drop-query] [append-slash]}. */

@@ -46,6 +46,13 @@ public final class KeywordRegistry {
         GlobalKeywords.register(r);
         ProxyKeywords.register(r);
         ServerKeywords.register(r);
+        OptionKeywords.register(r);
+        HttpRuleKeywords.register(r);
+        LogKeywords.register(r);
+        StatsKeywords.register(r);
+        HealthCheckKeywords.register(r);
+        BalanceKeywords.register(r);
+        ProcessKeywords.register(r);
         Unsupported.register(r);
         return r;
     }
@@ -137,7 +144,8 @@ public final class KeywordRegistry {
                 throw new ConfigProblem("'" + name + "' is not allowed in a '" + section.keyword() + "' section",
                         "move it to a " + sectionList(candidates) + " section");
             }
-            String reason = unsupported.get(name);
+            // Actions such as 'set-var(txn.x)' carry an argument in parentheses; they are refused by their bare name.
+            String reason = unsupported.get(name.replaceFirst("\\([^ ]*\\)$", ""));
             if (reason != null) {
                 throw new ConfigProblem("'" + name + "' is an HAProxy keyword that Ferry does not support: " + reason,
                         "remove the line");

@@ -102,6 +102,22 @@ public final class Line {
         return parser;
     }
 
+    /** The keyword's syntax, for messages. */
+    public String syntax() {
+        return keyword.syntax();
+    }
+
+    /** The index of the first {@code if} or {@code unless} from argument {@code from} on; {@link #argCount()} when none. */
+    public int conditionStart(int from) {
+        for (int i = from; i < argCount(); i++) {
+            String w = arg(i);
+            if (w.equals("if") || w.equals("unless")) {
+                return i;
+            }
+        }
+        return argCount();
+    }
+
     /**
      * The condition starting at argument {@code i}, which must be {@code if} or {@code unless};
      * null when there are no arguments from {@code i} on.

@@ -8,6 +8,11 @@ import java.util.Optional;
  * A {@code defaults}, {@code frontend}, {@code backend} or {@code listen} section after parsing,
  * with everything it inherited from its {@code defaults} already applied. Immutable.
  *
+ * <p>{@code logFormat} is the format of access-log lines, set by {@code option httplog},
+ * {@code option tcplog} or {@code log-format} (the last one written wins), null when none was.
+ * {@code disabled} proxies are parsed and checked but not started. {@code description} is empty
+ * when unset.
+ *
  * <p>A {@code listen} section is both a frontend and a backend; {@link #kind()} tells which roles
  * a proxy plays via {@link SectionKind#isFrontend()} and {@link SectionKind#isBackend()}.
  */
@@ -38,7 +43,9 @@ public record Proxy(
         boolean logGlobal,
         LogFormat logFormat,
         List<Capture> captures,
-        StatsSettings stats) {
+        StatsSettings stats,
+        boolean disabled,
+        String description) {
 
     /** {@code http-reuse}. */
     public enum HttpReuse { NEVER, SAFE, AGGRESSIVE, ALWAYS }
@@ -56,6 +63,17 @@ public record Proxy(
     public boolean option(ProxyOption option) {
         Located<Boolean> v = options.get(option);
         return v != null && v.value();
+    }
+
+    /**
+     * The HTTP connection mode: {@link ProxyOption#HTTPCLOSE}, {@link ProxyOption#HTTP_SERVER_CLOSE},
+     * or {@link ProxyOption#HTTP_KEEP_ALIVE} when neither is set (HAProxy's default).
+     */
+    public ProxyOption httpMode() {
+        if (option(ProxyOption.HTTPCLOSE)) {
+            return ProxyOption.HTTPCLOSE;
+        }
+        return option(ProxyOption.HTTP_SERVER_CLOSE) ? ProxyOption.HTTP_SERVER_CLOSE : ProxyOption.HTTP_KEEP_ALIVE;
     }
 
     @Override

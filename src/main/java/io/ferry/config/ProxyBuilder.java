@@ -32,6 +32,8 @@ public final class ProxyBuilder {
     final Map<ProxyOption, Located<Boolean>> options = new EnumMap<>(ProxyOption.class);
     ForwardFor forwardFor;
     HealthCheck.HttpSend httpCheckSend = HealthCheck.HttpSend.DEFAULT;
+    /** Where this section wrote its {@code http-check send}, null when it did not. */
+    Location httpCheckSendLocation;
     final List<HealthCheck.HttpExpect> httpExpects = new ArrayList<>();
     final List<HealthCheck.TcpStep> tcpSteps = new ArrayList<>();
     Balance balance = Balance.DEFAULT;
@@ -44,6 +46,10 @@ public final class ProxyBuilder {
     LogFormat logFormat;
     final List<Capture> captures = new ArrayList<>();
     StatsSettings stats = StatsSettings.DISABLED;
+    boolean disabled;
+    String description = "";
+    /** True while the check rules are still the ones copied from defaults; the first own rule drops them. */
+    boolean checkRulesInherited;
 
     ProxyBuilder(String name, SectionKind kind, Location location) {
         this.name = name;
@@ -51,7 +57,10 @@ public final class ProxyBuilder {
         this.location = location;
     }
 
-    /** Copies what a proxy inherits from a {@code defaults} section (not binds, servers, ACLs or rules). */
+    /**
+     * Copies what a proxy inherits from a {@code defaults} section (not binds, servers or ACLs). The
+     * HTTP rules of a named defaults section come first, before the proxy's own, as in HAProxy.
+     */
     void inherit(ProxyBuilder d) {
         defaultsName = d.name;
         mode = d.mode;
@@ -73,6 +82,10 @@ public final class ProxyBuilder {
         logGlobal = d.logGlobal;
         logFormat = d.logFormat;
         stats = d.stats;
+        disabled = d.disabled;
+        httpRequestRules.addAll(d.httpRequestRules);
+        httpResponseRules.addAll(d.httpResponseRules);
+        checkRulesInherited = true;
     }
 
     public String name() {
@@ -83,11 +96,15 @@ public final class ProxyBuilder {
         return kind;
     }
 
+    /** Whether an on/off option is set so far. */
+    boolean option(ProxyOption o) {
+        Located<Boolean> v = options.get(o);
+        return v != null && v.value();
+    }
+
     Proxy build() {
-        HealthCheck.Kind checkKind = options.containsKey(ProxyOption.TCP_CHECK) && options.get(ProxyOption.TCP_CHECK).value()
-                ? HealthCheck.Kind.TCP_SCRIPT
-                : options.containsKey(ProxyOption.HTTPCHK) && options.get(ProxyOption.HTTPCHK).value()
-                ? HealthCheck.Kind.HTTP : HealthCheck.Kind.CONNECT;
+        HealthCheck.Kind checkKind = option(ProxyOption.TCP_CHECK) ? HealthCheck.Kind.TCP_SCRIPT
+                : option(ProxyOption.HTTPCHK) ? HealthCheck.Kind.HTTP : HealthCheck.Kind.CONNECT;
         Map<String, List<Acl.Definition>> frozenAcls = new LinkedHashMap<>();
         acls.forEach((k, v) -> frozenAcls.put(k, List.copyOf(v)));
         return new Proxy(name, kind, location, defaultsName, mode, copy(timeouts), maxconn, List.copyOf(binds),
@@ -95,8 +112,9 @@ public final class ProxyBuilder {
                 java.util.Collections.unmodifiableMap(frozenAcls), List.copyOf(httpRequestRules),
                 List.copyOf(httpResponseRules), copy(options), forwardFor,
                 new HealthCheck(checkKind, httpCheckSend, List.copyOf(httpExpects), List.copyOf(tcpSteps)),
-                balance, httpReuse, retries, retriesLocation, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(errorFiles)),
-                List.copyOf(logs), logGlobal, logFormat, List.copyOf(captures), stats);
+                balance, httpReuse, retries, retriesLocation,
+                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(errorFiles)),
+                List.copyOf(logs), logGlobal, logFormat, List.copyOf(captures), stats, disabled, description);
     }
 
     private static <K extends Enum<K>, V> Map<K, V> copy(Map<K, V> m) {

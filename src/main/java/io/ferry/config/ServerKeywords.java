@@ -62,7 +62,7 @@ final class ServerKeywords {
         server(r, "tcp-ut", 1, "tcp-ut TIME", (o, a, l) -> o.tcpUserTimeoutMs = Values.time(a.get(0), "tcp-ut"));
     }
 
-    private static int octal(String s) {
+    static int octal(String s) {
         try {
             int v = Integer.parseInt(s, 8);
             if (v < 0 || v > 0777) {
