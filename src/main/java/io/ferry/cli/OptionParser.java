@@ -31,7 +31,10 @@ final class OptionParser {
     }
 
     static Options parse(List<String> args) throws UsageException {
-        if (!args.isEmpty() && args.get(0).equals("demo")) {
+        if (args.isEmpty()) {
+            throw new UsageException("no configuration file given: name one with -f FILE|DIR, or try 'ferry demo'");
+        }
+        if (args.get(0).equals("demo")) {
             return parseDemo(args.subList(1, args.size()));
         }
         List<Path> configs = new ArrayList<>();

@@ -62,8 +62,14 @@ class OptionParserTest {
     }
 
     @Test
-    void noArgumentsMeansRunWithNoFile() throws UsageException {
-        Options o = OptionParser.parse(List.of());
+    void noArgumentsAtAllIsAUsageError() {
+        assertThatThrownBy(() -> OptionParser.parse(List.of())).isInstanceOf(UsageException.class)
+                .hasMessage("no configuration file given: name one with -f FILE|DIR, or try 'ferry demo'");
+    }
+
+    @Test
+    void flagsWithoutFileMeanRunWithNoFile() throws UsageException {
+        Options o = OptionParser.parse(List.of("-d"));
 
         assertThat(o.command()).isEqualTo(Command.RUN);
         assertThat(o.configs()).isEmpty();

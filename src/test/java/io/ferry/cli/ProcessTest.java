@@ -29,16 +29,19 @@ class ProcessTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"TERM", "INT"})
-    void validConfigurationServesUntilSignalledOrSaysWhyItCannot(String signal) throws Exception {
+    void validConfigurationServesUntilSignalledOrSaysWhyItCannot(String signal, @TempDir Path dir) throws Exception {
         int port = freePort();
+        Path pidfile = dir.resolve("ferry.pid");
         try (FerryProcess p = FerryProcess.start(Map.of("FERRY_TEST_PORT", Integer.toString(port)),
-                "-d", "-f", FIXTURES + "valid.cfg")) {
+                "-d", "-p", pidfile.toString(), "-f", FIXTURES + "valid.cfg")) {
             await().atMost(START).until(() -> !p.isAlive() || p.err().contains("Loading success."));
 
             if (!p.isAlive()) {
                 assertCannotServe(p, p.pid());
+                assertThat(pidfile).doesNotExist();
             } else {
                 assertThat(p.err()).contains("[NOTICE]   (" + p.pid() + ") : Loading success.");
+                assertThat(pidfile).hasContent(p.pid() + "\n");
                 assertThat(accepts(port)).isTrue();
                 p.signal(signal);
                 await().atMost(Duration.ofSeconds(30)).until(() -> !p.isAlive());
