@@ -52,6 +52,21 @@ class ProcessTest {
     }
 
     @Test
+    void portInUseIsAnAlertAndStatusOne() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             FerryProcess p = FerryProcess.start(Map.of("FERRY_TEST_PORT", Integer.toString(taken.getLocalPort())),
+                     "-f", FIXTURES + "valid.cfg")) {
+            await().atMost(START).until(() -> !p.isAlive());
+
+            assertThat(p.exitValue()).isEqualTo(1);
+            if (!p.err().contains("Cannot serve: ")) {
+                assertThat(p.err()).contains("[ALERT]    (" + p.pid() + ") : [ferry.main()] Cannot start: ");
+            }
+            assertThat(p.err()).doesNotContain("Loading success.");
+        }
+    }
+
+    @Test
     void invalidConfigurationExitsOneWithEveryError() throws Exception {
         try (FerryProcess p = FerryProcess.start(Map.of(), "-f", FIXTURES + "invalid.cfg")) {
             await().atMost(START).until(() -> !p.isAlive());
