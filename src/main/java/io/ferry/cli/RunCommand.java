@@ -51,7 +51,8 @@ final class RunCommand {
             } catch (UnsupportedOperationException e) {
                 console.alert("[ferry.main()] Cannot serve: " + e.getMessage() + "." + unsupportedHint);
                 return ExitCodes.FAILURE;
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
+                // Bind failures and the like; Exception also covers a start() that declares IOException.
                 console.alert("[ferry.main()] Cannot start: " + e.getMessage());
                 return ExitCodes.FAILURE;
             }
