@@ -33,9 +33,10 @@ final class ConfigLoading {
         return ConfigLoader.builder().environment(environment(options, env)).features(Features.enabled()).build();
     }
 
-    /** The variables configurations see: {@code env} plus {@code HAPROXY_LOCALPEER}. */
+    /** What configurations see: {@code env} less the daemon marker, plus {@code HAPROXY_LOCALPEER}. */
     static Map<String, String> environment(Options options, Map<String, String> env) {
         Map<String, String> seen = new HashMap<>(env);
+        seen.remove(DaemonLauncher.CHILD_VARIABLE);
         seen.put(LOCAL_PEER_VARIABLE, options.localPeer().orElseGet(ConfigLoading::hostName));
         return seen;
     }

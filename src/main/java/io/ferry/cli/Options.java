@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param configs the {@code -f} paths (and those after {@code --}), in order
  * @param condition the {@code -cc} expression, empty unless {@code command} is {@link Command#CONDITION}
  * @param debug {@code -d}: foreground, debug logging
- * @param foreground {@code -d} or {@code -db}: never go to the background, even with {@code -D} or {@code global daemon}
+ * @param foreground {@code -d} or {@code -db}: stay in the foreground despite {@code -D} or {@code global daemon}
  * @param diagnostics {@code -dD}: also print {@code .diag} messages
  * @param zeroWarning {@code -dW}: a warning is fatal
  * @param daemon {@code -D}

@@ -53,11 +53,12 @@ final class RunCommand {
                 return ExitCodes.FAILURE;
             } catch (Exception e) {
                 // Bind failures and the like; Exception also covers a start() that declares IOException.
-                console.alert("[ferry.main()] Cannot start: " + e.getMessage());
+                console.alert("[ferry.main()] Cannot start: " + (e.getMessage() == null ? e : e.getMessage()));
                 return ExitCodes.FAILURE;
             }
             signals.onStop(ferry::close);
-            if (!child && pidfile.isPresent() && !PidFile.write(pidfile.get(), ProcessHandle.current().pid(), console)) {
+            long pid = ProcessHandle.current().pid();
+            if (!child && pidfile.isPresent() && !PidFile.write(pidfile.get(), pid, console)) {
                 ferry.close();
                 return ExitCodes.FAILURE;
             }
