@@ -158,6 +158,19 @@ class CheckModeTest {
         assertThat(r.err()).contains("[" + cfg + ":2] : peer is edge1");
     }
 
+    @Test
+    void diagnosticMessagesShowOnlyInDiagnosticMode(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("diag.cfg");
+        java.nio.file.Files.writeString(cfg, ".diag \"looking closer\"\n"
+                + java.nio.file.Files.readString(Path.of(FIXTURES + "valid.cfg")));
+
+        assertThat(InProcess.run("-c", "-f", cfg.toString()).err()).doesNotContain("looking closer");
+        InProcess r = InProcess.run("-dD", "-c", "-f", cfg.toString());
+        assertThat(r.status()).isZero();
+        assertThat(r.err()).contains("[DIAG]     (" + ProcessHandle.current().pid() + ") : config : parsing [" + cfg
+                + ":1] : looking closer");
+    }
+
     private static String notice(String message) {
         return "[NOTICE]   (" + ProcessHandle.current().pid() + ") : " + message;
     }

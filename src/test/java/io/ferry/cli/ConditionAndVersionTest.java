@@ -22,6 +22,12 @@ class ConditionAndVersionTest {
     }
 
     @Test
+    void localPeerDefaultsToTheHostName() {
+        assertThat(InProcess.run("-cc", "defined(HAPROXY_LOCALPEER) && strneq(\"${HAPROXY_LOCALPEER}\",\"\")")
+                .status()).isZero();
+    }
+
+    @Test
     void conditionsPrintNothingWhenWellFormed() {
         InProcess r = InProcess.run("-cc", "1");
 
