@@ -1,0 +1,76 @@
+package io.ferry.cli;
+
+import io.ferry.config.Config;
+import io.ferry.config.LoadResult;
+import io.ferry.proxy.Ferry;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code ferry -f cfg}: load the configuration, refuse it if it is not valid, otherwise serve it
+ * until SIGINT or SIGTERM, then exit 0.
+ */
+final class RunCommand {
+
+    private RunCommand() {
+    }
+
+    static int run(Options options, List<String> args, Map<String, String> env, Console console) {
+        LoadResult result = ConfigLoading.loader(options, env).load(options.configs());
+        Optional<Config> config = ConfigLoading.report(result, options, console);
+        if (config.isEmpty()) {
+            return ExitCodes.FAILURE;
+        }
+        return serve(config.get(), options, args, env, console, "");
+    }
+
+    /**
+     * Serves a valid configuration in the foreground, or as a daemon.
+     *
+     * @param unsupportedHint said after the alert when this build cannot serve at all
+     */
+    static int serve(Config config, Options options, List<String> args, Map<String, String> env, Console console,
+                     String unsupportedHint) {
+        if (!ConfigLoading.hasListener(config)) {
+            console.alert("[ferry.main()] No enabled listener found (check for 'bind' directives) ! Exiting.");
+            return ExitCodes.FAILURE;
+        }
+        Optional<Path> pidfile = options.pidfile().or(() -> config.global().pidfile().isEmpty()
+                ? Optional.empty() : Optional.of(Path.of(config.global().pidfile())));
+        boolean child = DaemonLauncher.isChild(env);
+        if (!options.foreground() && !child && (options.daemon() || config.global().daemon())) {
+            return DaemonLauncher.launch(args, env, pidfile, console);
+        }
+        Logging.configure(options);
+        try (StopSignals signals = StopSignals.install()) {
+            Ferry ferry;
+            try {
+                ferry = Ferry.start(config);
+            } catch (UnsupportedOperationException e) {
+                console.alert("[ferry.main()] Cannot serve: " + e.getMessage() + "." + unsupportedHint);
+                return ExitCodes.FAILURE;
+            } catch (Exception e) {
+                // Bind failures and the like; Exception also covers a start() that declares IOException.
+                console.alert("[ferry.main()] Cannot start: " + (e.getMessage() == null ? e : e.getMessage()));
+                return ExitCodes.FAILURE;
+            }
+            signals.onStop(ferry::close);
+            long pid = ProcessHandle.current().pid();
+            if (!child && pidfile.isPresent() && !PidFile.write(pidfile.get(), pid, console)) {
+                ferry.close();
+                return ExitCodes.FAILURE;
+            }
+            console.notice("Loading success.");
+            if (child) {
+                DaemonLauncher.detach();
+            }
+            ferry.awaitClose();
+            return ExitCodes.OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.FAILURE;
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.ferry.cli;
+
+import static io.ferry.cli.InProcess.FIXTURES;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code ferry} as a separate JVM, for what only a real process shows: exit statuses, signals,
+ * daemon mode. While this build's proxy engine cannot serve, a valid configuration must end with
+ * status 1 and an alert saying so; once it serves, the same tests stop it with a signal and
+ * expect status 0.
+ */
+class ProcessTest {
+
+    private static final Duration START = Duration.ofSeconds(60);
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TERM", "INT"})
+    void validConfigurationServesUntilSignalledOrSaysWhyItCannot(String signal, @TempDir Path dir) throws Exception {
+        int port = freePort();
+        Path pidfile = dir.resolve("ferry.pid");
+        try (FerryProcess p = FerryProcess.start(Map.of("FERRY_TEST_PORT", Integer.toString(port)),
+                "-d", "-p", pidfile.toString(), "-f", FIXTURES + "valid.cfg")) {
+            await().atMost(START).until(() -> !p.isAlive() || p.err().contains("Loading success."));
+
+            if (!p.isAlive()) {
+                assertCannotServe(p, p.pid());
+                assertThat(pidfile).doesNotExist();
+            } else {
+                assertThat(p.err()).contains("[NOTICE]   (" + p.pid() + ") : Loading success.");
+                assertThat(pidfile).hasContent(p.pid() + "\n");
+                assertThat(accepts(port)).isTrue();
+                p.signal(signal);
+                await().atMost(Duration.ofSeconds(30)).until(() -> !p.isAlive());
+                assertThat(p.exitValue()).isZero();
+                assertThat(accepts(port)).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void portInUseIsAnAlertAndStatusOne() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             FerryProcess p = FerryProcess.start(Map.of("FERRY_TEST_PORT", Integer.toString(taken.getLocalPort())),
+                     "-f", FIXTURES + "valid.cfg")) {
+            await().atMost(START).until(() -> !p.isAlive());
+
+            assertThat(p.exitValue()).isEqualTo(1);
+            if (!p.err().contains("Cannot serve: ")) {
+                assertThat(p.err()).contains("[ALERT]    (" + p.pid() + ") : [ferry.main()] Cannot start: ");
+            }
+            assertThat(p.err()).doesNotContain("Loading success.");
+        }
+    }
+
+    @Test
+    void invalidConfigurationExitsOneWithEveryError() throws Exception {
+        try (FerryProcess p = FerryProcess.start(Map.of(), "-f", FIXTURES + "invalid.cfg")) {
+            await().atMost(START).until(() -> !p.isAlive());
+
+            assertThat(p.exitValue()).isEqualTo(1);
+            assertThat(p.err()).contains("[ALERT]    (" + p.pid() + ") : config : parsing [" + FIXTURES + "invalid.cfg:3]")
+                    .contains("invalid.cfg:8]");
+        }
+    }
+
+    @Test
+    void demoServesItsBuiltInConfigurationOrSaysWhyItCannot() throws Exception {
+        int port = freePort();
+        try (FerryProcess p = FerryProcess.start(Map.of("FERRY_DEMO_PORT", Integer.toString(port)), "demo")) {
+            await().atMost(START).until(() -> !p.isAlive() || p.err().contains("Loading success."));
+
+            assertThat(p.err()).contains("demo : the built-in configuration is valid; starting frontend 'demo' on"
+                    + " 127.0.0.1:" + port);
+            if (!p.isAlive()) {
+                assertCannotServe(p, p.pid());
+                assertThat(p.err()).contains("this build cannot serve it");
+            } else {
+                p.signal("TERM");
+                await().atMost(Duration.ofSeconds(30)).until(() -> !p.isAlive());
+                assertThat(p.exitValue()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void daemonModeDetachesAndWritesThePidOrRelaysWhyItCannotStart(@TempDir Path dir) throws Exception {
+        int port = freePort();
+        Path pidfile = dir.resolve("ferry.pid");
+        try (FerryProcess p = FerryProcess.start(Map.of("FERRY_TEST_PORT", Integer.toString(port)),
+                "-D", "-p", pidfile.toString(), "-f", FIXTURES + "valid.cfg")) {
+            await().atMost(START).until(() -> !p.isAlive());
+
+            if (p.exitValue() != 0) {
+                assertThat(p.exitValue()).isEqualTo(1);
+                // The alert comes from the daemon process, relayed by the parent.
+                assertThat(p.err()).containsPattern("\\[ALERT\\]    \\((\\d+)\\) : \\[ferry\\.main\\(\\)\\] Cannot serve: ")
+                        .doesNotContain("(" + p.pid() + ") : [ferry.main()] Cannot serve");
+                assertThat(pidfile).doesNotExist();
+            } else {
+                long daemon = Long.parseLong(Files.readString(pidfile).strip());
+                ProcessHandle handle = ProcessHandle.of(daemon).orElseThrow();
+                try {
+                    assertThat(daemon).isNotEqualTo(p.pid());
+                    await().atMost(START).until(() -> accepts(port));
+                } finally {
+                    handle.destroy();
+                    await().atMost(Duration.ofSeconds(30)).until(() -> !handle.isAlive());
+                }
+            }
+        }
+    }
+
+    private static void assertCannotServe(FerryProcess p, long pid) {
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(p.err()).contains("[ALERT]    (" + pid + ") : [ferry.main()] Cannot serve: ");
+        assertThat(p.err()).doesNotContain("Loading success.");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
