@@ -14,7 +14,7 @@ import java.util.List;
  *       optionally prefixed {@code ipv4@} or {@code ipv6@}. {@code host} is resolved when the
  *       configuration is read; an unresolvable name is an error. A wildcard bind has a null
  *       {@code address}. A server without a port ({@code port == 0}) connects to the port the
- *       client connected to, as in HAProxy.
+ *       client connected to, as in HAProxy. A bind on port 0 listens on a port the system picks.
  *   <li>{@link Kind#UNIX}: {@code unix@/path} or a bare absolute path.
  *   <li>{@link Kind#FD}: {@code fd@N}, a descriptor inherited from the parent process.
  * </ul>
@@ -48,7 +48,8 @@ public record Address(Kind kind, String text, InetAddress address, int port, Str
             HostPort hp = splitHostPort(stripFamily(part), part, true);
             InetAddress addr = hp.host.isEmpty() || hp.host.equals("*") ? null : resolve(hp.host, part);
             int dash = hp.port.indexOf('-');
-            int from = port(dash < 0 ? hp.port : hp.port.substring(0, dash), part, false);
+            // Port 0 (a single port, not in a range) asks the system for a free port, for tests and embedding.
+            int from = port(dash < 0 ? hp.port : hp.port.substring(0, dash), part, dash < 0);
             int to = dash < 0 ? from : port(hp.port.substring(dash + 1), part, false);
             if (to < from) {
                 throw new ConfigProblem("invalid port range '" + hp.port + "' in '" + part + "'",
