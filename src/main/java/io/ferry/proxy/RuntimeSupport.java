@@ -1,0 +1,198 @@
+package io.ferry.proxy;
+
+import io.ferry.config.Address;
+import io.ferry.config.Bind;
+import io.ferry.config.Config;
+import io.ferry.config.GlobalSettings;
+import io.ferry.config.HealthCheck;
+import io.ferry.config.HttpRule;
+import io.ferry.config.Location;
+import io.ferry.config.LogTarget;
+import io.ferry.config.Mode;
+import io.ferry.config.Proxy;
+import io.ferry.config.ProxyOption;
+import io.ferry.config.Server;
+import io.ferry.config.ServerOptions;
+import io.ferry.config.TimeoutKind;
+import io.ferry.net.Transport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The one place that knows what the configuration language can say and the runtime cannot do yet.
+ * {@link Ferry#start} refuses such a configuration, naming each use, rather than ignoring it; this
+ * list shrinks as features land (and {@code docs/proxying.md} lists it for users).
+ */
+final class RuntimeSupport {
+
+    /** Options that only change log lines: harmless when nothing is logged, as in HAProxy. */
+    private static final Set<ProxyOption> LOG_OPTIONS = Set.of(ProxyOption.HTTPLOG, ProxyOption.TCPLOG,
+            ProxyOption.DONTLOGNULL, ProxyOption.LOG_SEPARATE_ERRORS);
+
+    private static final Set<ProxyOption> NOT_IMPLEMENTED_OPTIONS = Set.of(ProxyOption.FORWARDFOR,
+            ProxyOption.HTTPCHK, ProxyOption.TCP_CHECK, ProxyOption.ABORTONCLOSE,
+            ProxyOption.ACCEPT_INVALID_HTTP_REQUEST, ProxyOption.ACCEPT_INVALID_HTTP_RESPONSE);
+
+    private static final Set<TimeoutKind> NOT_IMPLEMENTED_TIMEOUTS = Set.of(TimeoutKind.QUEUE, TimeoutKind.CHECK,
+            TimeoutKind.TUNNEL, TimeoutKind.CLIENT_FIN, TimeoutKind.SERVER_FIN);
+
+    private final List<String> problems = new ArrayList<>();
+    private final Transport transport;
+
+    private RuntimeSupport(Transport transport) {
+        this.transport = transport;
+    }
+
+    /** Every unimplemented feature {@code config} uses, one message each; empty when it can run. */
+    static List<String> problems(Config config, Transport transport) {
+        RuntimeSupport r = new RuntimeSupport(transport);
+        r.global(config.global());
+        boolean logging = !config.global().logs().isEmpty();
+        for (Proxy p : config.proxies()) {
+            r.proxy(p, logging || !p.logs().isEmpty());
+        }
+        return r.problems;
+    }
+
+    /** Throws {@link NotImplementedException} when the configuration uses something not implemented. */
+    static void check(Config config, Transport transport) {
+        List<String> p = problems(config, transport);
+        if (!p.isEmpty()) {
+            throw new NotImplementedException(p);
+        }
+    }
+
+    private void global(GlobalSettings g) {
+        for (LogTarget l : g.logs()) {
+            refuse(l.location(), "log", "global", "logging");
+        }
+        for (GlobalSettings.StatsSocket s : g.statsSockets()) {
+            refuse(s.location(), "stats socket", "global", "the runtime API");
+        }
+        if (g.ulimitN() > 0) {
+            refuse(Location.NONE, "ulimit-n", "global", "setting the descriptor limit (raise it with the service manager)");
+        }
+        if (g.hardStopAfterMs() > 0) {
+            refuse(Location.NONE, "hard-stop-after", "global", "soft stop and reload");
+        }
+        if (g.spreadChecks() > 0) {
+            refuse(Location.NONE, "spread-checks", "global", "health checks");
+        }
+    }
+
+    private void proxy(Proxy p, boolean logging) {
+        String where = p.toString();
+        if (p.mode().value() == Mode.TCP) {
+            refuse(p.mode().location().isKnown() ? p.mode().location() : p.location(), "mode tcp", where,
+                    "TCP tunnels");
+        }
+        for (HttpRule r : p.httpRequestRules()) {
+            refuse(r.location(), "http-request " + actionWord(r), where, "request rules");
+        }
+        for (HttpRule r : p.httpResponseRules()) {
+            refuse(r.location(), "http-response " + actionWord(r), where, "response rules");
+        }
+        if (p.forwardFor() != null) {
+            refuse(p.forwardFor().location(), "option forwardfor", where, "X-Forwarded-For");
+        }
+        p.errorFiles().forEach((code, file) -> refuse(file.location(), "errorfile " + code, where, "error files"));
+        for (LogTarget l : p.logs()) {
+            refuse(l.location(), "log", where, "logging");
+        }
+        if (p.logFormat() != null && p.kind().isFrontend()) {
+            refuse(p.location(), "log-format", where, "logging");
+        }
+        p.captures().forEach(c -> refuse(c.location(), "capture " + c.direction().name().toLowerCase()
+                + " header", where, "captures"));
+        if (p.stats().enabled()) {
+            refuse(p.stats().location(), "stats", where, "the stats page");
+        }
+        if (p.kind().isBackend() && p.healthCheck().kind() != HealthCheck.Kind.CONNECT) {
+            refuse(p.location(), "health check rules", where, "health checks");
+        }
+        p.options().forEach((option, value) -> {
+            if (!value.value()) {
+                return;
+            }
+            if (NOT_IMPLEMENTED_OPTIONS.contains(option) && !(option == ProxyOption.FORWARDFOR && p.forwardFor() != null)) {
+                refuse(value.location(), "option " + option.word(), where, "this option");
+            } else if (LOG_OPTIONS.contains(option) && logging) {
+                refuse(value.location(), "option " + option.word(), where, "logging");
+            }
+        });
+        p.timeouts().forEach((kind, value) -> {
+            if (NOT_IMPLEMENTED_TIMEOUTS.contains(kind)) {
+                refuse(value.location(), "timeout " + kind.word(), where, "what this timeout applies to");
+            }
+        });
+        if (p.kind().isFrontend()) {
+            for (Bind b : p.binds()) {
+                bind(b, where);
+            }
+        }
+        if (p.kind().isBackend()) {
+            for (Server s : p.servers()) {
+                server(s, where);
+            }
+        }
+    }
+
+    private void bind(Bind b, String where) {
+        if (b.address().kind() != Address.Kind.INET) {
+            refuse(b.location(), "bind " + b.address(), where, b.address().kind() == Address.Kind.UNIX
+                    ? "unix socket listeners" : "inherited descriptors (fd@)");
+        }
+        if (b.tcpUserTimeoutMs() > 0 && !transport.supportsTcpUserTimeout()) {
+            refuse(b.location(), "tcp-ut", where, "TCP_USER_TIMEOUT without the epoll transport");
+        }
+        if (b.v6only()) {
+            refuse(b.location(), "v6only", where, "v6only");
+        }
+    }
+
+    private void server(Server s, String where) {
+        ServerOptions o = s.options();
+        String at = where + ", server " + s.name();
+        if (s.address().kind() != Address.Kind.INET) {
+            refuse(s.location(), "server address " + s.address(), at, s.address().kind() == Address.Kind.UNIX
+                    ? "unix socket servers" : "fd@ servers");
+        }
+        if (o.check()) {
+            refuse(s.location(), "check", at, "health checks");
+        }
+        if (o.maxconn() > 0) {
+            refuse(s.location(), "maxconn", at, "server connection limits and queues");
+        }
+        if (o.maxqueue() > 0) {
+            refuse(s.location(), "maxqueue", at, "server queues");
+        }
+        if (o.slowstart() > 0) {
+            refuse(s.location(), "slowstart", at, "slow start");
+        }
+        if (o.observe() != ServerOptions.Observe.NONE) {
+            refuse(s.location(), "observe", at, "health checks");
+        }
+        if (o.tcpUserTimeoutMs() > 0 && !transport.supportsTcpUserTimeout()) {
+            refuse(s.location(), "tcp-ut", at, "TCP_USER_TIMEOUT without the epoll transport");
+        }
+    }
+
+    private static String actionWord(HttpRule r) {
+        String n = r.action().getClass().getSimpleName();
+        StringBuilder b = new StringBuilder();
+        for (char c : n.toCharArray()) {
+            if (Character.isUpperCase(c) && b.length() > 0) {
+                b.append('-');
+            }
+            b.append(Character.toLowerCase(c));
+        }
+        return b.toString();
+    }
+
+    private void refuse(Location location, String keyword, String where, String feature) {
+        String prefix = location.isKnown() ? location + ": " : "";
+        problems.add(prefix + "'" + keyword + "' (" + where + ") is not implemented yet: Ferry's runtime has no "
+                + feature + " so far");
+    }
+}

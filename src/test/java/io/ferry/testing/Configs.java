@@ -1,0 +1,17 @@
+package io.ferry.testing;
+
+import io.ferry.config.Config;
+import io.ferry.config.ConfigLoader;
+import io.ferry.config.LoadResult;
+
+/** Builds configurations from text for tests; a configuration with errors fails the test with them. */
+public final class Configs {
+
+    private Configs() {
+    }
+
+    public static Config parse(String text) {
+        LoadResult r = ConfigLoader.builder().build().loadText("test.cfg", text);
+        return r.valid().orElseThrow(() -> new AssertionError("invalid test configuration: " + r.errors()));
+    }
+}
