@@ -110,12 +110,13 @@ final class HttpStream {
             ReferenceCountUtil.release(msg);
             return;
         }
+        // Handled when the read is complete, so that a request head and the end of its body decoded
+        // from the same bytes are seen together.
         clientIn.add(msg);
-        drainClient();
     }
 
     void clientReadComplete() {
-        maybeReadClient();
+        drainClient();
     }
 
     void clientWritabilityChanged() {
@@ -366,12 +367,11 @@ final class HttpStream {
             return;
         }
         serverIn.add(msg);
-        drainServer();
     }
 
     void serverReadComplete(ServerConnection c) {
         if (c == conn) {
-            maybeReadServer();
+            drainServer();
         }
     }
 
@@ -388,6 +388,10 @@ final class HttpStream {
             return;
         }
         if (c != conn || closed || serverPhase == ServerPhase.CONNECTING) {
+            return;
+        }
+        drainServer();
+        if (c != conn) {
             return;
         }
         BackendServer s = server;

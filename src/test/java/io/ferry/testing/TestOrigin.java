@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -67,7 +68,8 @@ public final class TestOrigin implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         accepted.incrementAndGet();
-                        ch.pipeline().addLast(new HttpServerCodec(), new OriginHandler());
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(),
+                                new OriginHandler());
                     }
                 })
                 .bind("127.0.0.1", 0).sync().channel();
