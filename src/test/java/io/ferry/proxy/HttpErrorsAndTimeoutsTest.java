@@ -169,23 +169,22 @@ class HttpErrorsAndTimeoutsTest {
 
     @Test
     void garbageFromTheServerGives502() throws Exception {
-        ScriptedServer bad = new ScriptedServer((head, in, out) -> ScriptedServer.write(out, "SPDY/9 what\r\n\r\n"));
-        resources.add(bad);
-        InetSocketAddress addr = start("", TIMEOUTS, bad.address());
-        try (RawClient raw = new RawClient(addr)) {
-            raw.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
-            assertThat(raw.readUntil("</html>\n", 1)).isEqualTo(exactly(502, false));
-        }
+        assertThat(answerWith((head, in, out) -> ScriptedServer.write(out, "SPDY/9 what\r\n\r\n")))
+                .isEqualTo(exactly(502, false));
     }
 
     @Test
     void serverClosingBeforeAnyResponseGives502() throws Exception {
-        ScriptedServer bad = new ScriptedServer((head, in, out) -> { });
+        assertThat(answerWith((head, in, out) -> { })).isEqualTo(exactly(502, false));
+    }
+
+    /** What a client gets for one request when the server behaves as {@code script} says. */
+    private String answerWith(ScriptedServer.Script script) throws Exception {
+        ScriptedServer bad = new ScriptedServer(script);
         resources.add(bad);
-        InetSocketAddress addr = start("", TIMEOUTS, bad.address());
-        try (RawClient raw = new RawClient(addr)) {
+        try (RawClient raw = new RawClient(start("", TIMEOUTS, bad.address()))) {
             raw.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
-            assertThat(raw.readUntil("</html>\n", 1)).isEqualTo(exactly(502, false));
+            return raw.readUntil("</html>\n", 1);
         }
     }
 

@@ -35,11 +35,7 @@ class HttpProxyingTest {
         Config config = Configs.parse("""
                 global
                     nbthread 1
-                defaults
-                    mode http
-                    timeout client 10s
-                    timeout server 10s
-                    timeout connect 2s
+                """ + Configs.HTTP_DEFAULTS + """
                 frontend www
                     bind 127.0.0.1:0
                 %s

@@ -25,12 +25,7 @@ class HttpRoutingTest {
         api = TestOrigin.start("api");
         web = TestOrigin.start("web");
         admin = TestOrigin.start("admin");
-        ferry = Ferry.start(Configs.parse("""
-                defaults
-                    mode http
-                    timeout client 10s
-                    timeout server 10s
-                    timeout connect 2s
+        ferry = Ferry.start(Configs.parse(Configs.HTTP_DEFAULTS + """
                 frontend www
                     bind 127.0.0.1:0
                     acl is_api path_beg /api
