@@ -16,7 +16,9 @@ import io.ferry.config.ServerOptions;
 import io.ferry.config.TimeoutKind;
 import io.ferry.net.Transport;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -34,10 +36,18 @@ final class RuntimeSupport {
             ProxyOption.HTTPCHK, ProxyOption.TCP_CHECK, ProxyOption.ABORTONCLOSE,
             ProxyOption.ACCEPT_INVALID_HTTP_REQUEST, ProxyOption.ACCEPT_INVALID_HTTP_RESPONSE);
 
-    private static final Set<TimeoutKind> NOT_IMPLEMENTED_TIMEOUTS = Set.of(TimeoutKind.QUEUE, TimeoutKind.CHECK,
-            TimeoutKind.TUNNEL, TimeoutKind.CLIENT_FIN, TimeoutKind.SERVER_FIN);
+    /** Timeouts whose subject does not exist yet, and that subject. */
+    private static final Map<TimeoutKind, String> NOT_IMPLEMENTED_TIMEOUTS = Map.of(
+            TimeoutKind.QUEUE, "server queues",
+            TimeoutKind.CHECK, "health checks",
+            TimeoutKind.TUNNEL, "tunnels",
+            TimeoutKind.CLIENT_FIN, "half-closed tunnels",
+            TimeoutKind.SERVER_FIN, "half-closed tunnels");
 
-    private final List<String> problems = new ArrayList<>();
+    private record Problem(Location location, String message) {
+    }
+
+    private final List<Problem> problems = new ArrayList<>();
     private final Transport transport;
 
     private RuntimeSupport(Transport transport) {
@@ -52,7 +62,11 @@ final class RuntimeSupport {
         for (Proxy p : config.proxies()) {
             r.proxy(p, logging || !p.logs().isEmpty());
         }
-        return r.problems;
+        // In the order of the configuration; problems without a line (global settings) first.
+        return r.problems.stream()
+                .sorted(Comparator.comparing((Problem p) -> p.location().file())
+                        .thenComparingInt(p -> p.location().line()))
+                .map(Problem::message).toList();
     }
 
     /** Throws {@link NotImplementedException} when the configuration uses something not implemented. */
@@ -122,8 +136,9 @@ final class RuntimeSupport {
             }
         });
         p.timeouts().forEach((kind, value) -> {
-            if (NOT_IMPLEMENTED_TIMEOUTS.contains(kind)) {
-                refuse(value.location(), "timeout " + kind.word(), where, "what this timeout applies to");
+            String subject = NOT_IMPLEMENTED_TIMEOUTS.get(kind);
+            if (subject != null) {
+                refuse(value.location(), "timeout " + kind.word(), where, subject);
             }
         });
         if (p.kind().isFrontend()) {
@@ -192,7 +207,7 @@ final class RuntimeSupport {
 
     private void refuse(Location location, String keyword, String where, String feature) {
         String prefix = location.isKnown() ? location + ": " : "";
-        problems.add(prefix + "'" + keyword + "' (" + where + ") is not implemented yet: Ferry's runtime has no "
-                + feature + " so far");
+        problems.add(new Problem(location, prefix + "'" + keyword + "' (" + where + ") is not implemented yet: Ferry's runtime has no "
+                + feature + " so far"));
     }
 }

@@ -1,0 +1,65 @@
+package io.ferry.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ferry.testing.Configs;
+import org.junit.jupiter.api.Test;
+
+class RuntimeSupportTest {
+
+    @Test
+    void startRefusesWhatIsNotImplementedNamingFileLineAndKeyword() {
+        var config = Configs.parse("""
+                defaults
+                    mode http
+                    timeout client 5s
+                    timeout server 5s
+                    timeout connect 5s
+                frontend www
+                    bind 127.0.0.1:0
+                    bind unix@/tmp/ferry-test.sock
+                    timeout client-fin 2s
+                    default_backend app
+                backend app
+                    timeout queue 3s
+                    server s1 127.0.0.1:8080 maxconn 10
+                    server s2 unix@/run/app.sock
+                listen raw
+                    mode tcp
+                    bind 127.0.0.1:0
+                    server r1 127.0.0.1:9000
+                """);
+        assertThatThrownBy(() -> Ferry.start(config))
+                .isInstanceOf(NotImplementedException.class)
+                .satisfies(e -> assertThat(((NotImplementedException) e).problems()).containsExactly(
+                        "test.cfg:8: 'bind unix@/tmp/ferry-test.sock' (frontend www) is not implemented yet: "
+                                + "Ferry's runtime has no unix socket listeners so far",
+                        "test.cfg:9: 'timeout client-fin' (frontend www) is not implemented yet: "
+                                + "Ferry's runtime has no half-closed tunnels so far",
+                        "test.cfg:12: 'timeout queue' (backend app) is not implemented yet: "
+                                + "Ferry's runtime has no server queues so far",
+                        "test.cfg:13: 'maxconn' (backend app, server s1) is not implemented yet: "
+                                + "Ferry's runtime has no server connection limits and queues so far",
+                        "test.cfg:14: 'server address unix@/run/app.sock' (backend app, server s2) is not "
+                                + "implemented yet: Ferry's runtime has no unix socket servers so far",
+                        "test.cfg:16: 'mode tcp' (listen raw) is not implemented yet: "
+                                + "Ferry's runtime has no TCP tunnels so far"));
+    }
+
+    @Test
+    void aSupportedConfigurationHasNoProblems() {
+        var config = Configs.parse(Configs.HTTP_DEFAULTS + """
+                frontend www
+                    bind 127.0.0.1:0
+                    maxconn 100
+                    default_backend app
+                backend app
+                    retries 2
+                    http-reuse always
+                    server s1 127.0.0.1:8080 weight 3
+                    server s2 127.0.0.1:8081 backup
+                """);
+        assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.NIO)).isEmpty();
+    }
+}
