@@ -43,6 +43,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code /echo}: streams the request body back, chunked, with back-pressure;
  *   <li>{@code /bytes?n=N}: sends N bytes of {@code 'x'} with a Content-Length, with back-pressure;
+ *   <li>{@code /count}: reads the request body without keeping it and answers its length;
  *   <li>{@code /status/N}: answers status N with no body;
  *   <li>{@code /delay/MS}: answers after MS milliseconds;
  *   <li>anything else: {@code 200} with body {@code NAME METHOD URI}, and headers {@code x-origin}
@@ -120,6 +121,7 @@ public final class TestOrigin implements AutoCloseable {
         private String route = "";
         private HttpRequest request;
         private long remaining;
+        private long received;
         private boolean keepAlive;
 
         @Override
@@ -128,6 +130,7 @@ public final class TestOrigin implements AutoCloseable {
                 requests.incrementAndGet();
                 seen.add(r);
                 request = r;
+                received = 0;
                 keepAlive = HttpUtil.isKeepAlive(r);
                 route = new QueryStringDecoder(r.uri()).path();
                 if (route.equals("/echo")) {
@@ -137,6 +140,7 @@ public final class TestOrigin implements AutoCloseable {
                 }
             }
             if (msg instanceof HttpContent c) {
+                received += c.content().readableBytes();
                 if (route.equals("/echo")) {
                     ByteBuf data = c.content().retain();
                     if (c instanceof LastHttpContent) {
@@ -160,6 +164,8 @@ public final class TestOrigin implements AutoCloseable {
                 HttpUtil.setContentLength(head, remaining);
                 ctx.write(head);
                 pump(ctx);
+            } else if (route.equals("/count")) {
+                finish(ctx, ctx.writeAndFlush(text(Long.toString(received))));
             } else if (route.startsWith("/status/")) {
                 int status = Integer.parseInt(route.substring(8));
                 FullHttpResponse res = new DefaultFullHttpResponse(request.protocolVersion(),
@@ -177,7 +183,11 @@ public final class TestOrigin implements AutoCloseable {
         }
 
         private FullHttpResponse plain() {
-            byte[] body = (name + " " + request.method() + " " + request.uri()).getBytes(StandardCharsets.UTF_8);
+            return text(name + " " + request.method() + " " + request.uri());
+        }
+
+        private FullHttpResponse text(String text) {
+            byte[] body = text.getBytes(StandardCharsets.UTF_8);
             FullHttpResponse res = new DefaultFullHttpResponse(request.protocolVersion(), HttpResponseStatus.OK,
                     Unpooled.wrappedBuffer(body));
             res.headers().set("x-origin", name);
