@@ -19,14 +19,18 @@ public final class BackendServer {
     private final boolean backup;
     private final boolean disabled;
     private final int id;
+    private final int maxconn;
+    private final int maxqueue;
     private final AtomicInteger connections = new AtomicInteger();
 
     /**
      * @param port 0 to connect to the port the client connected to
      * @param id the position of the server in its backend, from 1
+     * @param maxconn streams it may serve at once, 0 for no limit
+     * @param maxqueue streams that may wait for it, 0 for no limit
      */
     public BackendServer(String backend, String name, InetAddress address, int port, int weight, boolean backup,
-                         boolean disabled, int id) {
+                         boolean disabled, int id, int maxconn, int maxqueue) {
         this.backend = backend;
         this.name = name;
         this.address = address;
@@ -35,6 +39,8 @@ public final class BackendServer {
         this.backup = backup;
         this.disabled = disabled;
         this.id = id;
+        this.maxconn = maxconn;
+        this.maxqueue = maxqueue;
     }
 
     public String name() {
@@ -76,8 +82,34 @@ public final class BackendServer {
         return connections.get();
     }
 
+    public int maxconn() {
+        return maxconn;
+    }
+
+    public int maxqueue() {
+        return maxqueue;
+    }
+
+    /** Takes a connection slot whatever the limit (a slot just given back and taken again). */
     public void acquire() {
         connections.incrementAndGet();
+    }
+
+    /** Takes a connection slot if {@code maxconn} allows; lock-free. */
+    public boolean tryAcquire() {
+        if (maxconn == 0) {
+            connections.incrementAndGet();
+            return true;
+        }
+        while (true) {
+            int c = connections.get();
+            if (c >= maxconn) {
+                return false;
+            }
+            if (connections.compareAndSet(c, c + 1)) {
+                return true;
+            }
+        }
     }
 
     public void release() {

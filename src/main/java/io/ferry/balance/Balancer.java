@@ -2,6 +2,7 @@ package io.ferry.balance;
 
 import io.ferry.config.Balance;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -19,10 +20,12 @@ public final class Balancer {
 
     private final Algorithm active;
     private final Algorithm backups;
+    private final int candidates;
 
     private Balancer(Algorithm active, Algorithm backups) {
         this.active = active;
         this.backups = backups;
+        this.candidates = active.servers.size() + backups.servers.size();
     }
 
     /** Builds the balancer of a backend. */
@@ -50,5 +53,32 @@ public final class Balancer {
             s = backups.pick(key, excluded);
         }
         return s;
+    }
+
+    /** Whether any server can ever be picked. */
+    public boolean hasServers() {
+        return candidates > 0;
+    }
+
+    /**
+     * A server as {@link #pick} chooses it among those with a free connection slot, with the slot
+     * taken ({@link BackendServer#tryAcquire}); null when every server is at its {@code maxconn}.
+     * Servers in {@code failed} are avoided while another has a slot.
+     */
+    public BackendServer pickWithSlot(BalanceKey key, Set<BackendServer> failed) {
+        Set<BackendServer> full = new HashSet<>();
+        Set<BackendServer> skip = new HashSet<>(failed);
+        for (int i = 0; i <= candidates; i++) {
+            BackendServer s = pick(key, skip);
+            if (s == null || full.contains(s)) {
+                return null;
+            }
+            if (s.tryAcquire()) {
+                return s;
+            }
+            full.add(s);
+            skip.add(s);
+        }
+        return null;
     }
 }

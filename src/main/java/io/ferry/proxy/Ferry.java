@@ -43,6 +43,7 @@ public final class Ferry implements AutoCloseable {
     private final ProxyRuntime runtime;
     private final ChannelGroup clients;
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final Map<String, Backend> backends = new LinkedHashMap<>();
 
     private Ferry(Config config) {
         transport = Transport.select();
@@ -73,7 +74,6 @@ public final class Ferry implements AutoCloseable {
     }
 
     private List<ListenerGroup.Spec> specs(Config config) {
-        Map<String, Backend> backends = new LinkedHashMap<>();
         for (Proxy p : config.backends()) {
             backends.put(p.name(), new Backend(p));
         }
@@ -121,6 +121,15 @@ public final class Ferry implements AutoCloseable {
     /** Client connections open now. */
     public int openClientConnections() {
         return clients.size();
+    }
+
+    /** Streams waiting for a server slot in backend {@code name} now. */
+    public int queued(String name) {
+        Backend b = backends.get(name);
+        if (b == null) {
+            throw new IllegalArgumentException("no backend " + name);
+        }
+        return b.queued();
     }
 
     /** Blocks until the proxy has stopped. */

@@ -42,7 +42,7 @@ final class HttpStream {
     enum ResponsePhase { NONE, WAITING_HEAD, INTERIM, BODY, COMPLETE }
 
     /** The server connection of the current transaction. */
-    enum ServerPhase { NONE, CONNECTING, RETRY_WAIT, CONNECTED }
+    enum ServerPhase { NONE, QUEUED, CONNECTING, RETRY_WAIT, CONNECTED }
 
     private final ProxyRuntime runtime;
     private final Frontend frontend;
@@ -66,6 +66,7 @@ final class HttpStream {
     private BackendServer retryServer;
     private ServerConnection conn;
     private ServerConnection privateConn;
+    private QueueEntry queueEntry;
     private int retriesLeft;
     private boolean reusedConn;
     private boolean replayed;
@@ -137,6 +138,7 @@ final class HttpStream {
             return;
         }
         closed = true;
+        leaveQueue();
         deadlines.close();
         releaseAll(clientIn);
         releaseAll(serverIn);
@@ -253,13 +255,58 @@ final class HttpStream {
     // ---- server selection and connection -----------------------------------------------------
 
     private void pickServer() {
-        BackendServer s = backend.balancer.pick(sample, failed);
-        if (s == null) {
+        if (!backend.balancer.hasServers()) {
             sendError(503);
             return;
         }
+        BackendServer s = backend.balancer.pickWithSlot(sample, failed);
+        if (s == null) {
+            queue();
+        } else {
+            useServer(s);
+        }
+    }
+
+    /** Every server is at its maxconn: wait in the backend's queue, at most {@code timeout queue}. */
+    private void queue() {
+        QueueEntry e = new QueueEntry(this, backend, client.eventLoop(), sample);
+        queueEntry = e;
+        serverPhase = ServerPhase.QUEUED;
+        if (!backend.enqueue(e)) {
+            queueEntry = null;
+            serverPhase = ServerPhase.NONE;
+            sendError(503);
+            return;
+        }
+        deadlines.start(Deadline.QUEUE, timeouts.queue());
+    }
+
+    /** A server slot freed up for this stream (run on its event loop). */
+    void dequeued(QueueEntry e, BackendServer s) {
+        if (closed || e != queueEntry) {
+            e.backend.release(s);
+            return;
+        }
+        queueEntry = null;
+        deadlines.clear(Deadline.QUEUE);
+        useServer(s);
+    }
+
+    /** Leaves the queue; if a slot is already on its way, {@link #dequeued} gives it back. */
+    private void leaveQueue() {
+        if (queueEntry != null) {
+            if (queueEntry.cancel()) {
+                backend.remove(queueEntry);
+            }
+            queueEntry = null;
+            deadlines.clear(Deadline.QUEUE);
+            serverPhase = ServerPhase.NONE;
+        }
+    }
+
+    /** Uses server {@code s}, whose slot this stream holds: an idle connection to it, or a new one. */
+    private void useServer(BackendServer s) {
         server = s;
-        server.acquire();
         ServerConnection c = null;
         if (privateConn != null) {
             if (privateConn.server == s && privateConn.isOpen()) {
@@ -315,7 +362,7 @@ final class HttpStream {
         conn = null;
         c.owner = null;
         c.channel.close();
-        server.release();
+        backend.release(server);
         failed.add(server);
         retryServer = server;
         server = null;
@@ -336,9 +383,12 @@ final class HttpStream {
             BackendServer other = backend.balancer.pick(sample, failed);
             next = other != null ? other : retryServer;
         }
-        server = next;
-        server.acquire();
-        connect();
+        if (next.tryAcquire()) {
+            server = next;
+            connect();
+        } else {
+            pickServer();
+        }
     }
 
     private void sendHead() {
@@ -395,6 +445,7 @@ final class HttpStream {
             return;
         }
         BackendServer s = server;
+        server = null;
         detachServer(false);
         switch (response) {
             case NONE, WAITING_HEAD, INTERIM -> {
@@ -402,9 +453,9 @@ final class HttpStream {
                     // A kept-alive connection the server closed as we reused it: send the request again on a new one.
                     replayed = true;
                     server = s;
-                    server.acquire();
                     connect();
                 } else {
+                    backend.release(s);
                     sendError(502);
                 }
             }
@@ -556,7 +607,7 @@ final class HttpStream {
         deadlines.clear(Deadline.CONNECT);
         releaseAll(serverIn);
         if (server != null) {
-            server.release();
+            backend.release(server);
             server = null;
         }
         if (c != null) {
@@ -569,6 +620,7 @@ final class HttpStream {
 
     /** Sends one of Ferry's own responses for the current request, then goes on like a normal end. */
     private void sendError(int status) {
+        leaveQueue();
         if (conn != null || server != null) {
             detachServer(true);
         }
@@ -637,6 +689,14 @@ final class HttpStream {
                     sendError(408);
                 } else {
                     abort();
+                }
+            }
+            case QUEUE -> {
+                if (serverPhase == ServerPhase.QUEUED && queueEntry.cancel()) {
+                    backend.remove(queueEntry);
+                    queueEntry = null;
+                    serverPhase = ServerPhase.NONE;
+                    sendError(503);
                 }
             }
             case CONNECT -> {

@@ -38,7 +38,6 @@ final class RuntimeSupport {
 
     /** Timeouts whose subject does not exist yet, and that subject. */
     private static final Map<TimeoutKind, String> NOT_IMPLEMENTED_TIMEOUTS = Map.of(
-            TimeoutKind.QUEUE, "server queues",
             TimeoutKind.CHECK, "health checks",
             TimeoutKind.TUNNEL, "tunnels",
             TimeoutKind.CLIENT_FIN, "half-closed tunnels",
@@ -175,12 +174,6 @@ final class RuntimeSupport {
         }
         if (o.check()) {
             refuse(s.location(), "check", at, "health checks");
-        }
-        if (o.maxconn() > 0) {
-            refuse(s.location(), "maxconn", at, "server connection limits and queues");
-        }
-        if (o.maxqueue() > 0) {
-            refuse(s.location(), "maxqueue", at, "server queues");
         }
         if (o.slowstart() > 0) {
             refuse(s.location(), "slowstart", at, "slow start");

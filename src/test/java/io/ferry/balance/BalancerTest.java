@@ -15,7 +15,7 @@ class BalancerTest {
 
     private static BackendServer server(String name, int weight, boolean backup, boolean disabled) {
         return new BackendServer("b", name, InetAddress.getLoopbackAddress(), 8000, weight, backup, disabled,
-                name.hashCode());
+                name.hashCode(), 0, 0);
     }
 
     private record Key(String uri, String param, String header, InetAddress source) implements BalanceKey {
@@ -150,5 +150,20 @@ class BalancerTest {
             }
         }
         assertThat(moved).isBetween(100, 450);
+    }
+
+    @Test
+    void pickWithSlotSkipsFullServersAndTakesTheSlot() {
+        BackendServer a = new BackendServer("b", "a", InetAddress.getLoopbackAddress(), 1, 1, false, false, 1, 1, 0);
+        BackendServer c = new BackendServer("b", "c", InetAddress.getLoopbackAddress(), 1, 1, false, false, 2, 2, 0);
+        Balancer b = Balancer.create(new Balance(Balance.Algorithm.FIRST, "", Balance.HashType.MAP_BASED),
+                List.of(a, c), false);
+        assertThat(b.pickWithSlot(NONE, Set.of())).isSameAs(a);
+        assertThat(b.pickWithSlot(NONE, Set.of())).isSameAs(c);
+        assertThat(b.pickWithSlot(NONE, Set.of())).isSameAs(c);
+        assertThat(b.pickWithSlot(NONE, Set.of())).isNull();
+        assertThat(a.connections() + c.connections()).isEqualTo(3);
+        a.release();
+        assertThat(b.pickWithSlot(NONE, Set.of())).isSameAs(a);
     }
 }

@@ -7,29 +7,16 @@ import io.ferry.config.ProxyOption;
 import io.ferry.testing.Configs;
 import io.ferry.testing.Models;
 import io.ferry.testing.RawClient;
-import io.ferry.testing.TestOrigin;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Keep-alive, reuse, connection modes, HTTP/1.0, pipelining and bodies through a real Ferry. */
-class HttpProxyingTest {
-
-    private final TestOrigin origin = TestOrigin.start("o");
-    private Ferry ferry;
-
-    @AfterEach
-    void stop() {
-        if (ferry != null) {
-            ferry.close();
-        }
-        origin.close();
-    }
+class HttpProxyingTest extends OriginFerryTestBase {
 
     private InetSocketAddress start(String extraBackend, String extraFrontend, ProxyOption... backendOptions) {
         Config config = Configs.parse("""

@@ -23,6 +23,7 @@ class RuntimeSupportTest {
                     default_backend app
                 backend app
                     timeout queue 3s
+                    timeout tunnel 1h
                     server s1 127.0.0.1:8080 maxconn 10
                     server s2 unix@/run/app.sock
                 listen raw
@@ -37,13 +38,11 @@ class RuntimeSupportTest {
                                 + "Ferry's runtime has no unix socket listeners so far",
                         "test.cfg:9: 'timeout client-fin' (frontend www) is not implemented yet: "
                                 + "Ferry's runtime has no half-closed tunnels so far",
-                        "test.cfg:12: 'timeout queue' (backend app) is not implemented yet: "
-                                + "Ferry's runtime has no server queues so far",
-                        "test.cfg:13: 'maxconn' (backend app, server s1) is not implemented yet: "
-                                + "Ferry's runtime has no server connection limits and queues so far",
-                        "test.cfg:14: 'server address unix@/run/app.sock' (backend app, server s2) is not "
+                        "test.cfg:13: 'timeout tunnel' (backend app) is not implemented yet: "
+                                + "Ferry's runtime has no tunnels so far",
+                        "test.cfg:15: 'server address unix@/run/app.sock' (backend app, server s2) is not "
                                 + "implemented yet: Ferry's runtime has no unix socket servers so far",
-                        "test.cfg:16: 'mode tcp' (listen raw) is not implemented yet: "
+                        "test.cfg:17: 'mode tcp' (listen raw) is not implemented yet: "
                                 + "Ferry's runtime has no TCP tunnels so far"));
     }
 

@@ -59,6 +59,8 @@ public final class TestOrigin implements AutoCloseable {
     private final Channel server;
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
     private final ConcurrentLinkedQueue<HttpRequest> seen = new ConcurrentLinkedQueue<>();
 
     private TestOrigin(String name) throws InterruptedException {
@@ -105,6 +107,11 @@ public final class TestOrigin implements AutoCloseable {
         return requests.get();
     }
 
+    /** The most requests it was answering at the same time. */
+    public int maxInFlight() {
+        return maxInFlight.get();
+    }
+
     /** The request heads received, oldest first. */
     public List<HttpRequest> seen() {
         return List.copyOf(seen);
@@ -128,6 +135,7 @@ public final class TestOrigin implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
             if (msg instanceof HttpRequest r) {
                 requests.incrementAndGet();
+                maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                 seen.add(r);
                 request = r;
                 received = 0;
@@ -212,6 +220,7 @@ public final class TestOrigin implements AutoCloseable {
         }
 
         private void finish(ChannelHandlerContext ctx, io.netty.channel.ChannelFuture last) {
+            inFlight.decrementAndGet();
             ctx.channel().config().setAutoRead(true);
             if (!keepAlive) {
                 last.addListener(ChannelFutureListener.CLOSE);
