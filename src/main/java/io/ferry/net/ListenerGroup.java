@@ -21,7 +21,7 @@ public final class ListenerGroup {
 
     /** How a listener sets up its accepted connections. */
     public record Spec(String description, InetSocketAddress address, int backlog, List<ConnectionLimit> limits,
-                       ChannelHandler childInitializer, int tcpUserTimeoutMs, boolean keepAlive) {
+                       ChannelHandler childInitializer, int tcpUserTimeoutMs, boolean keepAlive, boolean noLinger) {
     }
 
     private final Transport transport;
@@ -65,6 +65,9 @@ public final class ListenerGroup {
                 .childHandler(spec.childInitializer());
         if (limited) {
             b.option(ChannelOption.MAX_MESSAGES_PER_READ, 1);
+        }
+        if (spec.noLinger()) {
+            b.childOption(ChannelOption.SO_LINGER, 0);
         }
         if (spec.backlog() > 0) {
             b.option(ChannelOption.SO_BACKLOG, spec.backlog());

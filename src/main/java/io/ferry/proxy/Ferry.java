@@ -2,6 +2,8 @@ package io.ferry.proxy;
 
 import io.ferry.config.Bind;
 import io.ferry.config.Config;
+import io.ferry.config.Mode;
+import io.ferry.config.TimeoutKind;
 import io.ferry.config.Proxy;
 import io.ferry.config.ProxyOption;
 import io.ferry.net.ConnectionLimit;
@@ -13,6 +15,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -21,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running Ferry: the listeners and streams built from one {@link Config}.
@@ -44,6 +50,11 @@ public final class Ferry implements AutoCloseable {
     private final ChannelGroup clients;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Map<String, Backend> backends = new LinkedHashMap<>();
+    private final List<String> notices = new ArrayList<>();
+    private final java.util.Set<String> noticedBackends = new java.util.HashSet<>();
+
+    private static final Logger LOG = LoggerFactory.getLogger(Ferry.class);
+    private static final AttributeKey<Deadlines> DEADLINES = AttributeKey.valueOf("ferry.deadlines");
 
     private Ferry(Config config) {
         transport = Transport.select();
@@ -85,13 +96,24 @@ public final class Ferry implements AutoCloseable {
             ConnectionLimit feLimit = new ConnectionLimit(p.toString(),
                     p.maxconn() == null ? globalMax : p.maxconn().value());
             boolean keepAlive = p.option(ProxyOption.CLITCPKA) || p.option(ProxyOption.TCPKA);
+            boolean tcp = p.mode().value() == Mode.TCP;
+            if (tcp) {
+                finNotices(p, fe.defaultBackend());
+            }
             ChannelInitializer<SocketChannel> init = new ChannelInitializer<>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
                     clients.add(ch);
-                    HttpStream stream = new HttpStream(runtime, fe, ch);
-                    ch.pipeline().addLast(new ActivityHandler(stream::clientBytes), runtime.newServerCodec(),
-                            new ClientSideHandler(stream));
+                    if (tcp) {
+                        TcpStream stream = new TcpStream(runtime, fe, ch);
+                        ch.attr(DEADLINES).set(stream.deadlines);
+                        ch.pipeline().addLast(new TunnelHandler(stream, TcpStream.Side.CLIENT));
+                    } else {
+                        HttpStream stream = new HttpStream(runtime, fe, ch);
+                        ch.attr(DEADLINES).set(stream.deadlines);
+                        ch.pipeline().addLast(new ActivityHandler(stream::clientBytes), runtime.newServerCodec(),
+                                new ClientSideHandler(stream));
+                    }
                 }
             };
             for (Bind b : p.binds()) {
@@ -102,10 +124,46 @@ public final class Ferry implements AutoCloseable {
                         new ConnectionLimit("bind " + b.address() + " of " + p, b.maxconn()));
                 specs.add(new ListenerGroup.Spec("bind " + b.address() + " (" + p + " at " + b.location() + ")",
                         addr, b.backlog(), limits, init, (int) Math.min(Integer.MAX_VALUE, b.tcpUserTimeoutMs()),
-                        keepAlive));
+                        keepAlive, p.option(ProxyOption.NOLINGER)));
             }
         }
         return specs;
+    }
+
+    /**
+     * Ferry's safe default beyond HAProxy, said once per proxy at start: a half-closed tunnel side
+     * without {@code timeout client-fin}/{@code server-fin} is reaped after min(its timeout, 30 s).
+     */
+    private void finNotices(Proxy frontend, Backend backend) {
+        if (frontend.timeout(TimeoutKind.CLIENT_FIN).isEmpty()) {
+            long fin = TunnelTimeouts.defaultFin(Timeouts.of(frontend, TimeoutKind.CLIENT),
+                    backend == null ? 0 : Timeouts.of(backend.model, TimeoutKind.TUNNEL));
+            notice(frontend + " (" + frontend.location() + "): 'timeout client-fin' is not set; a half-closed "
+                    + "client connection is closed after " + seconds(fin) + " of inactivity, "
+                    + "min(timeout client or tunnel, 30s), rather than after the client timeout");
+        }
+        if (backend != null && backend.model.timeout(TimeoutKind.SERVER_FIN).isEmpty()
+                && noticedBackends.add(backend.name())) {
+            long fin = TunnelTimeouts.defaultFin(Timeouts.of(backend.model, TimeoutKind.SERVER),
+                    Timeouts.of(backend.model, TimeoutKind.TUNNEL));
+            notice(backend.model + " (" + backend.model.location() + "): 'timeout server-fin' is not set; a "
+                    + "half-closed server connection is closed after " + seconds(fin) + " of inactivity, "
+                    + "min(timeout server or tunnel, 30s), rather than after the server timeout");
+        }
+    }
+
+    private static String seconds(long ms) {
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
+    private void notice(String text) {
+        notices.add(text);
+        LOG.warn(text);
+    }
+
+    /** What start said about the configuration (each also logged once as a warning). */
+    public List<String> notices() {
+        return List.copyOf(notices);
     }
 
     /** The addresses listened on, in the order of the binds, with real ports for binds on port 0. */
@@ -153,8 +211,25 @@ public final class Ferry implements AutoCloseable {
         }
     }
 
-    /** Used by {@link #close()} and tests: every client channel open now. */
-    List<Channel> clientChannels() {
-        return new ArrayList<>(clients);
+    /**
+     * The deadlines of every live stream, each read on its own event loop: for each, the deadlines
+     * set and the milliseconds left (the walk that {@code show sess} will print).
+     */
+    public List<Map<Deadlines.Deadline, Long>> streamDeadlines() {
+        List<Future<Map<Deadlines.Deadline, Long>>> futures = new ArrayList<>();
+        for (Channel ch : clients) {
+            Deadlines d = ch.attr(DEADLINES).get();
+            if (d != null) {
+                futures.add(ch.eventLoop().submit(d::snapshot));
+            }
+        }
+        List<Map<Deadlines.Deadline, Long>> out = new ArrayList<>();
+        for (Future<Map<Deadlines.Deadline, Long>> f : futures) {
+            f.awaitUninterruptibly();
+            if (f.isSuccess()) {
+                out.add(f.getNow());
+            }
+        }
+        return out;
     }
 }

@@ -41,6 +41,11 @@ final class Frontend {
         return defaultBackend;
     }
 
+    /** The backend when no rule applies: {@code default_backend}, or the section itself for {@code listen}. */
+    Backend defaultBackend() {
+        return defaultBackend;
+    }
+
     String name() {
         return model.name();
     }

@@ -19,8 +19,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * One client connection in {@code mode http} and the server connection it uses for its current
@@ -33,7 +31,7 @@ import java.util.Set;
  * and the other side can take more. All methods run on the client's event loop, which is also the
  * server connection's.
  */
-final class HttpStream {
+final class HttpStream implements QueueEntry.Waiter {
 
     /** Where the current request is, on the client side. */
     enum RequestPhase { WAITING, BODY, COMPLETE }
@@ -51,7 +49,6 @@ final class HttpStream {
     final Deadlines deadlines;
     private final ArrayDeque<Object> clientIn = new ArrayDeque<>();
     private final ArrayDeque<Object> serverIn = new ArrayDeque<>();
-    private final Set<BackendServer> failed = new HashSet<>();
 
     private RequestPhase request = RequestPhase.WAITING;
     private ResponsePhase response = ResponsePhase.NONE;
@@ -62,12 +59,9 @@ final class HttpStream {
     private Backend backend;
     private Timeouts timeouts;
     private BackendServer server;
-    /** The server a retry goes back to (after a failed connect the stream holds no server). */
-    private BackendServer retryServer;
+    private ServerAttempts attempts;
     private ServerConnection conn;
     private ServerConnection privateConn;
-    private QueueEntry queueEntry;
-    private int retriesLeft;
     private boolean reusedConn;
     private boolean replayed;
     private boolean bodySent;
@@ -213,11 +207,10 @@ final class HttpStream {
         clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h) && mode.keepsClient();
         serverKeepAlive = mode.keepsServer();
         ConnectionHeaders.forServer(h, serverKeepAlive);
-        failed.clear();
-        retriesLeft = backend.model.retries();
+        attempts = new ServerAttempts(backend, sample, this, client.eventLoop());
         replayed = false;
         bodySent = false;
-        pickServer();
+        proceed(attempts.choose());
     }
 
     /** RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host; and the head must fit {@code tune.http.maxhdr}. */
@@ -254,51 +247,33 @@ final class HttpStream {
 
     // ---- server selection and connection -----------------------------------------------------
 
-    private void pickServer() {
-        if (!backend.balancer.hasServers()) {
-            sendError(503);
-            return;
+    private void proceed(ServerAttempts.Outcome outcome) {
+        switch (outcome) {
+            case SERVER -> useServer(attempts.server());
+            case QUEUED -> {
+                // Every server is at its maxconn: wait in the backend's queue, at most timeout queue.
+                serverPhase = ServerPhase.QUEUED;
+                deadlines.start(Deadline.QUEUE, timeouts.queue());
+            }
+            case REFUSED -> sendError(503);
         }
-        BackendServer s = backend.balancer.pickWithSlot(sample, failed);
-        if (s == null) {
-            queue();
-        } else {
-            useServer(s);
-        }
-    }
-
-    /** Every server is at its maxconn: wait in the backend's queue, at most {@code timeout queue}. */
-    private void queue() {
-        QueueEntry e = new QueueEntry(this, backend, client.eventLoop(), sample);
-        queueEntry = e;
-        serverPhase = ServerPhase.QUEUED;
-        if (!backend.enqueue(e)) {
-            queueEntry = null;
-            serverPhase = ServerPhase.NONE;
-            sendError(503);
-            return;
-        }
-        deadlines.start(Deadline.QUEUE, timeouts.queue());
     }
 
     /** A server slot freed up for this stream (run on its event loop). */
-    void dequeued(QueueEntry e, BackendServer s) {
-        if (closed || e != queueEntry) {
+    @Override
+    public void dequeued(QueueEntry e, BackendServer s) {
+        if (closed || attempts == null || !attempts.dequeued(e, s)) {
             e.backend.release(s);
             return;
         }
-        queueEntry = null;
         deadlines.clear(Deadline.QUEUE);
         useServer(s);
     }
 
     /** Leaves the queue; if a slot is already on its way, {@link #dequeued} gives it back. */
     private void leaveQueue() {
-        if (queueEntry != null) {
-            if (queueEntry.cancel()) {
-                backend.remove(queueEntry);
-            }
-            queueEntry = null;
+        if (attempts != null && attempts.queued()) {
+            attempts.leaveQueue();
             deadlines.clear(Deadline.QUEUE);
             serverPhase = ServerPhase.NONE;
         }
@@ -362,32 +337,14 @@ final class HttpStream {
         conn = null;
         c.owner = null;
         c.channel.close();
-        backend.release(server);
-        failed.add(server);
-        retryServer = server;
+        BackendServer failedServer = server;
         server = null;
-        if (retriesLeft > 0) {
-            retriesLeft--;
+        if (attempts.connectFailed(failedServer)) {
             serverPhase = ServerPhase.RETRY_WAIT;
             deadlines.start(Deadline.CONNECT, timeouts.retryDelay());
         } else {
             serverPhase = ServerPhase.NONE;
             sendError(503);
-        }
-    }
-
-    /** After the turn-around delay: the same server again, or another on the last retry with {@code option redispatch}. */
-    private void retry() {
-        BackendServer next = retryServer;
-        if (backend.redispatch && retriesLeft == 0) {
-            BackendServer other = backend.balancer.pick(sample, failed);
-            next = other != null ? other : retryServer;
-        }
-        if (next.tryAcquire()) {
-            server = next;
-            connect();
-        } else {
-            pickServer();
         }
     }
 
@@ -569,6 +526,7 @@ final class HttpStream {
         firstRequest = false;
         head = null;
         sample = null;
+        attempts = null;
         backend = null;
         request = RequestPhase.WAITING;
         response = ResponsePhase.NONE;
@@ -692,9 +650,7 @@ final class HttpStream {
                 }
             }
             case QUEUE -> {
-                if (serverPhase == ServerPhase.QUEUED && queueEntry.cancel()) {
-                    backend.remove(queueEntry);
-                    queueEntry = null;
+                if (serverPhase == ServerPhase.QUEUED && attempts.giveUpWaiting()) {
                     serverPhase = ServerPhase.NONE;
                     sendError(503);
                 }
@@ -703,7 +659,7 @@ final class HttpStream {
                 if (serverPhase == ServerPhase.CONNECTING) {
                     conn.channel.close();
                 } else if (serverPhase == ServerPhase.RETRY_WAIT) {
-                    retry();
+                    proceed(attempts.retry());
                 }
             }
             case SERVER -> {

@@ -7,6 +7,7 @@ import io.ferry.config.ProxyOption;
 import io.ferry.net.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -61,23 +62,9 @@ final class ProxyRuntime {
         return pools.computeIfAbsent(loop, ServerPool::new);
     }
 
-    /** A registered, not yet connected, channel to {@code server} on {@code loop}, with its pipeline. */
+    /** A registered, not yet connected, channel to {@code server} on {@code loop}, with its HTTP pipeline. */
     ServerConnection newServerConnection(EventLoop loop, BackendServer server, Proxy frontend, Proxy backend) {
-        boolean keepAlive = backend.option(ProxyOption.SRVTCPKA) || backend.option(ProxyOption.TCPKA);
-        Bootstrap b = new Bootstrap().group(loop).channel(transport.socketChannel())
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, keepAlive);
-        if (backend.option(ProxyOption.NOLINGER)) {
-            b.option(ChannelOption.SO_LINGER, 0);
-        }
-        long ut = backend.servers().stream().filter(s -> s.name().equals(server.name())).findFirst()
-                .map(s -> s.options().tcpUserTimeoutMs()).orElse(0L);
-        if (ut > 0) {
-            b.option(transport.tcpUserTimeoutOption(), (int) Math.min(Integer.MAX_VALUE, ut));
-        }
-        b.handler(new io.netty.channel.ChannelInboundHandlerAdapter());
-        Channel ch = b.register().channel();
+        Channel ch = register(loop, server, backend, false);
         ServerConnection c = new ServerConnection(ch, server);
         ServerPool pool = pool(loop);
         ch.pipeline().addLast(new ActivityHandler(() -> {
@@ -89,6 +76,32 @@ final class ProxyRuntime {
         ch.pipeline().addLast(new HttpClientCodec(decoderConfig.clone(), false, false));
         ch.pipeline().addLast(new ServerSideHandler(c, pool));
         return c;
+    }
+
+    /** A registered, not yet connected, channel to {@code server} for a {@code mode tcp} stream. */
+    Channel newTunnelChannel(EventLoop loop, BackendServer server, Proxy backend, TcpStream stream) {
+        Channel ch = register(loop, server, backend, true);
+        ch.pipeline().addLast(new TunnelHandler(stream, TcpStream.Side.SERVER));
+        return ch;
+    }
+
+    private Channel register(EventLoop loop, BackendServer server, Proxy backend, boolean halfClosure) {
+        boolean keepAlive = backend.option(ProxyOption.SRVTCPKA) || backend.option(ProxyOption.TCPKA);
+        Bootstrap b = new Bootstrap().group(loop).channel(transport.socketChannel())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, halfClosure)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, keepAlive)
+                .handler(new ChannelInboundHandlerAdapter());
+        if (backend.option(ProxyOption.NOLINGER)) {
+            b.option(ChannelOption.SO_LINGER, 0);
+        }
+        long ut = backend.servers().stream().filter(s -> s.name().equals(server.name())).findFirst()
+                .map(s -> s.options().tcpUserTimeoutMs()).orElse(0L);
+        if (ut > 0) {
+            b.option(transport.tcpUserTimeoutOption(), (int) Math.min(Integer.MAX_VALUE, ut));
+        }
+        return b.register().channel();
     }
 
     /** Closes every idle server connection. */

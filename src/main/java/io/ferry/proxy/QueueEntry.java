@@ -1,5 +1,6 @@
 package io.ferry.proxy;
 
+import io.ferry.balance.BackendServer;
 import io.ferry.balance.BalanceKey;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,17 +11,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class QueueEntry {
 
+    /** A stream that can wait for a server slot. */
+    interface Waiter {
+        /** A slot on {@code server} is now this stream's; called on its event loop. */
+        void dequeued(QueueEntry entry, BackendServer server);
+    }
+
     private static final int WAITING = 0;
     private static final int TAKEN = 1;
     private static final int CANCELLED = 2;
 
-    final HttpStream stream;
+    final Waiter stream;
     final Backend backend;
     final EventLoop loop;
     final BalanceKey key;
     private final AtomicInteger state = new AtomicInteger(WAITING);
 
-    QueueEntry(HttpStream stream, Backend backend, EventLoop loop, BalanceKey key) {
+    QueueEntry(Waiter stream, Backend backend, EventLoop loop, BalanceKey key) {
         this.stream = stream;
         this.backend = backend;
         this.loop = loop;

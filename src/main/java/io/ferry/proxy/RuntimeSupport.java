@@ -39,9 +39,13 @@ final class RuntimeSupport {
     /** Timeouts whose subject does not exist yet, and that subject. */
     private static final Map<TimeoutKind, String> NOT_IMPLEMENTED_TIMEOUTS = Map.of(
             TimeoutKind.CHECK, "health checks",
-            TimeoutKind.TUNNEL, "tunnels",
-            TimeoutKind.CLIENT_FIN, "half-closed tunnels",
-            TimeoutKind.SERVER_FIN, "half-closed tunnels");
+            TimeoutKind.TUNNEL, "WebSocket tunnels in mode http",
+            TimeoutKind.CLIENT_FIN, "half-closed connections in mode http",
+            TimeoutKind.SERVER_FIN, "half-closed connections in mode http");
+
+    /** Implemented for {@code mode tcp} proxies. */
+    private static final Set<TimeoutKind> TUNNEL_TIMEOUTS = Set.of(TimeoutKind.TUNNEL, TimeoutKind.CLIENT_FIN,
+            TimeoutKind.SERVER_FIN);
 
     private record Problem(Location location, String message) {
     }
@@ -96,9 +100,11 @@ final class RuntimeSupport {
 
     private void proxy(Proxy p, boolean logging) {
         String where = p.toString();
-        if (p.mode().value() == Mode.TCP) {
-            refuse(p.mode().location().isKnown() ? p.mode().location() : p.location(), "mode tcp", where,
-                    "TCP tunnels");
+        boolean tcp = p.mode().value() == Mode.TCP;
+        if (tcp && p.kind().isFrontend()) {
+            for (Proxy.UseBackend u : p.useBackends()) {
+                refuse(u.location(), "use_backend", where, "layer-4 routing rules in mode tcp (use default_backend)");
+            }
         }
         for (HttpRule r : p.httpRequestRules()) {
             refuse(r.location(), "http-request " + actionWord(r), where, "request rules");
@@ -136,7 +142,7 @@ final class RuntimeSupport {
         });
         p.timeouts().forEach((kind, value) -> {
             String subject = NOT_IMPLEMENTED_TIMEOUTS.get(kind);
-            if (subject != null) {
+            if (subject != null && !(tcp && TUNNEL_TIMEOUTS.contains(kind))) {
                 refuse(value.location(), "timeout " + kind.word(), where, subject);
             }
         });

@@ -18,24 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Ferry's own answers (400, 408, 502, 503, 504), with HAProxy's bodies, and each timeout within its bound. */
-class HttpErrorsAndTimeoutsTest {
-
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    private Ferry ferry;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (ferry != null) {
-            ferry.close();
-        }
-        for (AutoCloseable r : resources) {
-            r.close();
-        }
-    }
+class HttpErrorsAndTimeoutsTest extends FerryTestBase {
 
     private InetSocketAddress start(String backendLines, String timeouts, String... servers) {
         StringBuilder s = new StringBuilder();

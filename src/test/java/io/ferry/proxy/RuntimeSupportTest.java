@@ -29,6 +29,7 @@ class RuntimeSupportTest {
                 listen raw
                     mode tcp
                     bind 127.0.0.1:0
+                    use_backend raw if { src 10.0.0.0/8 }
                     server r1 127.0.0.1:9000
                 """);
         assertThatThrownBy(() -> Ferry.start(config))
@@ -37,13 +38,13 @@ class RuntimeSupportTest {
                         "test.cfg:8: 'bind unix@/tmp/ferry-test.sock' (frontend www) is not implemented yet: "
                                 + "Ferry's runtime has no unix socket listeners so far",
                         "test.cfg:9: 'timeout client-fin' (frontend www) is not implemented yet: "
-                                + "Ferry's runtime has no half-closed tunnels so far",
+                                + "Ferry's runtime has no half-closed connections in mode http so far",
                         "test.cfg:13: 'timeout tunnel' (backend app) is not implemented yet: "
-                                + "Ferry's runtime has no tunnels so far",
+                                + "Ferry's runtime has no WebSocket tunnels in mode http so far",
                         "test.cfg:15: 'server address unix@/run/app.sock' (backend app, server s2) is not "
                                 + "implemented yet: Ferry's runtime has no unix socket servers so far",
-                        "test.cfg:17: 'mode tcp' (listen raw) is not implemented yet: "
-                                + "Ferry's runtime has no TCP tunnels so far"));
+                        "test.cfg:19: 'use_backend' (listen raw) is not implemented yet: "
+                                + "Ferry's runtime has no layer-4 routing rules in mode tcp (use default_backend) so far"));
     }
 
     @Test

@@ -31,6 +31,15 @@ public final class ScriptedServer implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
 
     public ScriptedServer(Script script) throws IOException {
+        this(script, true);
+    }
+
+    /** A server that runs {@code script} as soon as it accepts, without reading a request head first. */
+    public static ScriptedServer raw(Script script) throws IOException {
+        return new ScriptedServer(script, false);
+    }
+
+    private ScriptedServer(Script script, boolean readHead) throws IOException {
         socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         threads.execute(() -> {
             while (!socket.isClosed()) {
@@ -38,7 +47,7 @@ public final class ScriptedServer implements AutoCloseable {
                     Socket s = socket.accept();
                     accepted.incrementAndGet();
                     open.add(s);
-                    threads.execute(() -> serve(s, script));
+                    threads.execute(() -> serve(s, script, readHead));
                 } catch (IOException e) {
                     return;
                 }
@@ -46,12 +55,12 @@ public final class ScriptedServer implements AutoCloseable {
         });
     }
 
-    private static void serve(Socket s, Script script) {
+    private static void serve(Socket s, Script script, boolean readHead) {
         try (s) {
             InputStream in = s.getInputStream();
             StringBuilder head = new StringBuilder();
             int c;
-            while (!head.toString().endsWith("\r\n\r\n") && (c = in.read()) >= 0) {
+            while (readHead && !head.toString().endsWith("\r\n\r\n") && (c = in.read()) >= 0) {
                 head.append((char) c);
             }
             script.run(head.toString(), in, s.getOutputStream());
@@ -68,6 +77,10 @@ public final class ScriptedServer implements AutoCloseable {
 
     public String address() {
         return "127.0.0.1:" + socket.getLocalPort();
+    }
+
+    public int port() {
+        return socket.getLocalPort();
     }
 
     public int accepted() {
