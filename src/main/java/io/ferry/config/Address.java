@@ -13,8 +13,9 @@ import java.util.List;
  *   <li>{@link Kind#INET}: {@code host:port}, {@code [v6]:port}, {@code *:port}, {@code :port},
  *       optionally prefixed {@code ipv4@} or {@code ipv6@}. {@code host} is resolved when the
  *       configuration is read; an unresolvable name is an error. A wildcard bind has a null
- *       {@code address}. A server without a port ({@code port == 0}) connects to the port the
- *       client connected to, as in HAProxy. A bind on port 0 listens on a port the system picks.
+ *       {@code address}. A bind on port 0 listens on a port the system picks (HAProxy refuses
+ *       port 0; tests and embedders use it). A server without a port, or with port 0
+ *       ({@code port == 0}), connects to the port the client connected to, as in HAProxy.
  *   <li>{@link Kind#UNIX}: {@code unix@/path} or a bare absolute path.
  *   <li>{@link Kind#FD}: {@code fd@N}, a descriptor inherited from the parent process.
  * </ul>
@@ -22,6 +23,12 @@ import java.util.List;
 public record Address(Kind kind, String text, InetAddress address, int port, String path, int fd) {
 
     public enum Kind { INET, UNIX, FD }
+
+    /**
+     * The most listening addresses one bind line may expand to (lists and port ranges together),
+     * so that a short line cannot ask for millions of sockets.
+     */
+    public static final int MAX_BIND_ADDRESSES = 1000;
 
     /** Whether the listener is on all addresses (address unset). */
     public boolean isWildcard() {
@@ -33,31 +40,44 @@ public record Address(Kind kind, String text, InetAddress address, int port, Str
         return text;
     }
 
-    /** Parses a bind address list, {@code addr:port[-port][,addr:port...]}, expanding port ranges. */
+    /**
+     * Parses a bind address list, {@code addr:port[-port][,addr:port...]}, expanding port ranges,
+     * at most {@link #MAX_BIND_ADDRESSES} addresses in all.
+     */
     public static List<Address> parseBind(String text) {
         if (text.isEmpty()) {
             throw new ConfigProblem("missing address", "write an address such as '*:80', ':8080' or '127.0.0.1:80'");
         }
         List<Address> out = new ArrayList<>();
         for (String part : text.split(",", -1)) {
+            if (part.isEmpty() && !text.replace(",", "").isEmpty()) {
+                continue; // HAProxy skips empty items: '*:80,' is '*:80'
+            }
             String special = specialPrefix(part);
             if (special != null) {
+                if (out.size() >= MAX_BIND_ADDRESSES) {
+                    throw new ConfigProblem("the bind line lists more than " + MAX_BIND_ADDRESSES + " addresses",
+                            "split it into several bind lines");
+                }
                 out.add(parseSpecial(part));
                 continue;
             }
             HostPort hp = splitHostPort(stripFamily(part), part, true);
             InetAddress addr = hp.host.isEmpty() || hp.host.equals("*") ? null : resolve(hp.host, part);
             int dash = hp.port.indexOf('-');
-            // Port 0 (a single port, not in a range) asks the system for a free port, for tests and embedding.
-            int from = port(dash < 0 ? hp.port : hp.port.substring(0, dash), part, dash < 0);
-            int to = dash < 0 ? from : port(hp.port.substring(dash + 1), part, false);
+            int from = port(dash < 0 ? hp.port : hp.port.substring(0, dash), part);
+            int to = dash < 0 ? from : port(hp.port.substring(dash + 1), part);
             if (to < from) {
                 throw new ConfigProblem("invalid port range '" + hp.port + "' in '" + part + "'",
                         "write the lower port first, e.g. '*:8000-8010'");
             }
-            if (to - from > 1000) {
-                throw new ConfigProblem("port range '" + hp.port + "' in '" + part + "' spans more than 1000 ports",
-                        "bind fewer ports per line");
+            if (to - from + 1 > MAX_BIND_ADDRESSES) {
+                throw new ConfigProblem("port range '" + hp.port + "' in '" + part + "' spans more than "
+                        + MAX_BIND_ADDRESSES + " ports", "bind fewer ports per line");
+            }
+            if (out.size() + (to - from + 1) > MAX_BIND_ADDRESSES) {
+                throw new ConfigProblem("the bind line lists more than " + MAX_BIND_ADDRESSES + " addresses",
+                        "split it into several bind lines");
             }
             for (int p = from; p <= to; p++) {
                 String display = dash < 0 ? part : part.substring(0, part.length() - hp.port.length()) + p;
@@ -84,7 +104,7 @@ public record Address(Kind kind, String text, InetAddress address, int port, Str
             throw new ConfigProblem("port offsets such as '" + hp.port + "' are not supported by Ferry",
                     "write an absolute port, e.g. '" + hp.host + ":8000'");
         }
-        int port = hp.port.isEmpty() ? 0 : port(hp.port, text, false);
+        int port = hp.port.isEmpty() ? 0 : port(hp.port, text);
         return new Address(Kind.INET, text, resolve(hp.host, text), port, null, -1);
     }
 
@@ -169,17 +189,14 @@ public record Address(Kind kind, String text, InetAddress address, int port, Str
         return new HostPort(host, port);
     }
 
-    private static int port(String text, String original, boolean allowZero) {
-        if (text.isEmpty() || text.length() > 6 || !text.chars().allMatch(Character::isDigit)) {
+    /** A port number 0..65535; 0 is a system-chosen port for a bind, the client's port for a server. */
+    private static int port(String text, String original) {
+        if (text.isEmpty() || text.length() > 6 || !text.chars().allMatch(c -> c >= '0' && c <= '9')
+                || Integer.parseInt(text) > 65535) {
             throw new ConfigProblem("invalid port '" + text + "' in address '" + original + "'",
                     "use a port between 1 and 65535");
         }
-        int p = Integer.parseInt(text);
-        if (p > 65535 || (p == 0 && !allowZero)) {
-            throw new ConfigProblem("invalid port '" + text + "' in address '" + original + "'",
-                    "use a port between 1 and 65535");
-        }
-        return p;
+        return Integer.parseInt(text);
     }
 
     private static InetAddress resolve(String host, String original) {

@@ -23,6 +23,9 @@ import java.util.function.Function;
  */
 public final class ConditionEvaluator {
 
+    /** How deeply parentheses may nest; deeper conditions are refused rather than overflow the stack. */
+    static final int MAX_DEPTH = 100;
+
     /** The HAProxy version whose configuration language Ferry reads. */
     public static final String LANGUAGE_VERSION = "2.6";
 
@@ -30,6 +33,7 @@ public final class ConditionEvaluator {
     private final Set<String> features;
     private String text;
     private int pos;
+    private int depth;
 
     public ConditionEvaluator(Function<String, String> environment, Set<String> features) {
         this.environment = environment;
@@ -44,6 +48,7 @@ public final class ConditionEvaluator {
     public synchronized boolean evaluate(String condition) {
         text = condition;
         pos = 0;
+        depth = 0;
         skipSpaces();
         if (pos == text.length()) {
             return false;
@@ -51,8 +56,8 @@ public final class ConditionEvaluator {
         boolean result = expression();
         skipSpaces();
         if (pos != text.length()) {
-            throw new ConfigProblem("unexpected '" + text.substring(pos) + "' in condition '" + text + "'",
-                    "combine terms with '&&' or '||', e.g. 'defined(A) && feature(EPOLL)'");
+            throw new ConfigProblem("unexpected '" + abbreviate(text.substring(pos)) + "' in condition '"
+                    + abbreviated() + "'", "combine terms with '&&' or '||', e.g. 'defined(A) && feature(EPOLL)'");
         }
         return result;
     }
@@ -76,15 +81,25 @@ public final class ConditionEvaluator {
     }
 
     private boolean factor() {
-        skipSpaces();
-        if (consume("!")) {
-            return !factor();
+        boolean negate = false;
+        while (consume("!")) {
+            negate = !negate;
         }
+        return negate != primary();
+    }
+
+    private boolean primary() {
+        skipSpaces();
         if (consume("(")) {
+            if (++depth > MAX_DEPTH) {
+                throw new ConfigProblem("condition '" + abbreviated() + "' nests parentheses more than " + MAX_DEPTH
+                        + " levels deep", "simplify the condition");
+            }
             boolean value = expression();
             if (!consume(")")) {
-                throw new ConfigProblem("missing ')' in condition '" + text + "'", "close every '(' with ')'");
+                throw new ConfigProblem("missing ')' in condition '" + abbreviated() + "'", "close every '(' with ')'");
             }
+            depth--;
             return value;
         }
         int start = pos;
@@ -94,7 +109,7 @@ public final class ConditionEvaluator {
         }
         String name = text.substring(start, pos);
         if (name.isEmpty()) {
-            throw new ConfigProblem("expected a term at position " + (pos + 1) + " in condition '" + text + "'",
+            throw new ConfigProblem("expected a term at position " + (pos + 1) + " in condition '" + abbreviated() + "'",
                     "use a predicate such as defined(NAME), or an integer");
         }
         skipSpaces();
@@ -104,7 +119,7 @@ public final class ConditionEvaluator {
         try {
             return Long.parseLong(name) != 0;
         } catch (NumberFormatException e) {
-            throw new ConfigProblem("unknown term '" + name + "' in condition '" + text + "'",
+            throw new ConfigProblem("unknown term '" + abbreviate(name) + "' in condition '" + abbreviated() + "'",
                     "use defined(), feature(), streq(), strneq(), version_atleast() or version_before()");
         }
     }
@@ -113,13 +128,13 @@ public final class ConditionEvaluator {
         pos++; // '('
         int close = text.indexOf(')', pos);
         if (close < 0) {
-            throw new ConfigProblem("missing ')' in condition '" + text + "'", "close every '(' with ')'");
+            throw new ConfigProblem("missing ')' in condition '" + abbreviated() + "'", "close every '(' with ')'");
         }
         List<String> args = new ArrayList<>();
         String inner = text.substring(pos, close);
         if (!inner.isBlank()) {
             for (String a : inner.split(",", -1)) {
-                args.add(a.strip());
+                args.add(a);
             }
         }
         pos = close + 1;
@@ -134,7 +149,8 @@ public final class ConditionEvaluator {
             case "strneq" -> !arg(name, args, 2, 0).equals(args.get(1));
             case "version_atleast" -> compareVersions(LANGUAGE_VERSION, arg(name, args, 1, 0)) >= 0;
             case "version_before" -> compareVersions(LANGUAGE_VERSION, arg(name, args, 1, 0)) < 0;
-            default -> throw new ConfigProblem("unknown predicate '" + name + "()' in condition '" + text + "'",
+            default -> throw new ConfigProblem("unknown predicate '" + abbreviate(name) + "()' in condition '"
+                    + abbreviated() + "'",
                     "use defined(), feature(), streq(), strneq(), version_atleast() or version_before()");
         };
     }
@@ -147,13 +163,20 @@ public final class ConditionEvaluator {
         return args.get(index);
     }
 
-    /** Compares dotted versions numerically ("2.10" is after "2.6"); a non-numeric part ends the comparison. */
+    /**
+     * Compares dotted versions numerically ("2.10" is after "2.6"). The first part that does not
+     * start with a digit ends the comparison, so "2.6-dev1" compares as "2.6" and a version with
+     * no number at all is equal to every other, as in HAProxy.
+     */
     static int compareVersions(String a, String b) {
         String[] x = a.split("[.-]");
         String[] y = b.split("[.-]");
         for (int i = 0; i < Math.max(x.length, y.length); i++) {
             long p = i < x.length ? number(x[i]) : 0;
             long q = i < y.length ? number(y[i]) : 0;
+            if (p < 0 || q < 0) {
+                return 0;
+            }
             if (p != q) {
                 return Long.compare(p, q);
             }
@@ -161,15 +184,22 @@ public final class ConditionEvaluator {
         return 0;
     }
 
+    /** The number a version part starts with (at most 18 digits), or -1 when it starts with none. */
     private static long number(String s) {
         int end = 0;
-        while (end < s.length() && Character.isDigit(s.charAt(end))) {
+        while (end < s.length() && end < 18 && Character.isDigit(s.charAt(end)) && s.charAt(end) < 128) {
             end++;
         }
-        if (end == 0) {
-            throw new ConfigProblem("invalid version '" + s + "'", "write a version as numbers and dots, e.g. 2.6");
-        }
-        return Long.parseLong(s.substring(0, Math.min(end, 18)));
+        return end == 0 ? -1 : Long.parseLong(s.substring(0, end));
+    }
+
+    /** The condition, shortened for messages: a fuzzed or generated line may be very long. */
+    private String abbreviated() {
+        return abbreviate(text);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 
     private boolean consume(String token) {

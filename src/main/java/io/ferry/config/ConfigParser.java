@@ -71,9 +71,8 @@ final class ConfigParser {
             try {
                 words = tokenizer.split(lines.get(i));
             } catch (ConfigProblem p) {
-                if (blocks.isEmpty() || blocks.peek().active) {
-                    report(Diagnostic.alert(loc, "", p.getMessage(), p.fix()));
-                }
+                // Like HAProxy, every line is split into words, also in blocks that are not selected.
+                report(Diagnostic.alert(loc, "", p.getMessage(), p.fix()));
                 continue;
             }
             if (words.isEmpty()) {
@@ -130,6 +129,7 @@ final class ConfigParser {
             }
             case ".else" -> {
                 Block b = requireBlock(blocks, d);
+                noArguments(d, rest);
                 if (b.seenElse) {
                     throw new ConfigProblem("a second '.else' in the same block", "remove one of them");
                 }
@@ -141,6 +141,7 @@ final class ConfigParser {
             case ".endif" -> {
                 requireBlock(blocks, d);
                 blocks.pop();
+                noArguments(d, rest);
                 return true;
             }
             case ".notice", ".warning", ".alert", ".diag" -> {
@@ -166,6 +167,13 @@ final class ConfigParser {
         }
     }
 
+    private static void noArguments(String directive, List<String> rest) {
+        if (!rest.isEmpty()) {
+            throw new ConfigProblem("unexpected argument '" + rest.get(0) + "' for '" + directive + "'",
+                    "write '" + directive + "' alone on its line; a condition belongs after '.if' or '.elif'");
+        }
+    }
+
     private static Block requireBlock(Deque<Block> blocks, String d) {
         if (blocks.isEmpty()) {
             throw new ConfigProblem("'" + d + "' without a matching '.if'", "open the block with '.if CONDITION'");
@@ -176,7 +184,6 @@ final class ConfigParser {
     private void line(List<String> words, Location loc) {
         String first = words.get(0);
         if (SECTIONS.contains(first)) {
-            skipping = false;
             openSection(words, loc);
             return;
         }
@@ -191,11 +198,12 @@ final class ConfigParser {
         if (skipping) {
             return;
         }
+        boolean negated = first.equals("no") && words.size() > 1;
+        lineKeyword = negated ? "no " + words.get(1) : first;
         if (section == null) {
             throw new ConfigProblem("'" + first + "' appears outside of any section",
                     "start a section before it, e.g. 'global', 'defaults', 'frontend NAME' or 'backend NAME'");
         }
-        boolean negated = first.equals("no") && words.size() > 1;
         int from = negated ? 1 : 0;
         Keyword k = registry.find(words, from, section);
         lineKeyword = (negated ? "no " : "") + k.name();
@@ -211,17 +219,20 @@ final class ConfigParser {
         section = kind;
         proxy = null;
         if (kind == SectionKind.GLOBAL) {
+            skipping = false;
             if (words.size() > 1) {
                 throw new ConfigProblem("'global' takes no argument (got '" + words.get(1) + "')", "write 'global' alone");
             }
             return;
         }
+        // Until the header is known to be good, the section's lines are skipped: a header in error
+        // leaves no proxy for them to apply to.
+        skipping = true;
         List<String> args = new ArrayList<>(words.subList(1, words.size()));
         String from = null;
         int fromAt = args.indexOf("from");
         if (fromAt >= 0) {
             if (fromAt != args.size() - 2) {
-                skipping = true;
                 throw new ConfigProblem("'from' must be followed by exactly one defaults section name",
                         "write '" + kw + " NAME from DEFAULTS'");
             }
@@ -233,20 +244,17 @@ final class ConfigParser {
         if (kind == SectionKind.DEFAULTS) {
             name = args.isEmpty() ? "" : args.get(0);
             if (args.size() > 1) {
-                skipping = true;
                 throw new ConfigProblem("unexpected '" + args.get(1) + "' after the defaults name",
                         "write 'defaults [NAME] [from DEFAULTS]'");
             }
         } else {
             if (args.isEmpty()) {
-                skipping = true;
                 throw new ConfigProblem("'" + kw + "' needs a name", "write '" + kw + " NAME'");
             }
             name = args.get(0);
             if (kind == SectionKind.LISTEN && args.size() == 2) {
                 listenAddress = args.get(1);
             } else if (args.size() > 1) {
-                skipping = true;
                 throw new ConfigProblem("unexpected '" + args.get(1) + "' after the " + kw + " name",
                         "write '" + kw + " NAME [from DEFAULTS]'");
             }
@@ -254,11 +262,11 @@ final class ConfigParser {
         if (!name.isEmpty()) {
             checkName(kw, name);
         }
-        ProxyBuilder base = currentDefaults;
+        // As in HAProxy, a defaults section starts from the built-in values unless it names one with 'from'.
+        ProxyBuilder base = kind == SectionKind.DEFAULTS ? null : currentDefaults;
         if (from != null) {
             base = namedDefaults.get(from);
             if (base == null) {
-                skipping = true;
                 String guess = Suggestions.closest(from, namedDefaults.keySet());
                 throw new ConfigProblem("no defaults section named '" + from + "' before this line",
                         guess != null ? "did you mean 'from " + guess + "'?"
@@ -287,6 +295,7 @@ final class ConfigParser {
             proxies.add(b);
         }
         proxy = b;
+        skipping = false;
         if (listenAddress != null) {
             Keyword bind = registry.find(List.of("bind", listenAddress), 0, SectionKind.LISTEN);
             bind.parser().parse(new Line(List.of("bind", listenAddress), 1, bind, loc, false, this));
@@ -386,7 +395,8 @@ final class ConfigParser {
         return global;
     }
 
+    /** The keyword an error on this line is about: the matched keyword, else the line's first word. */
     private String keywordOf(List<String> words) {
-        return lineKeyword != null ? lineKeyword : SECTIONS.contains(words.get(0)) ? words.get(0) : "";
+        return lineKeyword != null ? lineKeyword : words.get(0);
     }
 }

@@ -32,6 +32,7 @@ public record Proxy(
         Balance balance,
         HttpReuse httpReuse,
         int retries,
+        Location retriesLocation,
         Map<Integer, Located<byte[]>> errorFiles,
         List<LogTarget> logs,
         boolean logGlobal,

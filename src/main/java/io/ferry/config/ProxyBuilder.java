@@ -37,6 +37,7 @@ public final class ProxyBuilder {
     Balance balance = Balance.DEFAULT;
     Proxy.HttpReuse httpReuse = Proxy.HttpReuse.SAFE;
     int retries = 3;
+    Location retriesLocation = Location.NONE;
     final Map<Integer, Located<byte[]>> errorFiles = new LinkedHashMap<>();
     final List<LogTarget> logs = new ArrayList<>();
     boolean logGlobal;
@@ -57,7 +58,7 @@ public final class ProxyBuilder {
         timeouts.putAll(d.timeouts);
         maxconn = d.maxconn;
         defaultServer = new ServerOptionsBuilder(d.defaultServer.build());
-        defaultBackend = kind.isFrontend() ? d.defaultBackend : null;
+        defaultBackend = kind.isFrontend() || kind == SectionKind.DEFAULTS ? d.defaultBackend : null;
         options.putAll(d.options);
         forwardFor = d.forwardFor;
         httpCheckSend = d.httpCheckSend;
@@ -66,6 +67,7 @@ public final class ProxyBuilder {
         balance = d.balance;
         httpReuse = d.httpReuse;
         retries = d.retries;
+        retriesLocation = d.retriesLocation;
         errorFiles.putAll(d.errorFiles);
         logs.addAll(d.logs);
         logGlobal = d.logGlobal;
@@ -93,7 +95,7 @@ public final class ProxyBuilder {
                 java.util.Collections.unmodifiableMap(frozenAcls), List.copyOf(httpRequestRules),
                 List.copyOf(httpResponseRules), copy(options), forwardFor,
                 new HealthCheck(checkKind, httpCheckSend, List.copyOf(httpExpects), List.copyOf(tcpSteps)),
-                balance, httpReuse, retries, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(errorFiles)),
+                balance, httpReuse, retries, retriesLocation, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(errorFiles)),
                 List.copyOf(logs), logGlobal, logFormat, List.copyOf(captures), stats);
     }
 

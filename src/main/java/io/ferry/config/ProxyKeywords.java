@@ -68,6 +68,7 @@ final class ProxyKeywords {
         r.add("retries", "d l b", "retries NUMBER", line -> {
             line.expectArgs(1, 1);
             line.proxy().retries = line.integer(0, 0, 100);
+            line.proxy().retriesLocation = line.location();
         });
         r.add("http-reuse", "d l b", "http-reuse never|safe|aggressive|always", line -> {
             line.expectArgs(1, 1);

@@ -8,18 +8,32 @@ final class Suggestions {
     private Suggestions() {
     }
 
-    /** The candidate with the smallest edit distance, if it is close enough to be a likely typo; else null. */
+    /** Words longer than this are not typos of a keyword or name; they get no suggestion. */
+    static final int MAX_WORD = 64;
+
+    /**
+     * The candidate with the smallest edit distance, if it is close enough to be a likely typo
+     * (at most a third of the word's letters, and at least 2); else null. The first of equally
+     * close candidates wins. Bounded work: words and candidates longer than {@link #MAX_WORD}
+     * are not compared.
+     */
     static String closest(String word, Collection<String> candidates) {
+        if (word.length() > MAX_WORD) {
+            return null;
+        }
+        int allowed = Math.max(2, word.length() / 3);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {
+            if (c.length() > MAX_WORD || Math.abs(c.length() - word.length()) > allowed) {
+                continue; // the distance is at least the difference in length
+            }
             int d = distance(word, c);
             if (d < bestDistance) {
                 bestDistance = d;
                 best = c;
             }
         }
-        int allowed = Math.max(2, word.length() / 3);
         return bestDistance <= allowed ? best : null;
     }
 

@@ -12,9 +12,13 @@ import java.util.function.Function;
  *   <li>Single quotes keep everything literally up to the next single quote.
  *   <li>Double quotes keep spaces and {@code #}, and interpret backslash escapes and environment
  *       variables: {@code $NAME}, {@code ${NAME}} and {@code ${NAME-default}}. An undefined
- *       variable expands to the empty string (or to its default).
- *   <li>Outside quotes, a backslash escapes the next character; {@code \t}, {@code \n}, {@code \r}
- *       and {@code \xHH} stand for the characters they name, inside double quotes too.
+ *       variable expands to the empty string (or to its default). A name starts with a letter or
+ *       {@code _} and goes on with letters, digits and {@code _}.
+ *   <li>Outside single quotes, a backslash before a space, {@code \}, {@code #}, {@code "} or
+ *       {@code '} (and {@code $} inside double quotes) stands for that character; {@code \t},
+ *       {@code \n}, {@code \r} and {@code \xHH} stand for the characters they name. Before any
+ *       other character, or at the end of the line, the backslash is kept, so that regular
+ *       expressions such as {@code ^/api\d+\.json} pass through unchanged, as in HAProxy.
  *   <li>Quoted and unquoted parts next to each other make one word: {@code a"b c"} is {@code ab c}.
  * </ul>
  *
@@ -58,7 +62,7 @@ public final class Tokenizer {
                 i = doubleQuoted(line, i, word);
                 inWord = true;
             } else if (c == '\\') {
-                i = escape(line, i, word);
+                i = escape(line, i, word, false);
                 inWord = true;
             } else {
                 word.append(c);
@@ -81,7 +85,7 @@ public final class Tokenizer {
             if (c == '"') {
                 return i + 1;
             } else if (c == '\\') {
-                i = escape(line, i, word);
+                i = escape(line, i, word, true);
             } else if (c == '$') {
                 i = variable(line, i, word);
             } else {
@@ -92,25 +96,36 @@ public final class Tokenizer {
         throw unmatched(line, open);
     }
 
-    private int escape(String line, int at, StringBuilder word) {
+    /** Reads the escape at {@code at} (a backslash); returns the index after it. */
+    private int escape(String line, int at, StringBuilder word, boolean inDoubleQuotes) {
         if (at + 1 >= line.length()) {
-            throw new ConfigProblem("backslash at end of line at position " + (at + 1),
-                    "escape the backslash itself as '\\\\'");
+            word.append('\\');
+            return at + 1;
         }
         char e = line.charAt(at + 1);
         switch (e) {
+            case ' ', '\\', '#', '"', '\'' -> word.append(e);
+            case '$' -> {
+                if (!inDoubleQuotes) {
+                    word.append('\\');
+                }
+                word.append('$');
+            }
             case 't' -> word.append('\t');
             case 'n' -> word.append('\n');
             case 'r' -> word.append('\r');
             case 'x' -> {
                 if (!isHex(line, at + 2) || !isHex(line, at + 3)) {
-                    throw new ConfigProblem("invalid '\\x' escape at position " + (at + 1),
-                            "write two hexadecimal digits after '\\x', e.g. '\\x41'");
+                    throw new ConfigProblem("truncated or invalid hexadecimal sequence at position " + (at + 1),
+                            "write two hexadecimal digits after '\\x', e.g. '\\x41', or '\\\\' for a backslash");
                 }
                 word.append((char) Integer.parseInt(line.substring(at + 2, at + 4), 16));
                 return at + 4;
             }
-            default -> word.append(e);
+            default -> {
+                word.append('\\');
+                return at + 1;
+            }
         }
         return at + 2;
     }
@@ -122,49 +137,35 @@ public final class Tokenizer {
     /** Expands {@code $NAME}, {@code ${NAME}} or {@code ${NAME-default}} at {@code at}. */
     private int variable(String line, int at, StringBuilder word) {
         int n = line.length();
-        if (at + 1 < n && line.charAt(at + 1) == '{') {
-            int close = line.indexOf('}', at + 2);
-            if (close < 0) {
-                throw new ConfigProblem("missing '}' after '${' at position " + (at + 1),
-                        "close the variable reference, e.g. \"${PORT}\"");
-            }
-            String body = line.substring(at + 2, close);
-            int dash = body.indexOf('-');
-            String name = dash < 0 ? body : body.substring(0, dash);
-            if (!isName(name)) {
-                throw new ConfigProblem("invalid environment variable name '" + name + "' at position " + (at + 1),
-                        "use letters, digits and '_' only, e.g. \"${MY_VAR}\"");
-            }
-            String value = environment.apply(name);
-            if (value == null && dash >= 0) {
-                value = body.substring(dash + 1);
-            }
-            word.append(value == null ? "" : value);
-            return close + 1;
+        boolean braced = at + 1 < n && line.charAt(at + 1) == '{';
+        int start = braced ? at + 2 : at + 1;
+        if (start >= n || !isNameStart(line.charAt(start))) {
+            throw new ConfigProblem("forbidden first char in environment variable name at position " + (start + 1),
+                    "start the name with a letter or '_', e.g. \"${PORT}\"; write '\\$' for a literal '$'");
         }
-        int end = at + 1;
+        int end = start;
         while (end < n && isNameChar(line.charAt(end))) {
             end++;
         }
-        if (end == at + 1) {
-            word.append('$');
-            return at + 1;
+        String value = environment.apply(line.substring(start, end));
+        if (!braced) {
+            word.append(value == null ? "" : value);
+            return end;
         }
-        String value = environment.apply(line.substring(at + 1, end));
+        int close = line.indexOf('}', end);
+        if (close < 0 || (end < n && line.charAt(end) != '}' && line.charAt(end) != '-')) {
+            throw new ConfigProblem("unmatched brace in environment variable name at position " + (at + 2),
+                    "close the reference right after the name, e.g. \"${PORT}\" or \"${PORT-8080}\"");
+        }
+        if (value == null && line.charAt(end) == '-') {
+            value = line.substring(end + 1, close);
+        }
         word.append(value == null ? "" : value);
-        return end;
+        return close + 1;
     }
 
-    private static boolean isName(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            if (!isNameChar(s.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
+    private static boolean isNameStart(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
     }
 
     private static boolean isNameChar(char c) {

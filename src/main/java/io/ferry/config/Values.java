@@ -16,7 +16,8 @@ public final class Values {
 
     /**
      * A time in milliseconds: an integer with an optional unit {@code us}, {@code ms} (the default),
-     * {@code s}, {@code m}, {@code h} or {@code d}. Microseconds round up to the next millisecond.
+     * {@code s}, {@code m}, {@code h} or {@code d}, in lower case as HAProxy requires. Microseconds
+     * round up to the next millisecond.
      */
     public static long time(String text, String keyword) {
         int end = digitsEnd(text);
@@ -24,29 +25,38 @@ public final class Values {
             throw new ConfigProblem("invalid time '" + text + "' for '" + keyword + "'",
                     "write an integer with an optional unit us, ms, s, m, h or d, e.g. '" + keyword + " 30s'");
         }
-        String unit = text.substring(end).toLowerCase(Locale.ROOT);
-        long multiplier;
-        switch (unit) {
-            case "", "ms" -> multiplier = 1;
-            case "us" -> multiplier = 0;
-            case "s" -> multiplier = 1_000;
-            case "m" -> multiplier = 60_000;
-            case "h" -> multiplier = 3_600_000;
-            case "d" -> multiplier = 86_400_000;
-            default -> throw new ConfigProblem("unexpected character '" + unit.charAt(0) + "' in time '" + text
-                    + "' for '" + keyword + "'", "use an integer with one of the units us, ms, s, m, h, d, e.g. 30s");
-        }
+        String unit = text.substring(end);
+        long multiplier = switch (unit) {
+            case "", "ms" -> 1;
+            case "us" -> 0;
+            case "s" -> 1_000;
+            case "m" -> 60_000;
+            case "h" -> 3_600_000;
+            case "d" -> 86_400_000;
+            default -> throw new ConfigProblem("unexpected character '" + unit.charAt(unitPrefix(unit)) + "' in time '"
+                    + text + "' for '" + keyword + "'",
+                    "use an integer with one of the units us, ms, s, m, h, d (lower case), e.g. 30s");
+        };
         String digits = text.substring(0, end);
-        long value;
         if (digits.length() > 12) {
             throw overflow(text, keyword);
         }
-        value = Long.parseLong(digits);
+        long value = Long.parseLong(digits);
         long ms = multiplier == 0 ? (value + 999) / 1000 : value * multiplier;
         if (ms > MAX_TIME_MS) {
             throw overflow(text, keyword);
         }
         return ms;
+    }
+
+    /** The length of the valid unit {@code unit} starts with, so that "30sec" reports 'e', not 's'. */
+    private static int unitPrefix(String unit) {
+        for (String u : new String[] {"us", "ms", "s", "m", "h", "d"}) {
+            if (unit.startsWith(u)) {
+                return u.length();
+            }
+        }
+        return 0;
     }
 
     private static ConfigProblem overflow(String text, String keyword) {
@@ -72,8 +82,8 @@ public final class Values {
         }
         long value = Long.parseLong(text.substring(0, end)) * multiplier;
         if (value > 0xFFFF_FFFFL) {
-            throw new ConfigProblem("size '" + text + "' for '" + keyword + "' is too large (at most 4g)",
-                    "use a smaller value");
+            throw new ConfigProblem("size '" + text + "' for '" + keyword + "' is too large",
+                    "use at most 4294967295 bytes (4g minus one byte)");
         }
         return value;
     }

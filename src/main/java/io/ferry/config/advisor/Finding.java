@@ -1,0 +1,75 @@
+package io.ferry.config.advisor;
+
+import io.ferry.config.Location;
+
+/**
+ * One piece of advice about a valid configuration: where, what will happen (with numbers), and the
+ * configuration line that fixes it.
+ *
+ * <p>{@link #format()} gives the line {@code ferry -c} prints:
+ * {@code [WARNING]  advice : [haproxy.cfg:19] frontend all: ... Fix: timeout client-fin 30s [long-timeout]}
+ *
+ * @param severity {@link Severity#WARNING} for what will hurt, {@link Severity#NOTICE} for what may
+ * @param location the line the advice is about, or {@link Location#NONE}
+ * @param subject the section it is about, e.g. {@code frontend all}, or {@code global}
+ * @param message what will happen
+ * @param fix a configuration line (or a short instruction) that fixes it
+ * @param rule the rule's identifier, stable for tools that filter findings
+ */
+public record Finding(Severity severity, Location location, String subject, String message, String fix,
+                      String rule) {
+
+    /** How much a finding matters. Findings never make a configuration invalid. */
+    public enum Severity { WARNING, NOTICE }
+
+    public String format() {
+        StringBuilder sb = new StringBuilder(String.format("%-10s advice : ", "[" + severity + "]"));
+        if (location.isKnown()) {
+            sb.append('[').append(location).append("] ");
+        }
+        sb.append(subject).append(": ").append(message);
+        if (!fix.isEmpty()) {
+            sb.append(message.endsWith(".") ? " " : ". ").append("Fix: ").append(fix);
+        }
+        return sb.append(" [").append(rule).append(']').toString();
+    }
+
+    /** One JSON object with the fields {@code severity, file, line, subject, message, fix, rule}. */
+    public String toJson() {
+        return "{\"severity\":" + quote(severity.name().toLowerCase(java.util.Locale.ROOT))
+                + ",\"file\":" + (location.isKnown() ? quote(location.file()) : "null")
+                + ",\"line\":" + (location.isKnown() ? Integer.toString(location.line()) : "null")
+                + ",\"subject\":" + quote(subject)
+                + ",\"message\":" + quote(message)
+                + ",\"fix\":" + quote(fix)
+                + ",\"rule\":" + quote(rule) + "}";
+    }
+
+    /** A JSON string literal (RFC 8259 section 7). */
+    static String quote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    @Override
+    public String toString() {
+        return format();
+    }
+}
