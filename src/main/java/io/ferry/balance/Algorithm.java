@@ -1,0 +1,205 @@
+package io.ferry.balance;
+
+import io.ferry.config.Balance;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The {@code balance} algorithms over one group of servers (the active ones or the backups).
+ * Round-robin walks a weight-spread schedule with a shared atomic cursor; hash-based ones map the
+ * hash onto the same schedule ({@code map-based}) or onto a ring ({@code consistent}) and fall back
+ * to round-robin when the request lacks the value, as HAProxy does.
+ */
+abstract class Algorithm {
+
+    protected final List<BackendServer> servers;
+    private final BackendServer[] schedule;
+    private final AtomicLong cursor = new AtomicLong();
+
+    Algorithm(List<BackendServer> servers) {
+        this.servers = List.copyOf(servers);
+        this.schedule = spread(this.servers);
+    }
+
+    static Algorithm of(Balance balance, List<BackendServer> servers) {
+        return switch (balance.algorithm()) {
+            case ROUNDROBIN, STATIC_RR -> new Algorithm(servers) {
+                @Override
+                BackendServer pick(BalanceKey key, Set<BackendServer> excluded) {
+                    return roundRobin(excluded);
+                }
+            };
+            case LEASTCONN -> new LeastConn(servers);
+            case FIRST -> new First(servers);
+            case RANDOM -> new Algorithm(servers) {
+                @Override
+                BackendServer pick(BalanceKey key, Set<BackendServer> excluded) {
+                    return fromSchedule(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE), excluded);
+                }
+            };
+            case SOURCE, URI, URL_PARAM, HDR -> new Hashed(balance, servers);
+        };
+    }
+
+    /** A server, or null when none is usable. */
+    abstract BackendServer pick(BalanceKey key, Set<BackendServer> excluded);
+
+    /** Smooth weighted interleaving (a server of weight 3 appears 3 times, spread out). */
+    private static BackendServer[] spread(List<BackendServer> servers) {
+        int total = servers.stream().mapToInt(BackendServer::weight).sum();
+        BackendServer[] out = new BackendServer[total];
+        long[] current = new long[servers.size()];
+        for (int i = 0; i < total; i++) {
+            int best = 0;
+            for (int j = 0; j < servers.size(); j++) {
+                current[j] += servers.get(j).weight();
+                if (current[j] > current[best]) {
+                    best = j;
+                }
+            }
+            current[best] -= total;
+            out[i] = servers.get(best);
+        }
+        return out;
+    }
+
+    final BackendServer roundRobin(Set<BackendServer> excluded) {
+        return fromSchedule(cursor.getAndIncrement(), excluded);
+    }
+
+    /** The schedule's entry at {@code position}, or the next one not excluded. */
+    final BackendServer fromSchedule(long position, Set<BackendServer> excluded) {
+        if (schedule.length == 0) {
+            return null;
+        }
+        int start = (int) Math.floorMod(position, (long) schedule.length);
+        for (int i = 0; i < schedule.length; i++) {
+            BackendServer s = schedule[(start + i) % schedule.length];
+            if (!excluded.contains(s)) {
+                return s;
+            }
+        }
+        return schedule[start];
+    }
+
+    /** {@code leastconn}: fewest connections per weight; ties go round-robin. */
+    private static final class LeastConn extends Algorithm {
+
+        LeastConn(List<BackendServer> servers) {
+            super(servers);
+        }
+
+        @Override
+        BackendServer pick(BalanceKey key, Set<BackendServer> excluded) {
+            if (servers.isEmpty()) {
+                return null;
+            }
+            BackendServer first = roundRobin(excluded);
+            int offset = servers.indexOf(first);
+            BackendServer best = null;
+            for (int i = 0; i < servers.size(); i++) {
+                BackendServer s = servers.get((offset + i) % servers.size());
+                if (excluded.contains(s) && excluded.size() < servers.size()) {
+                    continue;
+                }
+                if (best == null || (long) s.connections() * best.weight() < (long) best.connections() * s.weight()) {
+                    best = s;
+                }
+            }
+            return best;
+        }
+    }
+
+    /**
+     * {@code first}: the first server (in declaration order) with a free connection slot; a server
+     * without {@code maxconn} always has one.
+     */
+    private static final class First extends Algorithm {
+
+        First(List<BackendServer> servers) {
+            super(servers);
+        }
+
+        @Override
+        BackendServer pick(BalanceKey key, Set<BackendServer> excluded) {
+            BackendServer fallback = null;
+            for (BackendServer s : servers) {
+                if (excluded.contains(s)) {
+                    fallback = fallback == null ? s : fallback;
+                    continue;
+                }
+                return s;
+            }
+            return fallback;
+        }
+    }
+
+    /** {@code source}, {@code uri}, {@code url_param}, {@code hdr}. */
+    private static final class Hashed extends Algorithm {
+
+        private final Balance balance;
+        private final TreeMap<Integer, BackendServer> ring = new TreeMap<>();
+
+        Hashed(Balance balance, List<BackendServer> servers) {
+            super(servers);
+            this.balance = balance;
+            if (balance.hashType() == Balance.HashType.CONSISTENT) {
+                for (BackendServer s : servers) {
+                    for (int i = 0; i < s.weight() * 16; i++) {
+                        ring.put(hash(s.name() + "#" + s.id() + "#" + i), s);
+                    }
+                }
+            }
+        }
+
+        @Override
+        BackendServer pick(BalanceKey key, Set<BackendServer> excluded) {
+            String value = value(key);
+            if (value == null) {
+                return roundRobin(excluded);
+            }
+            int h = hash(value);
+            if (ring.isEmpty()) {
+                return fromSchedule(h & 0x7fffffffL, excluded);
+            }
+            for (BackendServer s : ring.tailMap(h).values()) {
+                if (!excluded.contains(s)) {
+                    return s;
+                }
+            }
+            for (BackendServer s : ring.values()) {
+                if (!excluded.contains(s)) {
+                    return s;
+                }
+            }
+            return ring.firstEntry().getValue();
+        }
+
+        private String value(BalanceKey key) {
+            return switch (balance.algorithm()) {
+                case SOURCE -> key.source() == null ? null : key.source().getHostAddress();
+                case URI -> key.uri(balance.uriWhole(), balance.uriPathOnly());
+                case URL_PARAM -> key.urlParam(balance.argument());
+                case HDR -> key.header(balance.argument());
+                default -> throw new IllegalStateException(balance.algorithm().name());
+            };
+        }
+
+        /** FNV-1a, then a final mix so that nearby keys spread. */
+        static int hash(String s) {
+            int h = 0x811c9dc5;
+            for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+                h ^= b;
+                h *= 0x01000193;
+            }
+            h ^= h >>> 16;
+            h *= 0x85ebca6b;
+            h ^= h >>> 13;
+            return h;
+        }
+    }
+}

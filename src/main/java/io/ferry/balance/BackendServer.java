@@ -1,0 +1,123 @@
+package io.ferry.balance;
+
+import java.net.InetAddress;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A server of a backend at run time: where it is, its weight and role, and how many streams use it
+ * now (counted across event loops, without locks).
+ *
+ * @see Balancer
+ */
+public final class BackendServer {
+
+    private final String backend;
+    private final String name;
+    private final InetAddress address;
+    private final int port;
+    private final int weight;
+    private final boolean backup;
+    private final boolean disabled;
+    private final int id;
+    private final int maxconn;
+    private final int maxqueue;
+    private final AtomicInteger connections = new AtomicInteger();
+
+    /**
+     * @param port 0 to connect to the port the client connected to
+     * @param id the position of the server in its backend, from 1
+     * @param maxconn streams it may serve at once, 0 for no limit
+     * @param maxqueue streams that may wait for it, 0 for no limit
+     */
+    public BackendServer(String backend, String name, InetAddress address, int port, int weight, boolean backup,
+                         boolean disabled, int id, int maxconn, int maxqueue) {
+        this.backend = backend;
+        this.name = name;
+        this.address = address;
+        this.port = port;
+        this.weight = weight;
+        this.backup = backup;
+        this.disabled = disabled;
+        this.id = id;
+        this.maxconn = maxconn;
+        this.maxqueue = maxqueue;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public InetAddress address() {
+        return address;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int weight() {
+        return weight;
+    }
+
+    public boolean backup() {
+        return backup;
+    }
+
+    /** {@code disabled}: in maintenance from start, never chosen. */
+    public boolean disabled() {
+        return disabled;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    /** Whether the balancer may pick it: not disabled and a weight above 0. */
+    public boolean usable() {
+        return !disabled && weight > 0;
+    }
+
+    /** Streams currently using this server. */
+    public int connections() {
+        return connections.get();
+    }
+
+    public int maxconn() {
+        return maxconn;
+    }
+
+    public int maxqueue() {
+        return maxqueue;
+    }
+
+    /** Takes a connection slot whatever the limit (a slot just given back and taken again). */
+    public void acquire() {
+        connections.incrementAndGet();
+    }
+
+    /** Takes a connection slot if {@code maxconn} allows; lock-free. */
+    public boolean tryAcquire() {
+        if (maxconn == 0) {
+            connections.incrementAndGet();
+            return true;
+        }
+        while (true) {
+            int c = connections.get();
+            if (c >= maxconn) {
+                return false;
+            }
+            if (connections.compareAndSet(c, c + 1)) {
+                return true;
+            }
+        }
+    }
+
+    public void release() {
+        connections.decrementAndGet();
+    }
+
+    @Override
+    public String toString() {
+        return backend + "/" + name;
+    }
+}

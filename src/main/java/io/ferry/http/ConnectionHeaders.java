@@ -1,0 +1,84 @@
+package io.ferry.http;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code Connection} header semantics on each hop (RFC 9110 §7.6.1): the hop-by-hop headers a
+ * message arrived with are removed, and the proxy writes its own {@code Connection} header for the
+ * next hop according to whether it keeps that connection alive.
+ */
+public final class ConnectionHeaders {
+
+    private ConnectionHeaders() {
+    }
+
+    /** Whether the sender of a message asked to keep its connection (HTTP/1.1 by default, 1.0 with keep-alive). */
+    public static boolean wantsKeepAlive(HttpMessage m) {
+        return HttpUtil.isKeepAlive(m);
+    }
+
+    /** Removes {@code Connection}, the headers it names, and the other hop-by-hop headers. */
+    public static void stripHopByHop(HttpHeaders h) {
+        List<String> named = new ArrayList<>();
+        for (String v : h.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : v.split(",")) {
+                String t = token.strip().toLowerCase(Locale.ROOT);
+                if (!t.isEmpty() && !t.equals("close") && !t.equals("keep-alive")) {
+                    named.add(t);
+                }
+            }
+        }
+        for (String n : named) {
+            if (!n.equals("transfer-encoding") && !n.equals("content-length")) {
+                h.remove(n);
+            }
+        }
+        h.remove(HttpHeaderNames.CONNECTION);
+        h.remove(HttpHeaderNames.KEEP_ALIVE);
+        h.remove("proxy-connection");
+        h.remove(HttpHeaderNames.UPGRADE);
+    }
+
+    /** Prepares a request for the server: keep that connection alive or close it after the response. */
+    public static void forServer(HttpRequest r, boolean keepAlive) {
+        stripHopByHop(r.headers());
+        if (!keepAlive) {
+            r.headers().set(HttpHeaderNames.CONNECTION, "close");
+        } else if (r.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            r.headers().set(HttpHeaderNames.CONNECTION, "keep-alive");
+        }
+    }
+
+    /** Prepares a response for the client of {@code request}. */
+    public static void forClient(HttpResponse r, HttpRequest request, boolean keepAlive) {
+        stripHopByHop(r.headers());
+        if (!keepAlive) {
+            if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+                r.headers().set(HttpHeaderNames.CONNECTION, "close");
+            }
+        } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            r.headers().set(HttpHeaderNames.CONNECTION, "keep-alive");
+        }
+    }
+
+    /** Whether a response to {@code method} with this status never has a body (HEAD, 1xx, 204, 304). */
+    public static boolean bodyless(HttpMethod method, HttpResponse r) {
+        int code = r.status().code();
+        return method.equals(HttpMethod.HEAD) || code < 200 || code == 204 || code == 304;
+    }
+
+    /** Whether a response with a body says where it ends (Content-Length or chunked). */
+    public static boolean delimited(HttpResponse r) {
+        return HttpUtil.isContentLengthSet(r) || HttpUtil.isTransferEncodingChunked(r);
+    }
+}

@@ -1,0 +1,54 @@
+package io.ferry.net;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A count of open connections against a {@code maxconn}; 0 means no limit. Listeners stop
+ * accepting while a limit they answer to is reached and resume when it falls below.
+ */
+public final class ConnectionLimit {
+
+    private final String name;
+    private final int max;
+    private final AtomicInteger current = new AtomicInteger();
+
+    /**
+     * @param name what the limit belongs to, e.g. {@code global} or {@code frontend www}
+     * @param max the limit, 0 for none
+     */
+    public ConnectionLimit(String name, int max) {
+        this.name = name;
+        this.max = max;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int max() {
+        return max;
+    }
+
+    public int current() {
+        return current.get();
+    }
+
+    /** Whether no new connection may be accepted now. */
+    public boolean reached() {
+        return max > 0 && current.get() >= max;
+    }
+
+    void acquire() {
+        current.incrementAndGet();
+    }
+
+    /** Counts one connection gone; true when this brought the count back below the limit. */
+    boolean release() {
+        return current.decrementAndGet() == max - 1 && max > 0;
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + current.get() + "/" + (max == 0 ? "unlimited" : max);
+    }
+}

@@ -1,0 +1,60 @@
+package io.ferry.net;
+
+import io.netty.channel.ChannelOption;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+
+/**
+ * The socket implementation Ferry runs on: Linux's epoll through Netty's native transport when it
+ * loads, Java NIO otherwise. Only epoll offers {@code TCP_USER_TIMEOUT} ({@code tcp-ut}).
+ *
+ * <pre>{@code
+ * Transport t = Transport.select();
+ * EventLoopGroup loops = t.newEventLoopGroup(0);
+ * }</pre>
+ */
+public enum Transport {
+    EPOLL, NIO;
+
+    /** Epoll when available on this machine, NIO otherwise. */
+    public static Transport select() {
+        return Epoll.isAvailable() ? EPOLL : NIO;
+    }
+
+    /** A group of {@code threads} event loops (0: Netty's default, twice the cores). */
+    public MultiThreadIoEventLoopGroup newEventLoopGroup(int threads) {
+        IoHandlerFactory factory = this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return new MultiThreadIoEventLoopGroup(threads, factory);
+    }
+
+    public Class<? extends ServerChannel> serverChannel() {
+        return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    public Class<? extends SocketChannel> socketChannel() {
+        return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    /** Whether {@code TCP_USER_TIMEOUT} can be set on sockets. */
+    public boolean supportsTcpUserTimeout() {
+        return this == EPOLL;
+    }
+
+    /** The option for {@code TCP_USER_TIMEOUT}; only with {@link #supportsTcpUserTimeout()}. */
+    public ChannelOption<Integer> tcpUserTimeoutOption() {
+        if (this != EPOLL) {
+            throw new IllegalStateException("TCP_USER_TIMEOUT needs the epoll transport");
+        }
+        return EpollChannelOption.TCP_USER_TIMEOUT;
+    }
+}

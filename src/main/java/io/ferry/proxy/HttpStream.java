@@ -1,0 +1,690 @@
+package io.ferry.proxy;
+
+import io.ferry.balance.BackendServer;
+import io.ferry.http.ConnectionHeaders;
+import io.ferry.http.HttpErrors;
+import io.ferry.http.RequestSample;
+import io.ferry.proxy.Deadlines.Deadline;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+
+/**
+ * One client connection in {@code mode http} and the server connection it uses for its current
+ * transaction: routing, server selection with retries, connection reuse, streaming of both bodies
+ * with back-pressure, keep-alive, pipelining (one transaction at a time, in order), and every
+ * deadline of the stream.
+ *
+ * <p>Both channels read only on demand (auto-read off). Decoded messages wait in a small queue per
+ * side, holding at most what one read produced; a side is read again only when its queue is empty
+ * and the other side can take more. All methods run on the client's event loop, which is also the
+ * server connection's.
+ */
+final class HttpStream implements QueueEntry.Waiter {
+
+    /** Where the current request is, on the client side. */
+    enum RequestPhase { WAITING, BODY, COMPLETE }
+
+    /** Where the current response is, on the server side. */
+    enum ResponsePhase { NONE, WAITING_HEAD, INTERIM, BODY, COMPLETE }
+
+    /** The server connection of the current transaction. */
+    enum ServerPhase { NONE, QUEUED, CONNECTING, RETRY_WAIT, CONNECTED }
+
+    private final ProxyRuntime runtime;
+    private final Frontend frontend;
+    private final Channel client;
+    private final Timeouts clientTimeouts;
+    final Deadlines deadlines;
+    private final ArrayDeque<Object> clientIn = new ArrayDeque<>();
+    private final ArrayDeque<Object> serverIn = new ArrayDeque<>();
+
+    private RequestPhase request = RequestPhase.WAITING;
+    private ResponsePhase response = ResponsePhase.NONE;
+    private ServerPhase serverPhase = ServerPhase.NONE;
+
+    private HttpRequest head;
+    private RequestSample sample;
+    private Backend backend;
+    private Timeouts timeouts;
+    private BackendServer server;
+    private ServerAttempts attempts;
+    private ServerConnection conn;
+    private ServerConnection privateConn;
+    private boolean reusedConn;
+    private boolean replayed;
+    private boolean bodySent;
+    private boolean clientKeepAlive;
+    private boolean serverKeepAlive;
+    private boolean firstRequest = true;
+    private boolean keepAliveWait;
+    private boolean clientInputShut;
+    private boolean closed;
+    private ChannelFuture lastClientWrite;
+
+    HttpStream(ProxyRuntime runtime, Frontend frontend, Channel client) {
+        this.runtime = runtime;
+        this.frontend = frontend;
+        this.client = client;
+        this.clientTimeouts = Timeouts.of(frontend.model, frontend.model);
+        this.deadlines = new Deadlines(System::nanoTime, runtime.scheduler(client.eventLoop()), this::expired);
+    }
+
+    // ---- client side -------------------------------------------------------------------------
+
+    void clientActive() {
+        deadlines.startIdle(Deadline.CLIENT, clientTimeouts.client());
+        deadlines.start(Deadline.HTTP_REQUEST, clientTimeouts.httpRequest());
+        client.read();
+    }
+
+    /** Bytes arrived from the client (before decoding). */
+    void clientBytes() {
+        deadlines.touch(Deadline.CLIENT);
+        if (keepAliveWait) {
+            keepAliveWait = false;
+            deadlines.clear(Deadline.HTTP_KEEP_ALIVE);
+            deadlines.startIdle(Deadline.CLIENT, clientTimeouts.client());
+            deadlines.start(Deadline.HTTP_REQUEST, clientTimeouts.httpRequest());
+        }
+    }
+
+    void clientMessage(Object msg) {
+        if (closed) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        // Handled when the read is complete, so that a request head and the end of its body decoded
+        // from the same bytes are seen together.
+        clientIn.add(msg);
+    }
+
+    void clientReadComplete() {
+        drainClient();
+    }
+
+    void clientWritabilityChanged() {
+        if (client.isWritable()) {
+            maybeReadServer();
+        }
+    }
+
+    void clientInputShutdown() {
+        clientInputShut = true;
+        if (request == RequestPhase.WAITING && clientIn.isEmpty()) {
+            client.close();
+        }
+    }
+
+    void clientClosed() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        leaveQueue();
+        deadlines.close();
+        releaseAll(clientIn);
+        releaseAll(serverIn);
+        if (conn != null || server != null) {
+            detachServer(true);
+        }
+        if (privateConn != null) {
+            privateConn.owner = null;
+            privateConn.channel.close();
+            privateConn = null;
+        }
+    }
+
+    private void drainClient() {
+        while (!closed && !clientIn.isEmpty()) {
+            Object m = clientIn.peek();
+            if (m instanceof HttpRequest h && request == RequestPhase.WAITING) {
+                clientIn.poll();
+                beginRequest(h);
+            } else if (m instanceof HttpContent c && !(m instanceof HttpRequest) && request == RequestPhase.BODY
+                    && serverPhase == ServerPhase.CONNECTED && response != ResponsePhase.COMPLETE) {
+                clientIn.poll();
+                forwardRequestContent(c);
+            } else {
+                break;
+            }
+        }
+        if (conn != null && serverPhase == ServerPhase.CONNECTED) {
+            conn.channel.flush();
+        }
+        maybeReadClient();
+    }
+
+    private void maybeReadClient() {
+        if (closed || !clientIn.isEmpty() || clientInputShut) {
+            return;
+        }
+        boolean want = switch (request) {
+            case WAITING, COMPLETE -> true;
+            case BODY -> serverPhase == ServerPhase.CONNECTED && conn.channel.isWritable();
+        };
+        if (want) {
+            client.read();
+        }
+    }
+
+    private void beginRequest(HttpRequest h) {
+        deadlines.clear(Deadline.HTTP_REQUEST);
+        deadlines.clear(Deadline.HTTP_KEEP_ALIVE);
+        keepAliveWait = false;
+        deadlines.startIdle(Deadline.CLIENT, clientTimeouts.client());
+        request = RequestPhase.BODY;
+        head = h;
+        if (h instanceof FullHttpRequest || h.decoderResult().isFailure() || !valid(h)) {
+            // Netty's decoder gives an invalid request as a full message; nothing more will be decoded.
+            ReferenceCountUtil.release(h);
+            head = null;
+            clientKeepAlive = false;
+            sendError(400);
+            return;
+        }
+        sample = new RequestSample(h, (InetSocketAddress) client.remoteAddress(),
+                (InetSocketAddress) client.localAddress());
+        backend = frontend.route(sample);
+        if (backend == null) {
+            clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h);
+            sendError(503);
+            return;
+        }
+        timeouts = Timeouts.of(frontend.model, backend.model);
+        ConnectionMode mode = ConnectionMode.of(frontend.model, backend.model);
+        clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h) && mode.keepsClient();
+        serverKeepAlive = mode.keepsServer();
+        ConnectionHeaders.forServer(h, serverKeepAlive);
+        attempts = new ServerAttempts(backend, sample, this, client.eventLoop());
+        replayed = false;
+        bodySent = false;
+        proceed(attempts.choose());
+    }
+
+    /** RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host; and the head must fit {@code tune.http.maxhdr}. */
+    private boolean valid(HttpRequest h) {
+        int hosts = h.headers().getAll(HttpHeaderNames.HOST).size();
+        if (hosts > 1 || (hosts == 0 && h.protocolVersion().equals(HttpVersion.HTTP_1_1))) {
+            return false;
+        }
+        return h.headers().size() <= runtime.maxHeaders();
+    }
+
+    private void forwardRequestContent(HttpContent c) {
+        if (c.decoderResult().isFailure()) {
+            c.release();
+            abortOrError(400);
+            return;
+        }
+        boolean last = c instanceof LastHttpContent;
+        if (c.content().isReadable() || last) {
+            bodySent |= c.content().isReadable();
+            conn.channel.write(c);
+            deadlines.touch(Deadline.SERVER);
+        } else {
+            c.release();
+        }
+        if (last) {
+            request = RequestPhase.COMPLETE;
+            if (response == ResponsePhase.WAITING_HEAD || response == ResponsePhase.INTERIM) {
+                // The client has said everything; until the response starts only the server's timeout applies.
+                deadlines.clear(Deadline.CLIENT);
+            }
+        }
+    }
+
+    // ---- server selection and connection -----------------------------------------------------
+
+    private void proceed(ServerAttempts.Outcome outcome) {
+        switch (outcome) {
+            case SERVER -> useServer(attempts.server());
+            case QUEUED -> {
+                // Every server is at its maxconn: wait in the backend's queue, at most timeout queue.
+                serverPhase = ServerPhase.QUEUED;
+                deadlines.start(Deadline.QUEUE, timeouts.queue());
+            }
+            case REFUSED -> sendError(503);
+        }
+    }
+
+    /** A server slot freed up for this stream (run on its event loop). */
+    @Override
+    public void dequeued(QueueEntry e, BackendServer s) {
+        if (closed || attempts == null || !attempts.dequeued(e, s)) {
+            e.backend.release(s);
+            return;
+        }
+        deadlines.clear(Deadline.QUEUE);
+        useServer(s);
+    }
+
+    /** Leaves the queue; if a slot is already on its way, {@link #dequeued} gives it back. */
+    private void leaveQueue() {
+        if (attempts != null && attempts.queued()) {
+            attempts.leaveQueue();
+            deadlines.clear(Deadline.QUEUE);
+            serverPhase = ServerPhase.NONE;
+        }
+    }
+
+    /** Uses server {@code s}, whose slot this stream holds: an idle connection to it, or a new one. */
+    private void useServer(BackendServer s) {
+        server = s;
+        ServerConnection c = null;
+        if (privateConn != null) {
+            if (privateConn.server == s && privateConn.isOpen()) {
+                c = privateConn;
+            } else {
+                privateConn.owner = null;
+                privateConn.channel.close();
+            }
+            privateConn = null;
+        }
+        if (c == null) {
+            c = runtime.pool(client.eventLoop()).take(s, backend.reuse(), firstRequest);
+        }
+        if (c != null) {
+            c.owner = this;
+            conn = c;
+            reusedConn = true;
+            serverPhase = ServerPhase.CONNECTED;
+            deadlines.startIdle(Deadline.SERVER, timeouts.server());
+            sendHead();
+        } else {
+            connect();
+        }
+    }
+
+    private void connect() {
+        reusedConn = false;
+        serverPhase = ServerPhase.CONNECTING;
+        int port = server.port() != 0 ? server.port() : ((InetSocketAddress) client.localAddress()).getPort();
+        ServerConnection c = runtime.newServerConnection(client.eventLoop(), server, frontend.model, backend.model);
+        c.owner = this;
+        conn = c;
+        deadlines.start(Deadline.CONNECT, timeouts.connect());
+        c.channel.connect(new InetSocketAddress(server.address(), port)).addListener((ChannelFutureListener) f -> {
+            if (conn != c || closed) {
+                c.channel.close();
+                return;
+            }
+            if (f.isSuccess()) {
+                deadlines.clear(Deadline.CONNECT);
+                serverPhase = ServerPhase.CONNECTED;
+                deadlines.startIdle(Deadline.SERVER, timeouts.server());
+                sendHead();
+            } else {
+                connectFailed();
+            }
+        });
+    }
+
+    private void connectFailed() {
+        deadlines.clear(Deadline.CONNECT);
+        ServerConnection c = conn;
+        conn = null;
+        c.owner = null;
+        c.channel.close();
+        BackendServer failedServer = server;
+        server = null;
+        if (attempts.connectFailed(failedServer)) {
+            serverPhase = ServerPhase.RETRY_WAIT;
+            deadlines.start(Deadline.CONNECT, timeouts.retryDelay());
+        } else {
+            serverPhase = ServerPhase.NONE;
+            sendError(503);
+        }
+    }
+
+    private void sendHead() {
+        conn.uses++;
+        response = ResponsePhase.WAITING_HEAD;
+        conn.channel.write(head);
+        deadlines.touch(Deadline.SERVER);
+        drainClient();
+        maybeReadServer();
+    }
+
+    // ---- server side -------------------------------------------------------------------------
+
+    void serverBytes() {
+        deadlines.touch(Deadline.SERVER);
+    }
+
+    void serverMessage(ServerConnection c, Object msg) {
+        if (c != conn || closed) {
+            ReferenceCountUtil.release(msg);
+            if (c == privateConn) {
+                privateConn = null;
+                c.owner = null;
+                c.channel.close();
+            }
+            return;
+        }
+        serverIn.add(msg);
+    }
+
+    void serverReadComplete(ServerConnection c) {
+        if (c == conn) {
+            drainServer();
+        }
+    }
+
+    void serverWritabilityChanged(ServerConnection c) {
+        if (c == conn && c.channel.isWritable()) {
+            drainClient();
+        }
+    }
+
+    void serverClosed(ServerConnection c) {
+        if (c == privateConn) {
+            privateConn = null;
+            c.owner = null;
+            return;
+        }
+        if (c != conn || closed || serverPhase == ServerPhase.CONNECTING) {
+            return;
+        }
+        drainServer();
+        if (c != conn) {
+            return;
+        }
+        BackendServer s = server;
+        server = null;
+        detachServer(false);
+        switch (response) {
+            case NONE, WAITING_HEAD, INTERIM -> {
+                if (reusedConn && !bodySent && !replayed && response != ResponsePhase.INTERIM) {
+                    // A kept-alive connection the server closed as we reused it: send the request again on a new one.
+                    replayed = true;
+                    server = s;
+                    connect();
+                } else {
+                    backend.release(s);
+                    sendError(502);
+                }
+            }
+            case BODY -> abort();
+            case COMPLETE -> {
+            }
+        }
+    }
+
+    private void drainServer() {
+        while (!closed && !serverIn.isEmpty() && conn != null) {
+            Object m = serverIn.poll();
+            if (m instanceof HttpResponse r
+                    && (response == ResponsePhase.WAITING_HEAD || response == ResponsePhase.INTERIM)) {
+                beginResponse(r);
+            } else if (m instanceof HttpContent c && response == ResponsePhase.INTERIM) {
+                writeClient(c);
+                response = ResponsePhase.WAITING_HEAD;
+            } else if (m instanceof HttpContent c && response == ResponsePhase.BODY) {
+                forwardResponseContent(c);
+            } else {
+                // Bytes the server had no business sending now: this connection cannot be trusted.
+                ReferenceCountUtil.release(m);
+                serverKeepAlive = false;
+                if (response != ResponsePhase.COMPLETE) {
+                    detachServer(true);
+                    abortOrError(502);
+                }
+            }
+        }
+        client.flush();
+        maybeReadServer();
+    }
+
+    private void maybeReadServer() {
+        if (closed || conn == null || serverPhase != ServerPhase.CONNECTED || !serverIn.isEmpty()
+                || !client.isWritable()) {
+            return;
+        }
+        if (response == ResponsePhase.WAITING_HEAD || response == ResponsePhase.INTERIM
+                || response == ResponsePhase.BODY) {
+            conn.channel.read();
+        }
+    }
+
+    private void beginResponse(HttpResponse r) {
+        if (r.decoderResult().isFailure() || r.status().code() == 101) {
+            ReferenceCountUtil.release(r);
+            detachServer(true);
+            sendError(502);
+            return;
+        }
+        if (r.status().code() < 200) {
+            ConnectionHeaders.stripHopByHop(r.headers());
+            response = ResponsePhase.INTERIM;
+            writeClient(r);
+            return;
+        }
+        boolean bodyless = ConnectionHeaders.bodyless(head.method(), r);
+        boolean delimited = bodyless || ConnectionHeaders.delimited(r);
+        serverKeepAlive &= ConnectionHeaders.wantsKeepAlive(r) && delimited;
+        if (!delimited) {
+            if (head.protocolVersion().equals(HttpVersion.HTTP_1_1) && clientKeepAlive) {
+                // A body that ends when the server closes: chunk it so the client connection can stay.
+                HttpUtil.setTransferEncodingChunked(r, true);
+            } else {
+                clientKeepAlive = false;
+            }
+        }
+        if (request != RequestPhase.COMPLETE) {
+            // The server answers before the request ended: finish this response, then close both sides.
+            clientKeepAlive = false;
+            serverKeepAlive = false;
+        }
+        ConnectionHeaders.forClient(r, head, clientKeepAlive);
+        response = ResponsePhase.BODY;
+        deadlines.startIdle(Deadline.CLIENT, clientTimeouts.client());
+        writeClient(r);
+    }
+
+    private void forwardResponseContent(HttpContent c) {
+        if (c.decoderResult().isFailure()) {
+            // The server closed or sent garbage in the middle of a body: the response cannot be completed.
+            c.release();
+            detachServer(true);
+            abort();
+            return;
+        }
+        writeClient(c);
+        if (c instanceof LastHttpContent) {
+            response = ResponsePhase.COMPLETE;
+            endTransaction();
+        }
+    }
+
+    private void writeClient(Object msg) {
+        lastClientWrite = client.write(msg);
+        deadlines.touch(Deadline.CLIENT);
+    }
+
+    // ---- end of a transaction, errors ---------------------------------------------------------
+
+    private void endTransaction() {
+        if (request != RequestPhase.COMPLETE) {
+            clientKeepAlive = false;
+        }
+        if (conn != null) {
+            releaseServer();
+        }
+        client.flush();
+        firstRequest = false;
+        head = null;
+        sample = null;
+        attempts = null;
+        backend = null;
+        request = RequestPhase.WAITING;
+        response = ResponsePhase.NONE;
+        if (!clientKeepAlive || (clientInputShut && clientIn.isEmpty())) {
+            closeClientAfterFlush();
+            return;
+        }
+        keepAliveWait = true;
+        deadlines.clear(Deadline.CLIENT);
+        deadlines.start(Deadline.HTTP_KEEP_ALIVE, clientTimeouts.keepAliveWait());
+        drainClient();
+    }
+
+    /** The transaction is over: keep the server connection for later, or close it. */
+    private void releaseServer() {
+        ServerConnection c = conn;
+        boolean keep = serverKeepAlive && c.isOpen() && serverIn.isEmpty();
+        detachServer(!keep);
+        if (keep) {
+            if (backend.reuse() == io.ferry.config.Proxy.HttpReuse.NEVER) {
+                privateConn = c;
+                c.owner = this;
+                c.channel.read();
+            } else {
+                runtime.pool(client.eventLoop()).park(c);
+            }
+        }
+    }
+
+    /** Lets go of the current server connection, closing it when asked. */
+    private void detachServer(boolean close) {
+        ServerConnection c = conn;
+        conn = null;
+        serverPhase = ServerPhase.NONE;
+        deadlines.clear(Deadline.SERVER);
+        deadlines.clear(Deadline.CONNECT);
+        releaseAll(serverIn);
+        if (server != null) {
+            backend.release(server);
+            server = null;
+        }
+        if (c != null) {
+            c.owner = null;
+            if (close) {
+                c.channel.close();
+            }
+        }
+    }
+
+    /** Sends one of Ferry's own responses for the current request, then goes on like a normal end. */
+    private void sendError(int status) {
+        leaveQueue();
+        if (conn != null || server != null) {
+            detachServer(true);
+        }
+        // A request body not read yet cannot be skipped safely unless it is already here in full.
+        while (request == RequestPhase.BODY && clientIn.peek() instanceof HttpContent c
+                && !(clientIn.peek() instanceof HttpRequest)) {
+            clientIn.poll();
+            boolean last = c instanceof LastHttpContent;
+            c.release();
+            if (last) {
+                request = RequestPhase.COMPLETE;
+            }
+        }
+        boolean close = HttpErrors.alwaysCloses(status) || request != RequestPhase.COMPLETE || !clientKeepAlive;
+        clientKeepAlive = !close;
+        serverKeepAlive = false;
+        writeClient(HttpErrors.response(status, close));
+        response = ResponsePhase.COMPLETE;
+        endTransaction();
+    }
+
+    /** An error before the response started gets a status; after, the client connection is cut. */
+    private void abortOrError(int status) {
+        if (response == ResponsePhase.BODY) {
+            abort();
+        } else {
+            sendError(status);
+        }
+    }
+
+    /** The response cannot be completed: close both connections (what was sent stays sent). */
+    private void abort() {
+        if (conn != null || server != null) {
+            detachServer(true);
+        }
+        client.flush();
+        client.close();
+    }
+
+    private void closeClientAfterFlush() {
+        ChannelFuture last = lastClientWrite;
+        if (last == null || last.isDone()) {
+            client.close();
+        } else {
+            last.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void expired(Deadline kind) {
+        if (closed) {
+            return;
+        }
+        switch (kind) {
+            case HTTP_REQUEST -> {
+                if (request == RequestPhase.WAITING) {
+                    clientKeepAlive = false;
+                    sendError(408);
+                }
+            }
+            case HTTP_KEEP_ALIVE -> client.close();
+            case CLIENT -> {
+                if (keepAliveWait) {
+                    client.close();
+                } else if (response == ResponsePhase.NONE || response == ResponsePhase.WAITING_HEAD) {
+                    clientKeepAlive = false;
+                    sendError(408);
+                } else {
+                    abort();
+                }
+            }
+            case QUEUE -> {
+                if (serverPhase == ServerPhase.QUEUED && attempts.giveUpWaiting()) {
+                    serverPhase = ServerPhase.NONE;
+                    sendError(503);
+                }
+            }
+            case CONNECT -> {
+                if (serverPhase == ServerPhase.CONNECTING) {
+                    conn.channel.close();
+                } else if (serverPhase == ServerPhase.RETRY_WAIT) {
+                    proceed(attempts.retry());
+                }
+            }
+            case SERVER -> {
+                if (response == ResponsePhase.WAITING_HEAD || response == ResponsePhase.INTERIM) {
+                    detachServer(true);
+                    clientKeepAlive = false;
+                    sendError(504);
+                } else {
+                    abort();
+                }
+            }
+            default -> throw new IllegalStateException("deadline " + kind + " is not used in mode http");
+        }
+    }
+
+    private static void releaseAll(ArrayDeque<Object> q) {
+        Object m;
+        while ((m = q.poll()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return frontend.name() + " " + client.remoteAddress() + " request=" + request + " response=" + response
+                + " server=" + serverPhase + " deadlines=" + deadlines.snapshot();
+    }
+}

@@ -1,0 +1,113 @@
+package io.ferry.proxy;
+
+import io.ferry.balance.BackendServer;
+import io.ferry.config.GlobalSettings;
+import io.ferry.config.Proxy;
+import io.ferry.config.ProxyOption;
+import io.ferry.net.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What every stream of a running Ferry shares: the transport, the HTTP codec limits, and the idle
+ * server connection pool of each event loop.
+ */
+final class ProxyRuntime {
+
+    private final Transport transport;
+    private final GlobalSettings global;
+    private final HttpDecoderConfig decoderConfig;
+    private final Map<EventLoop, ServerPool> pools = new ConcurrentHashMap<>();
+
+    ProxyRuntime(Transport transport, GlobalSettings global) {
+        this.transport = transport;
+        this.global = global;
+        // HAProxy: a head must fit in tune.bufsize less the room kept for rewrites.
+        int head = Math.max(1024, global.bufsize() - global.maxrewrite());
+        this.decoderConfig = new HttpDecoderConfig().setMaxInitialLineLength(head).setMaxHeaderSize(head)
+                .setMaxChunkSize(global.bufsize()).setValidateHeaders(true);
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    int maxHeaders() {
+        return global.maxHeaders();
+    }
+
+    HttpServerCodec newServerCodec() {
+        return new HttpServerCodec(decoderConfig.clone());
+    }
+
+    /** Timers of a stream's deadlines, on its event loop. */
+    Deadlines.Scheduler scheduler(EventLoop loop) {
+        return (task, delayNanos) -> {
+            ScheduledFuture<?> f = loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+            return () -> f.cancel(false);
+        };
+    }
+
+    ServerPool pool(EventLoop loop) {
+        return pools.computeIfAbsent(loop, ServerPool::new);
+    }
+
+    /** A registered, not yet connected, channel to {@code server} on {@code loop}, with its HTTP pipeline. */
+    ServerConnection newServerConnection(EventLoop loop, BackendServer server, Proxy frontend, Proxy backend) {
+        Channel ch = register(loop, server, backend, false);
+        ServerConnection c = new ServerConnection(ch, server);
+        ServerPool pool = pool(loop);
+        ch.pipeline().addLast(new ActivityHandler(() -> {
+            HttpStream owner = c.owner;
+            if (owner != null) {
+                owner.serverBytes();
+            }
+        }));
+        ch.pipeline().addLast(new HttpClientCodec(decoderConfig.clone(), false, false));
+        ch.pipeline().addLast(new ServerSideHandler(c, pool));
+        return c;
+    }
+
+    /** A registered, not yet connected, channel to {@code server} for a {@code mode tcp} stream. */
+    Channel newTunnelChannel(EventLoop loop, BackendServer server, Proxy backend, TcpStream stream) {
+        Channel ch = register(loop, server, backend, true);
+        ch.pipeline().addLast(new TunnelHandler(stream, TcpStream.Side.SERVER));
+        return ch;
+    }
+
+    private Channel register(EventLoop loop, BackendServer server, Proxy backend, boolean halfClosure) {
+        boolean keepAlive = backend.option(ProxyOption.SRVTCPKA) || backend.option(ProxyOption.TCPKA);
+        Bootstrap b = new Bootstrap().group(loop).channel(transport.socketChannel())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, halfClosure)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, keepAlive)
+                .handler(new ChannelInboundHandlerAdapter());
+        if (backend.option(ProxyOption.NOLINGER)) {
+            b.option(ChannelOption.SO_LINGER, 0);
+        }
+        long ut = backend.servers().stream().filter(s -> s.name().equals(server.name())).findFirst()
+                .map(s -> s.options().tcpUserTimeoutMs()).orElse(0L);
+        if (ut > 0) {
+            b.option(transport.tcpUserTimeoutOption(), (int) Math.min(Integer.MAX_VALUE, ut));
+        }
+        return b.register().channel();
+    }
+
+    /** Closes every idle server connection. */
+    void closePools() {
+        for (Map.Entry<EventLoop, ServerPool> e : pools.entrySet()) {
+            e.getKey().execute(e.getValue()::closeAll);
+        }
+    }
+}

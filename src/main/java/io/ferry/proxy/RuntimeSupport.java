@@ -1,0 +1,235 @@
+package io.ferry.proxy;
+
+import io.ferry.config.Address;
+import io.ferry.config.Balance;
+import io.ferry.config.Bind;
+import io.ferry.config.Config;
+import io.ferry.config.GlobalSettings;
+import io.ferry.config.HealthCheck;
+import io.ferry.config.HttpRule;
+import io.ferry.config.Location;
+import io.ferry.config.LogTarget;
+import io.ferry.config.Mode;
+import io.ferry.config.Proxy;
+import io.ferry.config.ProxyOption;
+import io.ferry.config.Server;
+import io.ferry.config.ServerOptions;
+import io.ferry.config.TimeoutKind;
+import io.ferry.net.Transport;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one place that knows what the configuration language can say and the runtime cannot do yet.
+ * {@link Ferry#start} refuses such a configuration, naming each use, rather than ignoring it; this
+ * list shrinks as features land (and {@code docs/proxying.md} lists it for users).
+ */
+final class RuntimeSupport {
+
+    /** Options that only change log lines: harmless when nothing is logged, as in HAProxy. */
+    private static final Set<ProxyOption> LOG_OPTIONS = Set.of(ProxyOption.HTTPLOG, ProxyOption.TCPLOG,
+            ProxyOption.DONTLOGNULL, ProxyOption.LOG_SEPARATE_ERRORS);
+
+    private static final Set<ProxyOption> NOT_IMPLEMENTED_OPTIONS = Set.of(ProxyOption.FORWARDFOR,
+            ProxyOption.HTTPCHK, ProxyOption.TCP_CHECK, ProxyOption.ABORTONCLOSE,
+            ProxyOption.ACCEPT_INVALID_HTTP_REQUEST, ProxyOption.ACCEPT_INVALID_HTTP_RESPONSE);
+
+    /** Timeouts whose subject does not exist yet, and that subject. */
+    private static final Map<TimeoutKind, String> NOT_IMPLEMENTED_TIMEOUTS = Map.of(
+            TimeoutKind.CHECK, "health checks",
+            TimeoutKind.TUNNEL, "WebSocket tunnels in mode http",
+            TimeoutKind.CLIENT_FIN, "half-closed connections in mode http",
+            TimeoutKind.SERVER_FIN, "half-closed connections in mode http");
+
+    /** Implemented for {@code mode tcp} proxies. */
+    private static final Set<TimeoutKind> TUNNEL_TIMEOUTS = Set.of(TimeoutKind.TUNNEL, TimeoutKind.CLIENT_FIN,
+            TimeoutKind.SERVER_FIN);
+
+    private record Problem(Location location, String message) {
+    }
+
+    private final List<Problem> problems = new ArrayList<>();
+    private final Transport transport;
+
+    private RuntimeSupport(Transport transport) {
+        this.transport = transport;
+    }
+
+    /** Every unimplemented feature {@code config} uses, one message each; empty when it can run. */
+    static List<String> problems(Config config, Transport transport) {
+        RuntimeSupport r = new RuntimeSupport(transport);
+        r.global(config.global());
+        boolean logging = !config.global().logs().isEmpty();
+        for (Proxy p : config.proxies()) {
+            r.proxy(p, logging || !p.logs().isEmpty());
+        }
+        // In the order of the configuration; problems without a line (global settings) first.
+        return r.problems.stream()
+                .sorted(Comparator.comparing((Problem p) -> p.location().file())
+                        .thenComparingInt(p -> p.location().line()))
+                .map(Problem::message).toList();
+    }
+
+    /** Throws {@link NotImplementedException} when the configuration uses something not implemented. */
+    static void check(Config config, Transport transport) {
+        List<String> p = problems(config, transport);
+        if (!p.isEmpty()) {
+            throw new NotImplementedException(p);
+        }
+    }
+
+    private void global(GlobalSettings g) {
+        for (LogTarget l : g.logs()) {
+            refuse(l.location(), "log", "global", "logging");
+        }
+        for (GlobalSettings.StatsSocket s : g.statsSockets()) {
+            refuse(s.location(), "stats socket", "global", "the runtime API");
+        }
+        if (g.ulimitN() > 0) {
+            refuse(Location.NONE, "ulimit-n", "global", "setting the descriptor limit (raise it with the service manager)");
+        }
+        if (g.hardStopAfterMs() > 0) {
+            refuse(Location.NONE, "hard-stop-after", "global", "soft stop and reload");
+        }
+        if (g.spreadChecks() > 0) {
+            refuse(Location.NONE, "spread-checks", "global", "health checks");
+        }
+    }
+
+    private void proxy(Proxy p, boolean logging) {
+        String where = p.toString();
+        boolean tcp = p.mode().value() == Mode.TCP;
+        if (tcp && p.kind().isFrontend()) {
+            for (Proxy.UseBackend u : p.useBackends()) {
+                refuse(u.location(), "use_backend", where, "layer-4 routing rules in mode tcp (use default_backend)");
+            }
+        }
+        for (HttpRule r : p.httpRequestRules()) {
+            refuse(r.location(), "http-request " + actionWord(r), where, "request rules");
+        }
+        for (HttpRule r : p.httpResponseRules()) {
+            refuse(r.location(), "http-response " + actionWord(r), where, "response rules");
+        }
+        if (p.forwardFor() != null) {
+            refuse(p.forwardFor().location(), "option forwardfor", where, "X-Forwarded-For");
+        }
+        p.errorFiles().forEach((code, file) -> refuse(file.location(), "errorfile " + code, where, "error files"));
+        for (LogTarget l : p.logs()) {
+            refuse(l.location(), "log", where, "logging");
+        }
+        if (p.logFormat() != null && p.kind().isFrontend()) {
+            refuse(p.location(), "log-format", where, "logging");
+        }
+        p.captures().forEach(c -> refuse(c.location(), "capture " + c.direction().name().toLowerCase()
+                + " header", where, "captures"));
+        if (p.stats().enabled()) {
+            refuse(p.stats().location(), "stats", where, "the stats page");
+        }
+        if (p.disabled()) {
+            refuse(p.location(), "disabled", where, "disabled proxies (remove the section, or comment it out)");
+        }
+        if (p.kind().isBackend()) {
+            balance(p, where);
+        }
+        if (p.kind().isBackend() && p.healthCheck().kind() != HealthCheck.Kind.CONNECT) {
+            refuse(p.location(), "health check rules", where, "health checks");
+        }
+        p.options().forEach((option, value) -> {
+            if (!value.value()) {
+                return;
+            }
+            if (NOT_IMPLEMENTED_OPTIONS.contains(option) && !(option == ProxyOption.FORWARDFOR && p.forwardFor() != null)) {
+                refuse(value.location(), "option " + option.word(), where, "this option");
+            } else if (LOG_OPTIONS.contains(option) && logging) {
+                refuse(value.location(), "option " + option.word(), where, "logging");
+            }
+        });
+        p.timeouts().forEach((kind, value) -> {
+            String subject = NOT_IMPLEMENTED_TIMEOUTS.get(kind);
+            if (subject != null && !(tcp && TUNNEL_TIMEOUTS.contains(kind))) {
+                refuse(value.location(), "timeout " + kind.word(), where, subject);
+            }
+        });
+        if (p.kind().isFrontend()) {
+            for (Bind b : p.binds()) {
+                bind(b, where);
+            }
+        }
+        if (p.kind().isBackend()) {
+            for (Server s : p.servers()) {
+                server(s, where);
+            }
+        }
+    }
+
+    private void bind(Bind b, String where) {
+        if (b.address().kind() != Address.Kind.INET) {
+            refuse(b.location(), "bind " + b.address(), where, b.address().kind() == Address.Kind.UNIX
+                    ? "unix socket listeners" : "inherited descriptors (fd@)");
+        }
+        if (b.tcpUserTimeoutMs() > 0 && !transport.supportsTcpUserTimeout()) {
+            refuse(b.location(), "tcp-ut", where, "TCP_USER_TIMEOUT without the epoll transport");
+        }
+        if (b.v6only()) {
+            refuse(b.location(), "v6only", where, "v6only");
+        }
+    }
+
+    private void server(Server s, String where) {
+        ServerOptions o = s.options();
+        String at = where + ", server " + s.name();
+        if (s.address().kind() != Address.Kind.INET) {
+            refuse(s.location(), "server address " + s.address(), at, s.address().kind() == Address.Kind.UNIX
+                    ? "unix socket servers" : "fd@ servers");
+        }
+        if (o.check()) {
+            refuse(s.location(), "check", at, "health checks");
+        }
+        if (o.slowstart() > 0) {
+            refuse(s.location(), "slowstart", at, "slow start");
+        }
+        if (o.observe() != ServerOptions.Observe.NONE) {
+            refuse(s.location(), "observe", at, "health checks");
+        }
+        if (o.tcpUserTimeoutMs() > 0 && !transport.supportsTcpUserTimeout()) {
+            refuse(s.location(), "tcp-ut", at, "TCP_USER_TIMEOUT without the epoll transport");
+        }
+    }
+
+    private static String actionWord(HttpRule r) {
+        String n = r.action().getClass().getSimpleName();
+        StringBuilder b = new StringBuilder();
+        for (char c : n.toCharArray()) {
+            if (Character.isUpperCase(c) && b.length() > 0) {
+                b.append('-');
+            }
+            b.append(Character.toLowerCase(c));
+        }
+        return b.toString();
+    }
+
+    /** The hash functions and modifiers of {@code hash-type}, and {@code random(N)}, are not applied yet. */
+    private void balance(Proxy p, String where) {
+        Balance b = p.balance();
+        if (b.hashFunction() != Balance.DEFAULT.hashFunction()) {
+            refuse(p.location(), "hash-type " + b.hashFunction().name().toLowerCase(java.util.Locale.ROOT), where,
+                    "HAProxy's hash functions (Ferry hashes with FNV-1a; remove the function name)");
+        }
+        if (b.avalanche()) {
+            refuse(p.location(), "hash-type avalanche", where, "the avalanche modifier");
+        }
+        if (b.algorithm() == Balance.Algorithm.RANDOM && b.draws() != Balance.DEFAULT.draws()) {
+            refuse(p.location(), "balance random(" + b.draws() + ")", where, "a number of draws for random "
+                    + "(write 'balance random')");
+        }
+    }
+
+    private void refuse(Location location, String keyword, String where, String feature) {
+        String prefix = location.isKnown() ? location + ": " : "";
+        problems.add(new Problem(location, prefix + "'" + keyword + "' (" + where + ") is not implemented yet: Ferry's runtime has no "
+                + feature + " so far"));
+    }
+}

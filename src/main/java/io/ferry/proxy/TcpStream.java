@@ -1,0 +1,372 @@
+package io.ferry.proxy;
+
+import io.ferry.balance.BackendServer;
+import io.ferry.balance.BalanceKey;
+import io.ferry.proxy.Deadlines.Deadline;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DuplexChannel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+
+/**
+ * One client connection of a {@code mode tcp} frontend and its server connection: a byte tunnel
+ * from accept, with real half-close.
+ *
+ * <p>Each connection has a direction state for what Ferry reads from it and one for what Ferry
+ * writes to it. A FIN read from one side becomes, once everything read before it has been written,
+ * a shutdown of output towards the other side; the stream ends when both sides have sent their FIN
+ * (or on a reset, or when a deadline passes). Once Ferry has shut its output towards a side and
+ * waits for that side's FIN, the side's inactivity deadline is its fin timeout (see
+ * {@link TunnelTimeouts}): a peer that vanished without a FIN never holds sockets longer.
+ *
+ * <p>Reads are on demand: a side is read only when the other side's connection can take more.
+ */
+final class TcpStream implements QueueEntry.Waiter {
+
+    /** The two connections of a stream. */
+    enum Side { CLIENT, SERVER }
+
+    /** One direction of one connection. */
+    enum Direction { OPEN, SHUT }
+
+    /** The server connection's progress. */
+    enum ServerPhase { NONE, QUEUED, CONNECTING, RETRY_WAIT, CONNECTED }
+
+    private final ProxyRuntime runtime;
+    private final Backend backend;
+    private final Channel client;
+    private final TunnelTimeouts timeouts;
+    final Deadlines deadlines;
+    private final BalanceKey key;
+    private final ArrayDeque<ByteBuf> early = new ArrayDeque<>();
+    private final ServerAttempts attempts;
+
+    private Direction clientRead = Direction.OPEN;
+    private Direction clientWrite = Direction.OPEN;
+    private Direction serverRead = Direction.OPEN;
+    private Direction serverWrite = Direction.OPEN;
+    private ServerPhase phase = ServerPhase.NONE;
+    private Channel server;
+    private BackendServer slot;
+    private boolean closed;
+
+    TcpStream(ProxyRuntime runtime, Frontend frontend, Channel client) {
+        this.runtime = runtime;
+        this.backend = frontend.defaultBackend();
+        this.client = client;
+        this.timeouts = backend == null ? null : TunnelTimeouts.of(frontend.model, backend.model);
+        this.deadlines = new Deadlines(System::nanoTime, runtime.scheduler(client.eventLoop()), this::expired);
+        this.key = new SourceKey(client);
+        this.attempts = backend == null ? null : new ServerAttempts(backend, key, this, client.eventLoop());
+    }
+
+    void clientActive() {
+        if (backend == null) {
+            client.close();
+            return;
+        }
+        deadlines.startIdle(Deadline.CLIENT, timeouts.client());
+        proceed(attempts.choose());
+        // Whatever the client says first waits (one read's worth) until the server is connected.
+        maybeRead(Side.CLIENT);
+    }
+
+    // ---- server selection and connection -----------------------------------------------------
+
+    private void proceed(ServerAttempts.Outcome outcome) {
+        switch (outcome) {
+            case SERVER -> connect(attempts.server());
+            case QUEUED -> {
+                phase = ServerPhase.QUEUED;
+                deadlines.start(Deadline.QUEUE, timeouts.queue());
+            }
+            case REFUSED -> close();
+        }
+    }
+
+    @Override
+    public void dequeued(QueueEntry e, BackendServer s) {
+        if (closed || !attempts.dequeued(e, s)) {
+            e.backend.release(s);
+            return;
+        }
+        deadlines.clear(Deadline.QUEUE);
+        connect(s);
+    }
+
+    private void connect(BackendServer s) {
+        slot = s;
+        phase = ServerPhase.CONNECTING;
+        int port = s.port() != 0 ? s.port() : ((InetSocketAddress) client.localAddress()).getPort();
+        Channel ch = runtime.newTunnelChannel(client.eventLoop(), s, backend.model, this);
+        server = ch;
+        deadlines.start(Deadline.CONNECT, timeouts.connect());
+        ch.connect(new InetSocketAddress(s.address(), port)).addListener((ChannelFutureListener) f -> {
+            if (server != ch || closed) {
+                ch.close();
+            } else if (f.isSuccess()) {
+                connected();
+            } else {
+                connectFailed();
+            }
+        });
+    }
+
+    private void connected() {
+        deadlines.clear(Deadline.CONNECT);
+        phase = ServerPhase.CONNECTED;
+        if (timeouts.tunnel() > 0) {
+            // timeout tunnel replaces client and server once both sides are connected.
+            deadlines.clear(Deadline.CLIENT);
+            deadlines.startIdle(Deadline.TUNNEL, timeouts.tunnel());
+        } else {
+            deadlines.startIdle(Deadline.SERVER, timeouts.server());
+        }
+        ByteBuf b;
+        while ((b = early.poll()) != null) {
+            server.write(b);
+        }
+        server.flush();
+        if (clientRead == Direction.SHUT) {
+            shutOutput(Side.SERVER);
+        }
+        maybeRead(Side.SERVER);
+        maybeRead(Side.CLIENT);
+    }
+
+    private void connectFailed() {
+        deadlines.clear(Deadline.CONNECT);
+        Channel ch = server;
+        server = null;
+        ch.close();
+        BackendServer failedServer = slot;
+        slot = null;
+        if (attempts.connectFailed(failedServer)) {
+            phase = ServerPhase.RETRY_WAIT;
+            deadlines.start(Deadline.CONNECT, timeouts.retryDelay());
+        } else {
+            phase = ServerPhase.NONE;
+            close();
+        }
+    }
+
+    // ---- bytes and half-close ---------------------------------------------------------------
+
+    void data(Side side, ByteBuf b) {
+        if (closed) {
+            b.release();
+            return;
+        }
+        touch(side);
+        if (side == Side.CLIENT) {
+            if (phase == ServerPhase.CONNECTED && serverWrite == Direction.OPEN) {
+                server.write(b);
+            } else if (phase != ServerPhase.CONNECTED) {
+                early.add(b);
+            } else {
+                b.release();
+            }
+        } else if (clientWrite == Direction.OPEN) {
+            client.write(b);
+            touch(Side.CLIENT);
+        } else {
+            b.release();
+        }
+    }
+
+    private void touch(Side side) {
+        deadlines.touch(Deadline.TUNNEL);
+        if (side == Side.CLIENT) {
+            deadlines.touch(Deadline.CLIENT);
+            deadlines.touch(Deadline.CLIENT_FIN);
+        } else {
+            deadlines.touch(Deadline.SERVER);
+            deadlines.touch(Deadline.SERVER_FIN);
+        }
+    }
+
+    void readComplete(Side side) {
+        if (side == Side.CLIENT) {
+            if (phase == ServerPhase.CONNECTED) {
+                server.flush();
+            }
+        } else {
+            client.flush();
+        }
+        maybeRead(side);
+    }
+
+    void writabilityChanged(Side side) {
+        Channel ch = side == Side.CLIENT ? client : server;
+        if (ch != null && ch.isWritable()) {
+            maybeRead(side == Side.CLIENT ? Side.SERVER : Side.CLIENT);
+        }
+    }
+
+    private void maybeRead(Side side) {
+        if (closed) {
+            return;
+        }
+        if (side == Side.CLIENT) {
+            boolean room = phase == ServerPhase.CONNECTED ? server.isWritable() : early.isEmpty();
+            if (clientRead == Direction.OPEN && room) {
+                client.read();
+            }
+        } else if (phase == ServerPhase.CONNECTED && serverRead == Direction.OPEN && client.isWritable()) {
+            server.read();
+        }
+    }
+
+    /** A FIN from {@code side}: forward it as a shutdown of output towards the other side. */
+    void inputShutdown(Side side) {
+        if (closed) {
+            return;
+        }
+        if (side == Side.CLIENT) {
+            clientRead = Direction.SHUT;
+            // Nothing more is expected from the client; the server side's deadlines keep the stream bounded.
+            deadlines.clear(Deadline.CLIENT);
+            deadlines.clear(Deadline.CLIENT_FIN);
+            if (phase == ServerPhase.CONNECTED) {
+                shutOutput(Side.SERVER);
+            } else if (early.isEmpty()) {
+                close();
+                return;
+            }
+        } else {
+            serverRead = Direction.SHUT;
+            deadlines.clear(Deadline.SERVER);
+            deadlines.clear(Deadline.SERVER_FIN);
+            shutOutput(Side.CLIENT);
+        }
+        if (clientRead == Direction.SHUT && serverRead == Direction.SHUT) {
+            close();
+        }
+    }
+
+    /** Shuts output towards {@code side} once what was written before has gone; starts its fin deadline. */
+    private void shutOutput(Side side) {
+        Channel ch = side == Side.CLIENT ? client : server;
+        if (side == Side.CLIENT) {
+            clientWrite = Direction.SHUT;
+        } else {
+            serverWrite = Direction.SHUT;
+        }
+        ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
+            if (ch.isActive()) {
+                ((DuplexChannel) ch).shutdownOutput();
+            }
+        });
+        if (side == Side.CLIENT && clientRead == Direction.OPEN) {
+            deadlines.clear(Deadline.CLIENT);
+            deadlines.startIdle(Deadline.CLIENT_FIN, timeouts.clientFin());
+        } else if (side == Side.SERVER && serverRead == Direction.OPEN) {
+            deadlines.clear(Deadline.SERVER);
+            deadlines.startIdle(Deadline.SERVER_FIN, timeouts.serverFin());
+        }
+    }
+
+    void closed(Side side) {
+        if (side == Side.SERVER && phase == ServerPhase.CONNECTING) {
+            return;
+        }
+        close();
+    }
+
+    /** Ends the stream: both connections close once what was already written has gone. */
+    private void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (attempts != null) {
+            attempts.leaveQueue();
+        }
+        deadlines.close();
+        ByteBuf b;
+        while ((b = early.poll()) != null) {
+            b.release();
+        }
+        if (slot != null) {
+            backend.release(slot);
+            slot = null;
+        }
+        closeAfterFlush(client);
+        if (server != null) {
+            closeAfterFlush(server);
+        }
+    }
+
+    private static void closeAfterFlush(Channel ch) {
+        if (ch.isActive()) {
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ch.close();
+        }
+    }
+
+    private void expired(Deadline kind) {
+        switch (kind) {
+            case CONNECT -> {
+                if (phase == ServerPhase.CONNECTING) {
+                    server.close();
+                } else if (phase == ServerPhase.RETRY_WAIT) {
+                    proceed(attempts.retry());
+                }
+            }
+            case QUEUE -> {
+                if (phase == ServerPhase.QUEUED && attempts.giveUpWaiting()) {
+                    close();
+                }
+            }
+            // A half-closed side that never sent its FIN: reset, or the kernel keeps the socket on.
+            case CLIENT_FIN, SERVER_FIN -> closeNow(true);
+            // Inactivity: close; reset only a side that stopped reading what was sent to it.
+            default -> closeNow(false);
+        }
+    }
+
+    /**
+     * A deadline passed: the peer is gone or stuck; both connections close now. With {@code reset}
+     * (and for a side that stopped reading) they are reset (SO_LINGER 0), so that the kernel does
+     * not keep an orphaned FIN_WAIT2 or FIN_WAIT1 socket for its own timeouts either.
+     */
+    private void closeNow(boolean reset) {
+        noLinger(client, reset);
+        if (server != null) {
+            noLinger(server, reset);
+        }
+        close();
+        client.close();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static void noLinger(Channel ch, boolean reset) {
+        if (ch.isActive() && (reset || !ch.isWritable())) {
+            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+        }
+    }
+
+    /** What the stream looks like now, for diagnostics. */
+    @Override
+    public String toString() {
+        return "tcp " + client.remoteAddress() + " client read=" + clientRead + " write=" + clientWrite
+                + " server " + phase + " read=" + serverRead + " write=" + serverWrite
+                + " deadlines=" + deadlines.snapshot();
+    }
+
+    /** Hash-based algorithms in mode tcp can only hash the source; the others fall back to round-robin. */
+    private record SourceKey(Channel client) implements BalanceKey {
+        @Override
+        public InetAddress source() {
+            return ((InetSocketAddress) client.remoteAddress()).getAddress();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.ferry.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.proxy.Ferry;
+import io.ferry.testing.Configs;
+import io.ferry.testing.RawClient;
+import io.ferry.testing.TestOrigin;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** maxconn in global, frontend and bind: stop accepting at the limit, resume below it. */
+class ConnectionLimitsTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"global", "frontend", "bind"})
+    void acceptingStopsAtTheLimitAndResumesBelowIt(String where) throws Exception {
+        try (TestOrigin origin = TestOrigin.start("o")) {
+            String config = (where.equals("global") ? "global\n    maxconn 2\n" : "") + Configs.HTTP_DEFAULTS + """
+                    frontend www
+                        bind 127.0.0.1:0 %s
+                        %s
+                        default_backend app
+                    backend app
+                        server o1 %s
+                    """.formatted(where.equals("bind") ? "maxconn 2" : "",
+                    where.equals("frontend") ? "maxconn 2" : "", origin.address());
+            try (Ferry ferry = Ferry.start(Configs.parse(config))) {
+                InetSocketAddress addr = ferry.boundAddresses().get(0);
+                RawClient first = new RawClient(addr);
+                RawClient second = new RawClient(addr);
+                Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ferry.openClientConnections() == 2);
+                try (RawClient third = new RawClient(addr)) {
+                    // The kernel completes the handshake, but Ferry does not accept it while at the limit.
+                    third.send("GET /third HTTP/1.1\r\nHost: t\r\n\r\n");
+                    Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                            .until(() -> ferry.openClientConnections() == 2);
+                    first.close();
+                    assertThat(third.readUntil("o GET /third", 1)).startsWith("HTTP/1.1 200");
+                    second.send("GET /second HTTP/1.1\r\nHost: t\r\n\r\n");
+                    assertThat(second.readUntil("o GET /second", 1)).startsWith("HTTP/1.1 200");
+                } finally {
+                    second.close();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package io.ferry.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.config.Config;
+import io.ferry.config.ProxyOption;
+import io.ferry.testing.Configs;
+import io.ferry.testing.Models;
+import io.ferry.testing.RawClient;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Keep-alive, reuse, connection modes, HTTP/1.0, pipelining and bodies through a real Ferry. */
+class HttpProxyingTest extends OriginFerryTestBase {
+
+    private InetSocketAddress start(String extraBackend, String extraFrontend, ProxyOption... backendOptions) {
+        Config config = Configs.parse("""
+                global
+                    nbthread 1
+                """ + Configs.HTTP_DEFAULTS + """
+                frontend www
+                    bind 127.0.0.1:0
+                %s
+                    default_backend app
+                backend app
+                %s
+                    server o1 %s
+                """.formatted(extraFrontend, extraBackend, origin.address()));
+        ferry = Ferry.start(Models.withOptions(config, "app", backendOptions));
+        return ferry.boundAddresses().get(0);
+    }
+
+    private static String get(String path) {
+        return "GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n";
+    }
+
+    @Test
+    void keepAliveOnBothSidesReusesOneServerConnection() throws Exception {
+        InetSocketAddress addr = start("", "");
+        HttpClient client = HttpClient.newHttpClient();
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + addr.getPort()
+                    + "/n" + i)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.body()).isEqualTo("o GET /n" + i);
+        }
+        assertThat(origin.requests()).isEqualTo(20);
+        assertThat(origin.accepted()).isEqualTo(1);
+    }
+
+    @Test
+    void safeReuseGivesEachNewClientConnectionItsOwnFirstServerConnection() throws Exception {
+        InetSocketAddress addr = start("", "");
+        for (int c = 0; c < 3; c++) {
+            try (RawClient raw = new RawClient(addr)) {
+                raw.send(get("/a") + get("/b"));
+                assertThat(raw.readUntil("o GET /b", 1)).contains("o GET /a");
+            }
+        }
+        // http-reuse safe: a first request never takes an idle connection; the second one may.
+        assertThat(origin.requests()).isEqualTo(6);
+        assertThat(origin.accepted()).isEqualTo(3);
+    }
+
+    @Test
+    void alwaysReuseSharesIdleConnectionsAcrossClients() throws Exception {
+        InetSocketAddress addr = start("    http-reuse always", "");
+        for (int c = 0; c < 5; c++) {
+            try (RawClient raw = new RawClient(addr)) {
+                raw.send(get("/a"));
+                raw.readUntil("o GET /a", 1);
+            }
+        }
+        assertThat(origin.accepted()).isEqualTo(1);
+    }
+
+    @Test
+    void neverReuseKeepsTheConnectionPrivateToItsClient() throws Exception {
+        InetSocketAddress addr = start("    http-reuse never", "");
+        for (int c = 0; c < 3; c++) {
+            try (RawClient raw = new RawClient(addr)) {
+                raw.send(get("/a"));
+                raw.readUntil("o GET /a", 1);
+                raw.send(get("/b"));
+                raw.readUntil("o GET /b", 1);
+            }
+        }
+        assertThat(origin.requests()).isEqualTo(6);
+        assertThat(origin.accepted()).isEqualTo(3);
+    }
+
+    @Test
+    void httpServerCloseClosesTheServerSideAfterEachResponse() throws Exception {
+        InetSocketAddress addr = start("", "", ProxyOption.HTTP_SERVER_CLOSE);
+        try (RawClient raw = new RawClient(addr)) {
+            raw.send(get("/a"));
+            raw.readUntil("o GET /a", 1);
+            raw.send(get("/b"));
+            String b = raw.readUntil("o GET /b", 1);
+            assertThat(b).doesNotContainIgnoringCase("connection: close");
+        }
+        assertThat(origin.accepted()).isEqualTo(2);
+        assertThat(origin.seen()).allMatch(r -> "close".equals(r.headers().get("connection")));
+    }
+
+    @Test
+    void httpcloseClosesBothSides() throws Exception {
+        InetSocketAddress addr = start("", "", ProxyOption.HTTPCLOSE);
+        try (RawClient raw = new RawClient(addr)) {
+            raw.send(get("/a"));
+            String all = raw.readAll();
+            assertThat(all).containsIgnoringCase("connection: close").endsWith("o GET /a");
+        }
+    }
+
+    @Test
+    void http10ClientGetsItsConnectionClosedUnlessItAsksForKeepAlive() throws Exception {
+        InetSocketAddress addr = start("", "");
+        try (RawClient raw = new RawClient(addr)) {
+            raw.send("GET /old HTTP/1.0\r\n\r\n");
+            String all = raw.readAll();
+            assertThat(all).startsWith("HTTP/1.0 200").endsWith("o GET /old");
+        }
+        try (RawClient raw = new RawClient(addr)) {
+            raw.send("GET /k1 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+            assertThat(raw.readUntil("o GET /k1", 1)).containsIgnoringCase("connection: keep-alive");
+            raw.send("GET /k2 HTTP/1.0\r\n\r\n");
+            assertThat(raw.readAll()).endsWith("o GET /k2");
+        }
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        InetSocketAddress addr = start("", "");
+        try (RawClient raw = new RawClient(addr)) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < 10; i++) {
+                b.append(i == 3 ? "HEAD /h HTTP/1.1\r\nHost: t\r\n\r\n" : get("/p" + i));
+            }
+            raw.send(b.toString());
+            String all = raw.readUntil("o GET /p9", 1);
+            int last = -1;
+            for (int i = 0; i < 10; i++) {
+                if (i == 3) {
+                    continue;
+                }
+                int at = all.indexOf("o GET /p" + i);
+                assertThat(at).isGreaterThan(last);
+                last = at;
+            }
+            assertThat(all).doesNotContain("o HEAD /h");
+            assertThat(all.split("HTTP/1.1 200", -1)).hasSize(11);
+        }
+    }
+
+    @Test
+    void chunkedUploadWithTrailersIsStreamedToTheServer() throws Exception {
+        InetSocketAddress addr = start("", "");
+        try (RawClient raw = new RawClient(addr)) {
+            raw.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 11\r\n\r\n");
+            String r = raw.readUntil("0\r\n\r\n", 1);
+            assertThat(r).startsWith("HTTP/1.1 200").containsIgnoringCase("transfer-encoding: chunked")
+                    .contains("hello").contains(" world");
+        }
+    }
+
+    @Test
+    void expect100ContinueIsRelayedFromTheServer() throws Exception {
+        InetSocketAddress addr = start("", "");
+        try (RawClient raw = new RawClient(addr)) {
+            raw.send("POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+            assertThat(raw.readUntil("\r\n\r\n", 1)).startsWith("HTTP/1.1 100 Continue");
+            raw.send("data");
+            assertThat(raw.readUntil("o POST /x", 1)).contains("HTTP/1.1 200");
+        }
+    }
+
+    @Test
+    void bodylessResponsesKeepTheConnectionUsable() throws Exception {
+        InetSocketAddress addr = start("", "");
+        try (RawClient raw = new RawClient(addr)) {
+            raw.send(get("/status/204") + get("/status/304") + "HEAD /a HTTP/1.1\r\nHost: t\r\n\r\n" + get("/after"));
+            String all = raw.readUntil("o GET /after", 1);
+            assertThat(all).contains("HTTP/1.1 204").contains("HTTP/1.1 304").contains("content-length: 9")
+                    .endsWith("o GET /after");
+        }
+        assertThat(origin.accepted()).isEqualTo(1);
+    }
+
+    @Test
+    void hopByHopHeadersAreNotForwarded() throws Exception {
+        InetSocketAddress addr = start("", "");
+        try (RawClient raw = new RawClient(addr)) {
+            raw.send("GET /h HTTP/1.1\r\nHost: t\r\nConnection: x-private, keep-alive\r\nX-Private: 1\r\n"
+                    + "Keep-Alive: timeout=5\r\nX-Public: 2\r\n\r\n");
+            String r = raw.readUntil("o GET /h", 1);
+            assertThat(r.toLowerCase()).contains("x-request-headers: host,x-public\r\n");
+        }
+    }
+
+    @Test
+    void clientThatHalfClosesAfterItsRequestStillGetsTheAnswer() throws Exception {
+        InetSocketAddress addr = start("", "");
+        try (RawClient raw = new RawClient(addr)) {
+            raw.send(get("/delay/200"));
+            raw.shutdownOutput();
+            assertThat(raw.readAll()).startsWith("HTTP/1.1 200").endsWith("o GET /delay/200");
+        }
+        org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS)
+                .until(() -> ferry.openClientConnections() == 0);
+    }
+}

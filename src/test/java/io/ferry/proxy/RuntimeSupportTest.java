@@ -1,0 +1,84 @@
+package io.ferry.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ferry.testing.Configs;
+import org.junit.jupiter.api.Test;
+
+class RuntimeSupportTest {
+
+    @Test
+    void startRefusesWhatIsNotImplementedNamingFileLineAndKeyword() {
+        var config = Configs.parse("""
+                defaults
+                    mode http
+                    timeout client 5s
+                    timeout server 5s
+                    timeout connect 5s
+                frontend www
+                    bind 127.0.0.1:0
+                    bind unix@/tmp/ferry-test.sock
+                    timeout client-fin 2s
+                    default_backend app
+                backend app
+                    timeout queue 3s
+                    timeout tunnel 1h
+                    server s1 127.0.0.1:8080 maxconn 10
+                    server s2 unix@/run/app.sock
+                listen raw
+                    mode tcp
+                    bind 127.0.0.1:0
+                    use_backend raw if { src 10.0.0.0/8 }
+                    server r1 127.0.0.1:9000
+                """);
+        assertThatThrownBy(() -> Ferry.start(config))
+                .isInstanceOf(NotImplementedException.class)
+                .satisfies(e -> assertThat(((NotImplementedException) e).problems()).containsExactly(
+                        "test.cfg:8: 'bind unix@/tmp/ferry-test.sock' (frontend www) is not implemented yet: "
+                                + "Ferry's runtime has no unix socket listeners so far",
+                        "test.cfg:9: 'timeout client-fin' (frontend www) is not implemented yet: "
+                                + "Ferry's runtime has no half-closed connections in mode http so far",
+                        "test.cfg:13: 'timeout tunnel' (backend app) is not implemented yet: "
+                                + "Ferry's runtime has no WebSocket tunnels in mode http so far",
+                        "test.cfg:15: 'server address unix@/run/app.sock' (backend app, server s2) is not "
+                                + "implemented yet: Ferry's runtime has no unix socket servers so far",
+                        "test.cfg:19: 'use_backend' (listen raw) is not implemented yet: "
+                                + "Ferry's runtime has no layer-4 routing rules in mode tcp (use default_backend) so far"));
+    }
+
+    @Test
+    void hashFunctionsAvalancheRandomDrawsAndDisabledProxiesAreRefused() {
+        var config = Configs.parse(Configs.HTTP_DEFAULTS + """
+                backend h
+                    balance uri
+                    hash-type consistent djb2 avalanche
+                    server s1 127.0.0.1:8080
+                backend r
+                    balance random(3)
+                    server s1 127.0.0.1:8080
+                backend off
+                    disabled
+                    server s1 127.0.0.1:8080
+                """);
+        assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.NIO)).extracting(m -> m.split(" is not")[0])
+                .containsExactly("test.cfg:6: 'hash-type djb2' (backend h)", "test.cfg:6: 'hash-type avalanche' (backend h)",
+                        "test.cfg:10: 'balance random(3)' (backend r)", "test.cfg:13: 'disabled' (backend off)");
+    }
+
+    @Test
+    void aSupportedConfigurationHasNoProblems() {
+        var config = Configs.parse(Configs.HTTP_DEFAULTS + """
+                frontend www
+                    bind 127.0.0.1:0
+                    maxconn 100
+                    default_backend app
+                backend app
+                    retries 2
+                    http-reuse always
+                    server s1 127.0.0.1:8080 weight 3
+                    server s2 127.0.0.1:8081 backup
+                """);
+        assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.NIO)).isEmpty();
+    }
+}

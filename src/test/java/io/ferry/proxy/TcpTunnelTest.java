@@ -1,0 +1,213 @@
+package io.ferry.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.testing.Configs;
+import io.ferry.testing.KernelSockets;
+import io.ferry.testing.ScriptedServer;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** mode tcp: byte tunnels with real half-close, and the fin deadlines that reap half-closed tunnels. */
+class TcpTunnelTest extends FerryTestBase {
+
+    private ScriptedServer server(ScriptedServer.Script script) throws Exception {
+        ScriptedServer s = ScriptedServer.raw(script);
+        resources.add(s);
+        return s;
+    }
+
+    private InetSocketAddress start(String timeouts, ScriptedServer server) {
+        ferry = Ferry.start(Configs.parse("""
+                listen raw
+                    mode tcp
+                    bind 127.0.0.1:0
+                %s
+                    server s1 %s
+                """.formatted(timeouts, server.address())));
+        return ferry.boundAddresses().get(0);
+    }
+
+    private Socket connect(InetSocketAddress addr) throws Exception {
+        Socket s = new Socket(addr.getAddress(), addr.getPort());
+        s.setSoTimeout(20000);
+        resources.add(s);
+        return s;
+    }
+
+    private static final String TIMEOUTS = """
+                timeout client 10s
+                timeout server 10s
+                timeout connect 2s
+            """;
+
+    @Test
+    void bytesPassBothWaysUnchanged() throws Exception {
+        ScriptedServer echo = server((head, in, out) -> in.transferTo(out));
+        InetSocketAddress addr = start(TIMEOUTS, echo);
+        byte[] data = new byte[4 << 20];
+        new Random(7).nextBytes(data);
+        Socket s = connect(addr);
+        Thread writer = new Thread(() -> {
+            try {
+                s.getOutputStream().write(data);
+                s.shutdownOutput();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        byte[] back = s.getInputStream().readAllBytes();
+        writer.join();
+        assertThat(back).isEqualTo(data);
+    }
+
+    @Test
+    void halfDuplexClientSendsThenFinServerAnswersASecondLater() throws Exception {
+        byte[] answer = new byte[1 << 20];
+        new Random(3).nextBytes(answer);
+        ScriptedServer late = server((head, in, out) -> {
+            long n = in.transferTo(OutputStream.nullOutputStream());
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            out.write(("got " + n + "\n").getBytes());
+            out.write(answer);
+        });
+        InetSocketAddress addr = start(TIMEOUTS, late);
+        Socket s = connect(addr);
+        s.getOutputStream().write(new byte[1 << 20]);
+        s.shutdownOutput();
+        byte[] back = s.getInputStream().readAllBytes();
+        String head = new String(back, 0, 13);
+        assertThat(head).isEqualTo("got 1048576\n" + (char) (answer[0] & 0xff));
+        assertThat(back).hasSize(12 + answer.length);
+        Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> ferry.openClientConnections() == 0);
+    }
+
+    @Test
+    void tunnelsWhoseServerClosedAreReapedByClientFinWhileTheClientsStaySilent() throws Exception {
+        ScriptedServer closing = server((head, in, out) -> { });
+        InetSocketAddress addr = start(TIMEOUTS + "    timeout client-fin 1s\n", closing);
+        int n = 100;
+        List<Socket> clients = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            clients.add(connect(addr));
+        }
+        // Each client sees the server's FIN, and stays connected and silent, like a vanished browser.
+        for (Socket c : clients) {
+            assertThat(c.getInputStream().read()).isEqualTo(-1);
+        }
+        long t0 = System.nanoTime();
+        List<KernelSockets.Entry> held = KernelSockets.heldByProxy(addr.getPort(), closing.port());
+        assertThat(held).as("the proxy's half of each tunnel waits for the client's FIN").isNotEmpty()
+                .allSatisfy(e -> assertThat(e.state()).isIn("FIN_WAIT2", "CLOSE_WAIT", "FIN_WAIT1", "ESTABLISHED"));
+        assertThat(ferry.streamDeadlines()).as("every live stream has an armed deadline")
+                .allSatisfy(d -> assertThat(d).containsKey(Deadlines.Deadline.CLIENT_FIN));
+        Awaitility.await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50))
+                .until(() -> KernelSockets.heldByProxy(addr.getPort(), closing.port()).isEmpty());
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(3000);
+        assertThat(ferry.openClientConnections()).isZero();
+    }
+
+    @Test
+    void withoutClientFinTheClientTimeoutIsCappedAndAnnounced() throws Exception {
+        ScriptedServer closing = server((head, in, out) -> { });
+        InetSocketAddress addr = start("""
+                    timeout client 1500ms
+                    timeout server 10s
+                    timeout connect 2s
+                """, closing);
+        assertThat(ferry.notices()).containsExactly(
+                "listen raw (test.cfg:1): 'timeout client-fin' is not set; a half-closed client connection is "
+                        + "closed after 1500ms of inactivity, min(timeout client or tunnel, 30s), rather than "
+                        + "after the client timeout",
+                "listen raw (test.cfg:1): 'timeout server-fin' is not set; a half-closed server connection is "
+                        + "closed after 10s of inactivity, min(timeout server or tunnel, 30s), rather than "
+                        + "after the server timeout");
+        Socket c = connect(addr);
+        assertThat(c.getInputStream().read()).isEqualTo(-1);
+        long t0 = System.nanoTime();
+        Awaitility.await().atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(50))
+                .until(() -> KernelSockets.heldByProxy(addr.getPort(), closing.port()).isEmpty());
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(1000L, 4000L);
+    }
+
+    @Test
+    void theDefaultFinTimeoutIsMinOfTheSideTimeoutAndThirtySeconds() {
+        assertThat(TunnelTimeouts.defaultFin(86_400_000, 0)).isEqualTo(30_000);
+        assertThat(TunnelTimeouts.defaultFin(0, 0)).isEqualTo(30_000);
+        assertThat(TunnelTimeouts.defaultFin(5_000, 0)).isEqualTo(5_000);
+        assertThat(TunnelTimeouts.defaultFin(86_400_000, 3_600_000)).isEqualTo(30_000);
+        assertThat(TunnelTimeouts.defaultFin(86_400_000, 2_000)).isEqualTo(2_000);
+    }
+
+    @Test
+    void aSilentServerIsBoundedByTheServerTimeout() throws Exception {
+        ScriptedServer silent = server((head, in, out) -> in.transferTo(OutputStream.nullOutputStream()));
+        InetSocketAddress addr = start("""
+                    timeout client 10s
+                    timeout server 400ms
+                    timeout connect 2s
+                """, silent);
+        Socket c = connect(addr);
+        c.getOutputStream().write("hello".getBytes());
+        long t0 = System.nanoTime();
+        assertThat(c.getInputStream().read()).isEqualTo(-1);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(300L, 3000L);
+    }
+
+    @Test
+    void tunnelTimeoutReplacesClientAndServerOnceConnected() throws Exception {
+        ScriptedServer echo = server((head, in, out) -> in.transferTo(out));
+        InetSocketAddress addr = start("""
+                    timeout client 200ms
+                    timeout server 200ms
+                    timeout connect 2s
+                    timeout tunnel 1200ms
+                """, echo);
+        Socket c = connect(addr);
+        OutputStream out = c.getOutputStream();
+        InputStream in = c.getInputStream();
+        out.write('a');
+        assertThat(in.read()).isEqualTo('a');
+        long t0 = System.nanoTime();
+        assertThat(in.read()).isEqualTo(-1);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(900L, 3000L);
+    }
+
+    @Test
+    void aRefusedServerClosesTheClientAfterRetries() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ferry = Ferry.start(Configs.parse("""
+                listen raw
+                    mode tcp
+                    bind 127.0.0.1:0
+                    timeout client 5s
+                    timeout server 5s
+                    timeout connect 100ms
+                    retries 2
+                    server s1 127.0.0.1:%d
+                """.formatted(port)));
+        Socket c = connect(ferry.boundAddresses().get(0));
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        c.getInputStream().transferTo(got);
+        assertThat(got.size()).isZero();
+        Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> ferry.openClientConnections() == 0);
+    }
+}
