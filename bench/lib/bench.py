@@ -949,49 +949,59 @@ listen tcp_tunnel
         return "\n".join(L)
 
     def svg(self):
-        """Horizontal bars: Ferry relative to HAProxy, oriented so that > 1 means Ferry is better."""
+        """Bars from 1.0 on a log2 axis: Ferry relative to HAProxy, oriented so that right of 1.0
+        (green) means Ferry is better and left of it (red) means HAProxy is better."""
+        import math
         rows = []
         for key, title, unit, higher, _ in METRICS:
             f, h = self.median("ferry", key), self.median("haproxy", key)
-            if f is None or h is None or f == 0 or h == 0:
+            if f is None or h is None or f <= 0 or h <= 0:
                 why = "no result for Ferry" if f is None else ("no result for HAProxy" if h is None else "zero")
                 rows.append((title, None, why))
             else:
                 rows.append((title, f / h if higher else h / f, None))
         vals = [v for _, v, _ in rows if v is not None]
-        vmax = max([2.0] + [v * 1.1 for v in vals])
-        left, width, bar_h, gap, top = 330, 420, 18, 8, 56
+        span = min(4, max([1] + [math.ceil(abs(math.log2(v)) + 0.05) for v in vals]))
+        left, width, bar_h, gap, top = 330, 440, 18, 8, 60
         height = top + len(rows) * (bar_h + gap) + 40
-        total_w = left + width + 80
+        total_w = left + width + 70
+        mid = left + width / 2
 
         def x(v):
-            return left + v / vmax * width
+            l2 = max(-span, min(span, math.log2(v)))
+            return mid + l2 / span * (width / 2)
+
+        def label(k):
+            return f"{2 ** k:g}" if k >= 0 else f"1/{2 ** -k:g}"
 
         esc = lambda s: s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         o = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{total_w}" height="{height}" '
              f'font-family="sans-serif" font-size="12">',
              f'<rect width="{total_w}" height="{height}" fill="white"/>',
              f'<text x="10" y="20" font-size="14" font-weight="bold">Ferry relative to HAProxy '
-             f'({esc(self.started.strftime("%Y-%m-%d"))}, {self.profile_name} run)</text>',
-             '<text x="10" y="38" fill="#555">Bar = Ferry/HAProxy for rates, HAProxy/Ferry for latency, '
-             'memory and start-up: right of 1.0 means Ferry is better.</text>']
-        for t in range(0, int(vmax * 4) + 1):
-            v = t / 4
-            if v > vmax:
-                break
-            o.append(f'<line x1="{x(v):.1f}" y1="{top - 4}" x2="{x(v):.1f}" y2="{height - 30}" '
-                     f'stroke="{"#000" if v == 1 else "#e5e5e5"}" stroke-width="{2 if v == 1 else 1}"/>')
-            if t % 2 == 0:
-                o.append(f'<text x="{x(v):.1f}" y="{height - 14}" text-anchor="middle" fill="#555">{v:g}</text>')
+             f'({esc(self.started.strftime("%Y-%m-%d %H:%M"))} UTC, {self.profile_name} run, medians)</text>',
+             '<text x="10" y="38" fill="#555">Ferry/HAProxy for rates and throughput, HAProxy/Ferry for '
+             'latency, memory and start-up (log scale):</text>',
+             '<text x="10" y="52" fill="#555">right of 1 (green) Ferry is better, left of 1 (red) HAProxy '
+             'is better.</text>']
+        for k in range(-span, span + 1):
+            xv = x(2.0 ** k)
+            o.append(f'<line x1="{xv:.1f}" y1="{top - 4}" x2="{xv:.1f}" y2="{height - 30}" '
+                     f'stroke="{"#000" if k == 0 else "#e0e0e0"}" stroke-width="{2 if k == 0 else 1}"/>')
+            o.append(f'<text x="{xv:.1f}" y="{height - 14}" text-anchor="middle" fill="#555">{label(k)}</text>')
         for i, (title, v, why) in enumerate(rows):
             y = top + i * (bar_h + gap)
             o.append(f'<text x="{left - 8}" y="{y + 13}" text-anchor="end">{esc(title)}</text>')
             if v is None:
-                o.append(f'<text x="{left + 4}" y="{y + 13}" fill="#b00">{esc(why)}</text>')
+                o.append(f'<text x="{mid + 6:.1f}" y="{y + 13}" fill="#b00">{esc(why)}</text>')
                 continue
             color = "#2a7" if v >= 1 else "#d64"
-            o.append(f'<rect x="{left}" y="{y}" width="{max(1.0, x(v) - left):.1f}" height="{bar_h}" fill="{color}"/>')
-            o.append(f'<text x="{x(v) + 4:.1f}" y="{y + 13}">{v:.2f}</text>')
+            x0, x1 = sorted((mid, x(v)))
+            o.append(f'<rect x="{x0:.1f}" y="{y}" width="{max(1.0, x1 - x0):.1f}" height="{bar_h}" fill="{color}"/>')
+            if v >= 1:
+                o.append(f'<text x="{x1 + 4:.1f}" y="{y + 13}">{v:.2f}</text>')
+            else:
+                o.append(f'<text x="{x0 - 4:.1f}" y="{y + 13}" text-anchor="end">{v:.2f}</text>')
         o.append("</svg>")
         return "\n".join(o) + "\n"
 
