@@ -77,6 +77,14 @@ class HarnessError(Exception):
 
 # ---- processes ---------------------------------------------------------------------------------
 
+def default_signals():
+    """In the child before exec: SIGINT and SIGQUIT back to their defaults. A shell starts a
+    background job with them ignored, the ignoring is inherited through exec, and a JVM keeps an
+    ignored SIGINT ignored; the proxies must see SIGINT as they would from a terminal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
 class Procs:
     """Every process the harness starts, each in its own session so that it can be stopped with its
     children; their ids also go to a file so that bench/run can stop them should Python die."""
@@ -87,7 +95,7 @@ class Procs:
 
     def start(self, argv, name, **kw):
         kw.setdefault("stdin", subprocess.DEVNULL)
-        p = subprocess.Popen(argv, start_new_session=True, **kw)
+        p = subprocess.Popen(argv, start_new_session=True, preexec_fn=default_signals, **kw)
         p.bench_name = name
         self.procs.append(p)
         if self.pidfile:
@@ -725,8 +733,12 @@ listen tcp_tunnel
             logf.close()
             if code is None:
                 self.notes[system].append(f"round {rnd + 1}: did not exit within 5 s of SIGINT; killed")
+            elif code < 0 and accept_ms is not None:
+                self.notes[system].append(f"round {rnd + 1}: was terminated by signal {-code} on SIGINT "
+                                          "(expected: a clean exit with status 0)")
             elif code != 0 and accept_ms is not None:
-                self.notes[system].append(f"round {rnd + 1}: exited with status {code} on SIGINT")
+                self.notes[system].append(f"round {rnd + 1}: exited with status {code} on SIGINT "
+                                          "(expected 0)")
 
     def run(self):
         self.setup()
