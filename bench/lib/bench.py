@@ -616,7 +616,8 @@ listen tcp_tunnel
             try:
                 p.stdin.write("close\n")
                 p.stdin.flush()
-            except (OSError, ValueError):
+                p.wait(timeout=15)
+            except (OSError, ValueError, subprocess.TimeoutExpired):
                 pass
             self.procs.stop(p, first=signal.SIGTERM, grace=10)
         per = (after - before) / n
@@ -733,12 +734,9 @@ listen tcp_tunnel
             logf.close()
             if code is None:
                 self.notes[system].append(f"round {rnd + 1}: did not exit within 5 s of SIGINT; killed")
-            elif code < 0 and accept_ms is not None:
-                self.notes[system].append(f"round {rnd + 1}: was terminated by signal {-code} on SIGINT "
-                                          "(expected: a clean exit with status 0)")
-            elif code != 0 and accept_ms is not None:
-                self.notes[system].append(f"round {rnd + 1}: exited with status {code} on SIGINT "
-                                          "(expected 0)")
+            elif code > 0 and accept_ms is not None:
+                # a negative code is death by SIGINT itself (HAProxy -db has no handler for it)
+                self.notes[system].append(f"round {rnd + 1}: exited with status {code} on SIGINT")
 
     def run(self):
         self.setup()
@@ -778,7 +776,13 @@ listen tcp_tunnel
         except OSError:
             pass
         java = ver(["java", "-version"])
+        code, rev, _ = run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], timeout=10)
+        code2, dirty, _ = run(["git", "-C", REPO, "status", "--porcelain", "--", "src", "pom.xml"], timeout=10)
+        ferry = f"commit {rev.strip()}" if code == 0 and rev.strip() else "unknown (not a git checkout)"
+        if code2 == 0 and dirty.strip():
+            ferry += " with uncommitted changes"
         return [
+            ("Ferry", ferry),
             ("CPU", f"{os.cpu_count()} cores ({cpu})"),
             ("Memory", mem),
             ("Kernel", f"{platform.system()} {platform.release()}"),
