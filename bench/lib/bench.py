@@ -506,22 +506,31 @@ listen tcp_tunnel
         return [a.replace("CFG", self.cfg) for a in argv]
 
     def prepare_ferry(self):
-        """Builds target/ferry.jar when the default command needs it and it is missing."""
+        """Builds target/ferry.jar when the default command needs it and it is missing or stale."""
         if "target/ferry.jar" not in self.ferry_cmd:
             return
         jar = os.path.join(REPO, "target", "ferry.jar")
-        if os.path.exists(jar):
+        if os.path.exists(jar) and not self.newer_sources(os.path.getmtime(jar)):
             return
         if not shutil.which("mvn"):
-            self.ferry_unavailable = "target/ferry.jar is missing and Maven (mvn) is not installed"
+            if not os.path.exists(jar):
+                self.ferry_unavailable = "target/ferry.jar is missing and Maven (mvn) is not installed"
             return
-        log("building target/ferry.jar (mvn -B -q -DskipTests package)")
+        log("building target/ferry.jar (mvn -B -q -DskipTests package): it is missing or older than the sources")
         code, out, err = run(["mvn", "-B", "-q", "-DskipTests", "package"], timeout=900, cwd=REPO)
         if code != 0 or not os.path.exists(jar):
             lines = [l for l in (out + err).splitlines() if "ERROR" in l][:4]
             self.ferry_unavailable = ("`mvn -B -q -DskipTests package` failed: "
                                       + self.clean(" / ".join(lines) or first_line(err) or f"status {code}"))
             log(self.ferry_unavailable)
+
+    @staticmethod
+    def newer_sources(mtime):
+        """True when pom.xml or a file under src/main is newer than mtime (the jar is stale)."""
+        paths = [os.path.join(REPO, "pom.xml")]
+        for root, _, files in os.walk(os.path.join(REPO, "src", "main")):
+            paths.extend(os.path.join(root, f) for f in files)
+        return any(os.path.getmtime(p) > mtime for p in paths if os.path.exists(p))
 
     # -- recording --
 
