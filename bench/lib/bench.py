@@ -1,0 +1,1077 @@
+#!/usr/bin/env python3
+"""Ferry side by side with HAProxy and nginx: the orchestrator behind bench/run.
+
+Standard library only. Starts an nginx origin and a Node WebSocket/TCP origin on 127.0.0.1, writes
+one proxy configuration, runs Ferry and HAProxy with it in alternating rounds (A B A B A B), and
+writes bench/results/<UTC date>[-quick].md, a .json with every sample and an .svg chart.
+
+Exit status: 0 when the results were written and HAProxy was measured in every scenario, 1 when
+the results were written but HAProxy could not be measured everywhere, 2 on a harness error.
+"""
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import platform
+import random
+import re
+import shlex
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BENCH = os.path.dirname(HERE)
+REPO = os.path.dirname(BENCH)
+TOOLS = os.path.join(HERE, "tools.js")
+HOST = "127.0.0.1"
+
+DEFAULT_FERRY_CMD = "java -jar target/ferry.jar -d -f CFG"
+DEFAULT_HAPROXY_CMD = "haproxy -db -f CFG"
+
+PROFILES = {
+    # durations in seconds
+    "quick": dict(rounds=1, duration=2, warm=1.0, conns=20, ws_conns=20, idle=500,
+                  start_timeout=20),
+    "full": dict(rounds=3, duration=10, warm=5.0, conns=50, ws_conns=100, idle=5000,
+                 start_timeout=30),
+}
+
+SYSTEMS = ["nginx", "ferry", "haproxy"]
+LABEL = {"nginx": "nginx direct", "ferry": "Ferry", "haproxy": "HAProxy"}
+
+# key, title, unit, higher_is_better, target (for Ferry/HAProxy, or absolute for start-up)
+METRICS = [
+    ("ka_1k", "(1) keep-alive GET 1 KiB", "req/s", True, ("ratio>=", 1.0)),
+    ("ka_1k_p99", "(1) p99 latency", "ms", False, ("ratio<=", 1.1)),
+    ("close_1k", "(2) new connection per request, 1 KiB", "req/s", True, ("ratio>=", 1.0)),
+    ("close_1k_p99", "(2) p99 latency", "ms", False, None),
+    ("ka_100k", "(3) keep-alive GET 100 KiB", "req/s", True, ("ratio>=", 1.0)),
+    ("ka_100k_p99", "(3) p99 latency", "ms", False, None),
+    ("ws_rtt", "(4) WebSocket echo round trips", "round trips/s", True, ("ratio>=", 1.0)),
+    ("ws_rtt_p99", "(4) p99 round-trip time", "ms", False, None),
+    ("tcp_1", "(5) tunnel throughput, 1 tunnel", "MB/s", True, ("ratio>=", 1.0)),
+    ("tcp_10", "(5) tunnel throughput, 10 tunnels", "MB/s", True, ("ratio>=", 1.0)),
+    ("idle_kib", "(6) memory per idle WebSocket tunnel", "KiB", False, ("ratio<=", 1.0)),
+    ("startup_accept", "(7) start-up to first accepted connection", "ms", False, ("abs<=", 1000.0)),
+    ("startup_serve", "(7) start-up to first proxied response", "ms", False, None),
+]
+METRIC = {m[0]: m for m in METRICS}
+DIRECT_METRICS = ["ka_1k", "ka_1k_p99", "close_1k", "close_1k_p99", "ka_100k", "ka_100k_p99"]
+
+
+def log(msg):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+class HarnessError(Exception):
+    pass
+
+
+# ---- processes ---------------------------------------------------------------------------------
+
+def default_signals():
+    """In the child before exec: SIGINT and SIGQUIT back to their defaults. A shell starts a
+    background job with them ignored, the ignoring is inherited through exec, and a JVM keeps an
+    ignored SIGINT ignored; the proxies must see SIGINT as they would from a terminal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
+class Procs:
+    """Every process the harness starts, each in its own session so that it can be stopped with its
+    children; their ids also go to a file so that bench/run can stop them should Python die."""
+
+    def __init__(self, pidfile):
+        self.procs = []
+        self.pidfile = pidfile
+
+    def start(self, argv, name, **kw):
+        kw.setdefault("stdin", subprocess.DEVNULL)
+        p = subprocess.Popen(argv, start_new_session=True, preexec_fn=default_signals, **kw)
+        p.bench_name = name
+        self.procs.append(p)
+        if self.pidfile:
+            with open(self.pidfile, "a") as f:
+                f.write(f"{p.pid}\n")
+        return p
+
+    def stop(self, p, first=signal.SIGTERM, grace=5.0):
+        """Stops p (signal `first` to the process, then SIGTERM and SIGKILL to its group).
+        Returns the exit status, or None if it had to be killed."""
+        if p.poll() is None:
+            try:
+                os.kill(p.pid, first)
+            except ProcessLookupError:
+                pass
+            try:
+                p.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                for sig in (signal.SIGTERM, signal.SIGKILL):
+                    try:
+                        os.killpg(p.pid, sig)
+                    except ProcessLookupError:
+                        pass
+                    try:
+                        p.wait(timeout=3)
+                        break
+                    except subprocess.TimeoutExpired:
+                        continue
+                code = None
+            else:
+                code = p.returncode
+        else:
+            code = p.returncode
+        # children left behind in its group (nginx workers, a wrapper's java)
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        if p in self.procs:
+            self.procs.remove(p)
+        return code
+
+    def stop_all(self):
+        for p in list(self.procs):
+            self.stop(p, grace=3.0)
+
+
+def run(argv, timeout, **kw):
+    """Runs a bounded command and returns (returncode, stdout, stderr)."""
+    try:
+        r = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
+                           stdin=subprocess.DEVNULL, **kw)
+        return r.returncode, r.stdout, r.stderr
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+        err = e.stderr.decode() if isinstance(e.stderr, bytes) else (e.stderr or "")
+        return None, out, err + f"\n(timed out after {timeout} s)"
+    except FileNotFoundError as e:
+        return 127, "", str(e)
+
+
+def first_line(text):
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def tail(path, n=6):
+    try:
+        with open(path, errors="replace") as f:
+            lines = [l.rstrip() for l in f.readlines() if l.strip()]
+    except OSError:
+        return ""
+    return "\n".join(lines[-n:])
+
+
+def free_ports(n):
+    """n distinct free TCP ports on 127.0.0.1, below the kernel's ephemeral range so that the load
+    clients' own connections never take them."""
+    lo, hi = 20000, 32000
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            eph_lo = int(f.read().split()[0])
+            hi = min(hi, eph_lo - 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    ports = []
+    for _ in range(1000):
+        if len(ports) == n:
+            break
+        port = random.randint(lo, hi)
+        if port in ports:
+            continue
+        s = socket.socket()
+        try:
+            s.bind((HOST, port))
+            ports.append(port)
+        except OSError:
+            pass
+        finally:
+            s.close()
+    if len(ports) < n:
+        raise HarnessError("could not find free ports on 127.0.0.1")
+    return ports
+
+
+def port_open(port, timeout=0.2):
+    try:
+        with socket.create_connection((HOST, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def http_get(port, path, timeout=3.0):
+    """(status, body length) or raises OSError/HTTPException."""
+    c = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        c.request("GET", path)
+        r = c.getresponse()
+        body = r.read()
+        return r.status, len(body)
+    finally:
+        c.close()
+
+
+def rss_kib(pid):
+    """VmRSS of pid and its descendants, in KiB (a launcher that forks its JVM is counted with it)."""
+    children = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                stat = f.read()
+            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            children.setdefault(ppid, []).append(int(d))
+        except (OSError, ValueError):
+            continue
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+        todo.extend(children.get(p, []))
+    return total
+
+
+# ---- load tools --------------------------------------------------------------------------------
+
+UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0, "h": 3600000.0}
+
+
+def wrk(port, path, conns, duration, close=False):
+    """Runs wrk; returns dict(rps, p99_ms, requests, non2xx, errors, mbps) or raises MeasureError."""
+    threads = max(1, min(2, conns))
+    argv = ["wrk", "-t", str(threads), "-c", str(conns), "-d", f"{duration}s", "--latency",
+            "--timeout", "5s"]
+    if close:
+        argv += ["-H", "Connection: close"]
+    argv.append(f"http://{HOST}:{port}{path}")
+    code, out, err = run(argv, timeout=duration + 30)
+    if code != 0:
+        raise MeasureError(f"wrk failed ({code}): {first_line(err) or first_line(out)}")
+    m = re.search(r"(\d+) requests in", out)
+    requests = int(m.group(1)) if m else 0
+    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    rps = float(m.group(1)) if m else 0.0
+    m = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s|m|h)\s*$", out, re.M)
+    p99 = float(m.group(1)) * UNIT_MS[m.group(2)] if m else None
+    m = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    non2xx = int(m.group(1)) if m else 0
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errs = dict(zip(("connect", "read", "write", "timeout"), map(int, m.groups()))) if m else {}
+    nerr = sum(errs.values())
+    if requests == 0 or rps == 0:
+        raise MeasureError("no request completed" + (f" (socket errors {errs})" if errs else ""))
+    if non2xx:
+        raise MeasureError(f"{non2xx} of {requests} responses were not 2xx/3xx")
+    if nerr > max(10, requests // 100):
+        raise MeasureError(f"too many socket errors: {errs} for {requests} requests")
+    return dict(rps=rps, p99_ms=p99, requests=requests, errors=errs)
+
+
+class MeasureError(Exception):
+    pass
+
+
+def node_json(argv, timeout):
+    code, out, err = run(["node", TOOLS] + argv, timeout=timeout)
+    lines = [l for l in out.splitlines() if l.startswith("{")]
+    if not lines:
+        raise MeasureError(f"{argv[0]} printed nothing ({code}): {first_line(err)}")
+    res = json.loads(lines[-1])
+    if code != 0 or "error" in res and res["error"] and len(res) == 1:
+        raise MeasureError(f"{argv[0]}: {res.get('error') or first_line(err)}")
+    return res
+
+
+def ws_rtt(port, conns, duration):
+    r = node_json(["ws-rtt", "--port", str(port), "--conns", str(conns), "--duration",
+                   str(duration)], timeout=duration + 45)
+    if r["roundtrips"] == 0:
+        raise MeasureError("no round trip completed")
+    if r["errors"]:
+        raise MeasureError(f"{r['errors']} tunnels failed during the run")
+    return r
+
+
+def tcp_read(port, conns, duration):
+    r = node_json(["tcp-read", "--port", str(port), "--conns", str(conns), "--duration",
+                   str(duration)], timeout=duration + 45)
+    if r["bytes"] == 0:
+        raise MeasureError("no byte went through")
+    if r["errors"]:
+        raise MeasureError(f"{r['errors']} tunnels failed: {r.get('error')}")
+    return r
+
+
+def probe_http(port, path, length):
+    try:
+        status, n = http_get(port, path)
+    except (OSError, http.client.HTTPException) as e:
+        raise MeasureError(f"GET {path} failed: {e.__class__.__name__}: {e}")
+    if status != 200 or n != length:
+        raise MeasureError(f"GET {path} answered {status} with {n} bytes, expected 200 with {length}")
+
+
+def probe_node(kind, port):
+    node_json([kind, "--port", str(port)], timeout=15)
+
+
+# ---- the benchmark -----------------------------------------------------------------------------
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.profile_name = "quick" if args.quick else "full"
+        self.p = dict(PROFILES[self.profile_name])
+        if args.rounds:
+            self.p["rounds"] = args.rounds
+        self.procs = Procs(os.environ.get("BENCH_PIDFILE"))
+        self.tmp = tempfile.mkdtemp(prefix="ferry-bench-")
+        self.samples = {s: {k: [] for k in METRIC} for s in SYSTEMS}
+        self.failures = {s: {k: [] for k in METRIC} for s in SYSTEMS}
+        self.notes = {s: [] for s in SYSTEMS}
+        self.started = datetime.datetime.now(datetime.timezone.utc)
+        self.load_start = self.loadavg()
+        self.ferry_cmd = args.ferry_cmd or os.environ.get("FERRY_CMD") or DEFAULT_FERRY_CMD
+        self.haproxy_cmd = os.environ.get("HAPROXY_CMD") or DEFAULT_HAPROXY_CMD
+        self.ferry_unavailable = None   # reason, when Ferry cannot even be built
+
+    @staticmethod
+    def loadavg():
+        try:
+            with open("/proc/loadavg") as f:
+                return " ".join(f.read().split()[:3])
+        except OSError:
+            return "unknown"
+
+    def clean(self, text):
+        """Text from tools and proxies on one line, with the run's own directories replaced."""
+        text = text.replace(self.tmp, "$TMPDIR").replace(REPO, ".")
+        return " / ".join(l.strip() for l in text.splitlines() if l.strip()).replace("|", "\\|")
+
+    # -- setup --
+
+    def setup(self):
+        for tool in ("haproxy", "nginx", "wrk", "node"):
+            if not shutil.which(tool):
+                raise HarnessError(f"{tool} is not installed (bench/run installs it with apt-get)")
+        os.chmod(self.tmp, 0o755)
+        www = os.path.join(self.tmp, "www")
+        os.makedirs(www)
+        os.chmod(www, 0o755)
+        for name, size in (("1k.bin", 1024), ("100k.bin", 100 * 1024)):
+            path = os.path.join(www, name)
+            with open(path, "wb") as f:
+                f.write(os.urandom(size))
+            os.chmod(path, 0o644)
+        (self.nginx_port, self.ws_origin_port, self.tcp_origin_port,
+         self.fe_http, self.fe_ws, self.fe_tcp) = free_ports(6)
+        self.start_nginx(www)
+        self.start_origin()
+        self.cfg = os.path.join(self.tmp, "bench.cfg")
+        with open(self.cfg, "w") as f:
+            f.write(self.proxy_config())
+        code, out, err = run(["haproxy", "-c", "-f", self.cfg], timeout=30)
+        if code != 0:
+            raise HarnessError("HAProxy rejects the generated configuration:\n" + err + out)
+        self.prepare_ferry()
+
+    def start_nginx(self, www):
+        d = os.path.join(self.tmp, "nginx")
+        os.makedirs(os.path.join(d, "temp"))
+        user = "user root;" if os.geteuid() == 0 else ""
+        conf = f"""# generated by bench/run
+{user}
+worker_processes 1;
+daemon off;
+master_process on;
+pid {d}/nginx.pid;
+error_log {d}/error.log warn;
+worker_rlimit_nofile 20000;
+events {{ worker_connections 16000; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    keepalive_requests 10000000;
+    keepalive_timeout 60s;
+    client_body_temp_path {d}/temp/body;
+    proxy_temp_path {d}/temp/proxy;
+    fastcgi_temp_path {d}/temp/fastcgi;
+    uwsgi_temp_path {d}/temp/uwsgi;
+    scgi_temp_path {d}/temp/scgi;
+    types {{ application/octet-stream bin; }}
+    default_type application/octet-stream;
+    server {{
+        listen {HOST}:{self.nginx_port} backlog=4096;
+        root {www};
+        location / {{ }}
+    }}
+}}
+"""
+        path = os.path.join(d, "nginx.conf")
+        with open(path, "w") as f:
+            f.write(conf)
+        errlog = open(os.path.join(d, "stderr.log"), "w")
+        self.nginx = self.procs.start(["nginx", "-p", d, "-c", path, "-e", os.path.join(d, "error.log")],
+                                      "nginx", stdout=errlog, stderr=errlog)
+        self.wait_port(self.nginx, self.nginx_port, 10, "nginx", os.path.join(d, "error.log"))
+        try:
+            probe_http(self.nginx_port, "/1k.bin", 1024)
+        except MeasureError as e:
+            raise HarnessError(f"nginx does not serve the files: {e}")
+
+    def start_origin(self):
+        logf = open(os.path.join(self.tmp, "origin.log"), "w")
+        self.origin = self.procs.start(["node", TOOLS, "origin", "--ws-port", str(self.ws_origin_port),
+                                        "--tcp-port", str(self.tcp_origin_port)],
+                                       "origin", stdout=logf, stderr=logf)
+        self.wait_port(self.origin, self.ws_origin_port, 10, "WebSocket origin",
+                       os.path.join(self.tmp, "origin.log"))
+        self.wait_port(self.origin, self.tcp_origin_port, 10, "TCP origin",
+                       os.path.join(self.tmp, "origin.log"))
+        try:
+            probe_node("ws-probe", self.ws_origin_port)
+            probe_node("tcp-probe", self.tcp_origin_port)
+        except MeasureError as e:
+            raise HarnessError(f"the Node origin does not work: {e}")
+
+    def wait_port(self, p, port, seconds, what, logpath):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if p.poll() is not None:
+                raise HarnessError(f"{what} exited with status {p.returncode}: {self.clean(tail(logpath))}")
+            if port_open(port):
+                return
+            time.sleep(0.02)
+        raise HarnessError(f"{what} did not listen on {HOST}:{port} within {seconds} s")
+
+    def proxy_config(self):
+        return f"""# Generated by bench/run: the same file is given to Ferry and to HAProxy.
+global
+    maxconn 8000
+
+defaults
+    mode http
+    maxconn 8000
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+    timeout http-keep-alive 30s
+    timeout tunnel 1h
+    timeout client-fin 5s
+    timeout server-fin 5s
+
+frontend fe_http
+    bind {HOST}:{self.fe_http}
+    default_backend be_nginx
+
+backend be_nginx
+    server nginx {HOST}:{self.nginx_port}
+
+frontend fe_ws
+    bind {HOST}:{self.fe_ws}
+    default_backend be_ws
+
+backend be_ws
+    server ws_echo {HOST}:{self.ws_origin_port}
+
+listen tcp_tunnel
+    mode tcp
+    bind {HOST}:{self.fe_tcp}
+    server source {HOST}:{self.tcp_origin_port}
+"""
+
+    def command(self, template):
+        argv = shlex.split(template)
+        return [a.replace("CFG", self.cfg) for a in argv]
+
+    def prepare_ferry(self):
+        """Builds target/ferry.jar when the default command needs it and it is missing or stale."""
+        if "target/ferry.jar" not in self.ferry_cmd:
+            return
+        jar = os.path.join(REPO, "target", "ferry.jar")
+        if os.path.exists(jar) and not self.newer_sources(os.path.getmtime(jar)):
+            return
+        if not shutil.which("mvn"):
+            if not os.path.exists(jar):
+                self.ferry_unavailable = "target/ferry.jar is missing and Maven (mvn) is not installed"
+            return
+        log("building target/ferry.jar (mvn -B -q -DskipTests package): it is missing or older than the sources")
+        code, out, err = run(["mvn", "-B", "-q", "-DskipTests", "package"], timeout=900, cwd=REPO)
+        if code != 0 or not os.path.exists(jar):
+            lines = [l for l in (out + err).splitlines() if "ERROR" in l][:4]
+            self.ferry_unavailable = ("`mvn -B -q -DskipTests package` failed: "
+                                      + self.clean(" / ".join(lines) or first_line(err) or f"status {code}"))
+            log(self.ferry_unavailable)
+
+    @staticmethod
+    def newer_sources(mtime):
+        """True when pom.xml or a file under src/main is newer than mtime (the jar is stale)."""
+        paths = [os.path.join(REPO, "pom.xml")]
+        for root, _, files in os.walk(os.path.join(REPO, "src", "main")):
+            paths.extend(os.path.join(root, f) for f in files)
+        return any(os.path.getmtime(p) > mtime for p in paths if os.path.exists(p))
+
+    # -- recording --
+
+    def record(self, system, key, value):
+        self.samples[system][key].append(value)
+
+    def fail(self, system, keys, reason):
+        reason = self.clean(reason)
+        for k in keys:
+            if reason not in self.failures[system][k]:
+                self.failures[system][k].append(reason)
+        log(f"{LABEL[system]}: {', '.join(keys)}: {reason}")
+
+    # -- scenarios --
+
+    def http_scenarios(self, system, port, alive):
+        d, c = self.p["duration"], self.p["conns"]
+        for key, path, length, close in (("ka_1k", "/1k.bin", 1024, False),
+                                         ("close_1k", "/1k.bin", 1024, True),
+                                         ("ka_100k", "/100k.bin", 102400, False)):
+            keys = [key, key + "_p99"]
+            if not alive():
+                self.fail(system, keys, "the process had exited")
+                continue
+            try:
+                probe_http(port, path, length)
+                r = wrk(port, path, c, d, close=close)
+            except MeasureError as e:
+                self.fail(system, keys, str(e))
+                continue
+            self.record(system, key, r["rps"])
+            if r["p99_ms"] is not None:
+                self.record(system, key + "_p99", r["p99_ms"])
+            log(f"{LABEL[system]}: {key} {r['rps']:.0f} req/s, p99 {r['p99_ms']} ms")
+
+    def tunnel_scenarios(self, system, alive):
+        d = self.p["duration"]
+        keys = ["ws_rtt", "ws_rtt_p99"]
+        if not alive():
+            self.fail(system, keys, "the process had exited")
+        else:
+            try:
+                probe_node("ws-probe", self.fe_ws)
+                r = ws_rtt(self.fe_ws, self.p["ws_conns"], d)
+                self.record(system, "ws_rtt", r["rate"])
+                self.record(system, "ws_rtt_p99", r["p99_ms"])
+                log(f"{LABEL[system]}: ws_rtt {r['rate']:.0f}/s, p99 {r['p99_ms']:.2f} ms")
+            except MeasureError as e:
+                self.fail(system, keys, str(e))
+        for key, n in (("tcp_1", 1), ("tcp_10", 10)):
+            if not alive():
+                self.fail(system, [key], "the process had exited")
+                continue
+            try:
+                probe_node("tcp-probe", self.fe_tcp)
+                r = tcp_read(self.fe_tcp, n, d)
+                self.record(system, key, r["mbps"])
+                log(f"{LABEL[system]}: {key} {r['mbps']:.0f} MB/s")
+            except MeasureError as e:
+                self.fail(system, [key], str(e))
+
+    def idle_scenario(self, system, pid, alive):
+        n = self.p["idle"]
+        if not alive():
+            self.fail(system, ["idle_kib"], "the process had exited")
+            return
+        try:
+            probe_node("ws-probe", self.fe_ws)
+        except MeasureError as e:
+            self.fail(system, ["idle_kib"], str(e))
+            return
+        time.sleep(1.0)
+        before = rss_kib(pid)
+        p = self.procs.start(["node", TOOLS, "ws-idle", "--port", str(self.fe_ws), "--conns", str(n),
+                              "--max-hold", "60"], "ws-idle", stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            line = self.readline(p, 90)
+            if not line:
+                raise MeasureError("the idle-tunnel client printed nothing")
+            r = json.loads(line)
+            if r.get("open") != n:
+                raise MeasureError(f"only {r.get('open')} of {n} tunnels opened: {r.get('error')}")
+            time.sleep(1.0)
+            if not alive():
+                raise MeasureError("the process exited with the tunnels open")
+            after = rss_kib(pid)
+        except (MeasureError, ValueError) as e:
+            self.fail(system, ["idle_kib"], str(e))
+            return
+        finally:
+            try:
+                p.stdin.write("close\n")
+                p.stdin.flush()
+                p.wait(timeout=15)
+            except (OSError, ValueError, subprocess.TimeoutExpired):
+                pass
+            self.procs.stop(p, first=signal.SIGTERM, grace=10)
+        per = (after - before) / n
+        self.record(system, "idle_kib", per)
+        self.notes[system].append(f"(6) RSS {before} KiB before, {after} KiB with {n} idle tunnels")
+        log(f"{LABEL[system]}: idle_kib {per:.2f} KiB per tunnel ({before} -> {after} KiB)")
+
+    @staticmethod
+    def readline(p, seconds):
+        """One line from p's stdout, waiting at most `seconds` (select on the pipe)."""
+        import select
+        deadline = time.monotonic() + seconds
+        buf = ""
+        fd = p.stdout.fileno()
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                break
+            chunk = os.read(fd, 65536).decode(errors="replace")
+            if not chunk:
+                break
+            buf += chunk
+            if "\n" in buf:
+                return buf.split("\n", 1)[0]
+        return buf or None
+
+    def warm_up(self, system, port):
+        w = self.p["warm"]
+        half = max(1, int(round(w / 2)))
+        whole = max(1, int(round(w)))
+        c = self.p["conns"]
+        for step in (lambda: wrk(port, "/1k.bin", c, whole),
+                     lambda: wrk(port, "/1k.bin", c, half, close=True),
+                     lambda: wrk(port, "/100k.bin", c, half),
+                     lambda: ws_rtt(self.fe_ws, self.p["ws_conns"], half),
+                     lambda: tcp_read(self.fe_tcp, 2, half)):
+            try:
+                step()
+            except MeasureError:
+                pass   # the scenario's own probe reports what does not work
+
+    # -- one system in one round --
+
+    def run_direct(self, rnd):
+        log(f"round {rnd + 1}: nginx direct")
+        try:
+            wrk(self.nginx_port, "/1k.bin", self.p["conns"], max(1, int(self.p["warm"])))
+        except MeasureError:
+            pass
+        self.http_scenarios("nginx", self.nginx_port, lambda: self.nginx.poll() is None)
+
+    def run_proxy(self, system, rnd):
+        log(f"round {rnd + 1}: {LABEL[system]}")
+        all_keys = [m[0] for m in METRICS]
+        if system == "ferry" and self.ferry_unavailable:
+            self.fail(system, all_keys, self.ferry_unavailable)
+            return
+        argv = self.command(self.ferry_cmd if system == "ferry" else self.haproxy_cmd)
+        logpath = os.path.join(self.tmp, f"{system}-{rnd + 1}.log")
+        logf = open(logpath, "w")
+        t0 = time.monotonic()
+        try:
+            p = self.procs.start(argv, system, stdout=logf, stderr=subprocess.STDOUT, cwd=REPO)
+        except OSError as e:
+            self.fail(system, all_keys, f"could not start `{' '.join(argv)}`: {e}")
+            return
+        alive = lambda: p.poll() is None
+        try:
+            # (7) start-up: first accepted connection, then first proxied response
+            accept_ms = None
+            deadline = t0 + self.p["start_timeout"]
+            while time.monotonic() < deadline:
+                if not alive():
+                    break
+                if port_open(self.fe_http, timeout=0.5):
+                    accept_ms = (time.monotonic() - t0) * 1000
+                    break
+                time.sleep(0.005)
+            if accept_ms is None:
+                if not alive():
+                    why = f"exited with status {p.returncode} at start-up"
+                else:
+                    why = f"did not accept a connection within {self.p['start_timeout']} s"
+                out = tail(logpath)
+                self.fail(system, all_keys, f"did not start: {why}" + (f"; its output ends: {out}" if out else ""))
+                return
+            serve_ms, last = None, None
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and alive():
+                try:
+                    status, n = http_get(self.fe_http, "/1k.bin", timeout=1.0)
+                    if status == 200 and n == 1024:
+                        serve_ms = (time.monotonic() - t0) * 1000
+                        break
+                    last = f"answered {status} with {n} bytes"
+                except (OSError, http.client.HTTPException) as e:
+                    last = f"{e.__class__.__name__}: {e}"
+                time.sleep(0.01)
+            self.record(system, "startup_accept", accept_ms)
+            log(f"{LABEL[system]}: accepted a connection {accept_ms:.0f} ms after start")
+            if serve_ms is None:
+                out = tail(logpath)
+                self.fail(system, [k for k in all_keys if k != "startup_accept"],
+                          f"started but did not serve: GET /1k.bin through it {last or 'failed'} for 10 s"
+                          + (f"; its output ends: {out}" if out else ""))
+                return
+            self.record(system, "startup_serve", serve_ms)
+            self.warm_up(system, self.fe_http)
+            self.http_scenarios(system, self.fe_http, alive)
+            self.tunnel_scenarios(system, alive)
+            self.idle_scenario(system, p.pid, alive)
+        finally:
+            code = self.procs.stop(p, first=signal.SIGINT, grace=5.0)
+            logf.close()
+            if code is None:
+                self.notes[system].append(f"round {rnd + 1}: did not exit within 5 s of SIGINT; killed")
+            elif code > 0 and accept_ms is not None:
+                # a negative code is death by SIGINT itself (HAProxy -db has no handler for it)
+                self.notes[system].append(f"round {rnd + 1}: exited with status {code} on SIGINT")
+
+    def run(self):
+        self.setup()
+        rounds = self.p["rounds"]
+        for rnd in range(rounds):
+            self.run_direct(rnd)
+            for system in ("ferry", "haproxy"):
+                self.run_proxy(system, rnd)
+        self.finished = datetime.datetime.now(datetime.timezone.utc)
+        self.load_end = self.loadavg()
+
+    # -- report --
+
+    def median(self, system, key):
+        v = self.samples[system][key]
+        return statistics.median(v) if v else None
+
+    def facts(self):
+        def ver(argv, stream="both"):
+            code, out, err = run(argv, timeout=20)
+            return first_line(out + "\n" + err) if stream == "both" else first_line(out)
+        cpu = "unknown"
+        try:
+            with open("/proc/cpuinfo") as f:
+                for line in f:
+                    if line.startswith("model name"):
+                        cpu = line.split(":", 1)[1].strip()
+                        break
+        except OSError:
+            pass
+        mem = "unknown"
+        try:
+            with open("/proc/meminfo") as f:
+                for line in f:
+                    if line.startswith("MemTotal:"):
+                        mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+        except OSError:
+            pass
+        java = ver(["java", "-version"])
+        code, rev, _ = run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], timeout=10)
+        code2, dirty, _ = run(["git", "-C", REPO, "status", "--porcelain", "--", "src", "pom.xml"], timeout=10)
+        ferry = f"commit {rev.strip()}" if code == 0 and rev.strip() else "unknown (not a git checkout)"
+        if code2 == 0 and dirty.strip():
+            ferry += " with uncommitted changes"
+        return [
+            ("Ferry", ferry),
+            ("CPU", f"{os.cpu_count()} cores ({cpu})"),
+            ("Memory", mem),
+            ("Kernel", f"{platform.system()} {platform.release()}"),
+            ("JDK", java),
+            ("HAProxy", ver(["haproxy", "-v"])),
+            ("nginx", ver(["nginx", "-v"])),
+            ("wrk", ver(["wrk", "-v"])),
+            ("Node (load clients, origin)", ver(["node", "--version"])),
+            ("Python", platform.python_version()),
+            ("Load average at start / end", f"{self.load_start} / {getattr(self, 'load_end', '?')}"),
+        ]
+
+    def fmt(self, v, key):
+        if v is None:
+            return "—"
+        unit = METRIC[key][2]
+        if unit == "ms":
+            return f"{v:.2f}" if v < 100 else f"{v:.0f}"
+        if unit == "KiB":
+            return f"{v:.2f}"
+        if unit == "MB/s":
+            return f"{v:.0f}"
+        return f"{v:.0f}"
+
+    def ratio(self, key):
+        f, h = self.median("ferry", key), self.median("haproxy", key)
+        if f is None or h is None or h == 0:
+            return None
+        return f / h
+
+    def verdict(self, key):
+        target = METRIC[key][4]
+        if not target:
+            return ""
+        kind, bound = target
+        if kind == "abs<=":
+            f = self.median("ferry", key)
+            want = f"≤ {bound:.0f} ms"
+            if f is None:
+                return f"{want}: not measured"
+            return f"{want}: {'met' if f <= bound else f'missed by {f - bound:.0f} ms'}"
+        r = self.ratio(key)
+        want = ("≥ " if kind == "ratio>=" else "≤ ") + f"{bound:g}"
+        if r is None:
+            return f"{want}: not measured"
+        ok = r >= bound if kind == "ratio>=" else r <= bound
+        if ok:
+            return f"{want}: met"
+        return f"{want}: missed by {abs(r - bound) / bound * 100:.0f} %"
+
+    def failure_text(self, system, key):
+        f = self.failures[system][key]
+        return f[0] if f else None
+
+    def cell(self, system, key):
+        v = self.median(system, key)
+        n = len(self.samples[system][key])
+        if v is None:
+            return "**no result**" if self.failures[system][key] else "—"
+        rounds = self.p["rounds"]
+        s = self.fmt(v, key)
+        if n < rounds:
+            s += f" ({n} of {rounds} runs)"
+        return s
+
+    def haproxy_complete(self):
+        return all(self.samples["haproxy"][k] for k in METRIC)
+
+    def write(self, outdir):
+        os.makedirs(outdir, exist_ok=True)
+        date = self.started.strftime("%Y-%m-%d")
+        base = date + ("-quick" if self.args.quick else "")
+        md_path = os.path.join(outdir, base + ".md")
+        svg_path = os.path.join(outdir, base + ".svg")
+        json_path = os.path.join(outdir, base + ".json")
+        with open(svg_path, "w") as f:
+            f.write(self.svg())
+        with open(json_path, "w") as f:
+            json.dump({"started": self.started.isoformat(timespec="seconds"),
+                       "profile": self.profile_name, "settings": self.p,
+                       "ferry_command": self.clean(" ".join(shlex.split(self.ferry_cmd))),
+                       "haproxy_command": self.haproxy_cmd,
+                       "samples": self.samples, "failures": self.failures, "notes": self.notes},
+                      f, indent=1, sort_keys=True)
+            f.write("\n")
+        with open(md_path, "w") as f:
+            f.write(self.markdown(os.path.basename(svg_path), os.path.basename(json_path)))
+        return md_path
+
+    def markdown(self, svg_name, json_name):
+        p = self.p
+        L = []
+        title = "quick run" if self.args.quick else "full run"
+        L.append(f"# Ferry, HAProxy and nginx side by side — {self.started.strftime('%Y-%m-%d %H:%M')} UTC ({title})")
+        L.append("")
+        L.append("Written by `bench/run" + (" --quick" if self.args.quick else "") + "`; every number below was "
+                 "measured in this run. Medians of the alternating runs; ratios are Ferry/HAProxy "
+                 "(for req/s, round trips/s and MB/s higher is better; for latency, memory and start-up lower "
+                 "is better).")
+        L.append("")
+        # plain statement about Ferry first
+        ferry_measured = [k for k in METRIC if self.samples["ferry"][k]]
+        if not ferry_measured:
+            reasons = sorted({r for k in METRIC for r in self.failures["ferry"][k]})
+            L.append("**Ferry could not be measured in this run.** "
+                     + ("Reason: " + " | ".join(reasons) if reasons else ""))
+            L.append("")
+        elif len(ferry_measured) < len(METRIC):
+            missing = [k for k in METRIC if not self.samples["ferry"][k]]
+            L.append(f"**Ferry was measured in {len(ferry_measured)} of {len(METRIC)} metrics**; "
+                     f"see \"What failed\" for {', '.join(missing)}.")
+            L.append("")
+        if not self.haproxy_complete():
+            L.append("**HAProxy could not be measured in every scenario**; see \"What failed\".")
+            L.append("")
+        L.append(f"Settings: {p['rounds']} round(s) of nginx direct, Ferry, HAProxy in that order; "
+                 f"{p['duration']} s per measurement after a warm-up of about {p['warm']:g} s per proxy; "
+                 f"{p['conns']} wrk connections (2 threads); {p['ws_conns']} WebSocket tunnels for (4); "
+                 f"{p['idle']} idle tunnels for (6).")
+        L.append("")
+        L.append("| scenario | unit | nginx direct | Ferry | HAProxy | Ferry/HAProxy | target |")
+        L.append("|---|---|---:|---:|---:|---:|---|")
+        for key, title, unit, _, _ in METRICS:
+            r = self.ratio(key)
+            nginx = self.cell("nginx", key) if key in DIRECT_METRICS else ""
+            L.append(f"| {title} | {unit} | {nginx} | {self.cell('ferry', key)} | {self.cell('haproxy', key)} | "
+                     f"{'—' if r is None else f'{r:.2f}'} | {self.verdict(key)} |")
+        L.append("")
+        L.append(f"![Ferry relative to HAProxy]({svg_name})")
+        L.append("")
+        fails = [(s, k, msg) for s in SYSTEMS for k in METRIC for msg in self.failures[s][k]]
+        if fails:
+            L.append("## What failed")
+            L.append("")
+            grouped = {}
+            for s, k, msg in fails:
+                grouped.setdefault((s, msg), []).append(k)
+            for (s, msg), keys in grouped.items():
+                L.append(f"- {LABEL[s]} — {', '.join(keys)}: {msg}")
+            L.append("")
+        L.append("## All samples")
+        L.append("")
+        L.append("| metric | nginx direct | Ferry | HAProxy |")
+        L.append("|---|---|---|---|")
+        for key, title, unit, _, _ in METRICS:
+            cells = []
+            for s in SYSTEMS:
+                v = self.samples[s][key]
+                cells.append(", ".join(self.fmt(x, key) for x in v) if v else "")
+            L.append(f"| {key} ({unit}) | " + " | ".join(cells) + " |")
+        L.append("")
+        notes = [(s, n) for s in SYSTEMS for n in self.notes[s]]
+        if notes:
+            L.append("Notes:")
+            L.append("")
+            for s, n in notes:
+                L.append(f"- {LABEL[s]}: {n}")
+            L.append("")
+        L.append("## Machine")
+        L.append("")
+        L.append("| | |")
+        L.append("|---|---|")
+        for k, v in self.facts():
+            L.append(f"| {k} | {v} |")
+        L.append("")
+        L.append(f"Commands: Ferry `{self.clean(self.ferry_cmd)}`, HAProxy `{self.haproxy_cmd}` "
+                 "(CFG is the generated file below). The load clients, the origins and the proxy share the "
+                 "machine's cores: a busy machine (see the load average) makes every number noisier.")
+        L.append("")
+        L.append("## Configuration given to both proxies")
+        L.append("")
+        L.append("Ports are chosen at run time.")
+        L.append("")
+        L.append("```")
+        L.append(self.proxy_config().rstrip())
+        L.append("```")
+        L.append("")
+        L.append(f"Raw samples: [{json_name}]({json_name}).")
+        L.append("")
+        return "\n".join(L)
+
+    def svg(self):
+        """Bars from 1.0 on a log2 axis: Ferry relative to HAProxy, oriented so that right of 1.0
+        (green) means Ferry is better and left of it (red) means HAProxy is better."""
+        import math
+        rows = []
+        for key, title, unit, higher, _ in METRICS:
+            f, h = self.median("ferry", key), self.median("haproxy", key)
+            if f is None or h is None or f <= 0 or h <= 0:
+                why = "no result for Ferry" if f is None else ("no result for HAProxy" if h is None else "zero")
+                rows.append((title, None, why))
+            else:
+                rows.append((title, f / h if higher else h / f, None))
+        vals = [v for _, v, _ in rows if v is not None]
+        span = min(4, max([1] + [math.ceil(abs(math.log2(v)) + 0.05) for v in vals]))
+        left, width, bar_h, gap, top = 330, 440, 18, 8, 60
+        height = top + len(rows) * (bar_h + gap) + 40
+        total_w = left + width + 70
+        mid = left + width / 2
+
+        def x(v):
+            l2 = max(-span, min(span, math.log2(v)))
+            return mid + l2 / span * (width / 2)
+
+        def label(k):
+            return f"{2 ** k:g}" if k >= 0 else f"1/{2 ** -k:g}"
+
+        esc = lambda s: s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        o = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{total_w}" height="{height}" '
+             f'font-family="sans-serif" font-size="12">',
+             f'<rect width="{total_w}" height="{height}" fill="white"/>',
+             f'<text x="10" y="20" font-size="14" font-weight="bold">Ferry relative to HAProxy '
+             f'({esc(self.started.strftime("%Y-%m-%d %H:%M"))} UTC, {self.profile_name} run, medians)</text>',
+             '<text x="10" y="38" fill="#555">Ferry/HAProxy for rates and throughput, HAProxy/Ferry for '
+             'latency, memory and start-up (log scale):</text>',
+             '<text x="10" y="52" fill="#555">right of 1 (green) Ferry is better, left of 1 (red) HAProxy '
+             'is better.</text>']
+        for k in range(-span, span + 1):
+            xv = x(2.0 ** k)
+            o.append(f'<line x1="{xv:.1f}" y1="{top - 4}" x2="{xv:.1f}" y2="{height - 30}" '
+                     f'stroke="{"#000" if k == 0 else "#e0e0e0"}" stroke-width="{2 if k == 0 else 1}"/>')
+            o.append(f'<text x="{xv:.1f}" y="{height - 14}" text-anchor="middle" fill="#555">{label(k)}</text>')
+        for i, (title, v, why) in enumerate(rows):
+            y = top + i * (bar_h + gap)
+            o.append(f'<text x="{left - 8}" y="{y + 13}" text-anchor="end">{esc(title)}</text>')
+            if v is None:
+                o.append(f'<text x="{mid + 6:.1f}" y="{y + 13}" fill="#b00">{esc(why)}</text>')
+                continue
+            color = "#2a7" if v >= 1 else "#d64"
+            x0, x1 = sorted((mid, x(v)))
+            o.append(f'<rect x="{x0:.1f}" y="{y}" width="{max(1.0, x1 - x0):.1f}" height="{bar_h}" fill="{color}"/>')
+            if v >= 1:
+                o.append(f'<text x="{x1 + 4:.1f}" y="{y + 13}">{v:.2f}</text>')
+            else:
+                o.append(f'<text x="{x0 - 4:.1f}" y="{y + 13}" text-anchor="end">{v:.2f}</text>')
+        o.append("</svg>")
+        return "\n".join(o) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Ferry side by side with HAProxy and nginx")
+    ap.add_argument("--quick", action="store_true", help="one short round with fewer connections")
+    ap.add_argument("--rounds", type=int, help="override the number of rounds")
+    ap.add_argument("--ferry-cmd", help=f"command that runs Ferry; CFG is replaced by the configuration "
+                                        f"file (default: $FERRY_CMD or '{DEFAULT_FERRY_CMD}')")
+    ap.add_argument("--out", default=os.path.join(BENCH, "results"), help="results directory")
+    ap.add_argument("--keep-tmp", action="store_true", help="keep the temporary directory (logs, configs)")
+    args = ap.parse_args()
+
+    def on_signal(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+
+    b = Bench(args)
+    status = 2
+    try:
+        log(f"{b.profile_name} run; load average {b.load_start}; temporary files in {b.tmp}")
+        b.run()
+        path = b.write(args.out)
+        log(f"results: {os.path.relpath(path)}")
+        print(open(path).read().split("![", 1)[0].rstrip(), flush=True)
+        if b.haproxy_complete():
+            status = 0
+        else:
+            log("HAProxy could not be measured in every scenario: exit status 1")
+            status = 1
+    except HarnessError as e:
+        log(f"harness error: {e}")
+    except KeyboardInterrupt as e:
+        log(f"interrupted ({e})")
+    finally:
+        b.procs.stop_all()
+        if args.keep_tmp:
+            log(f"kept {b.tmp}")
+        else:
+            shutil.rmtree(b.tmp, ignore_errors=True)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
