@@ -2,6 +2,7 @@ package io.ferry.cli;
 
 import io.ferry.config.Diagnostic;
 import io.ferry.config.Diagnostic.Severity;
+import io.ferry.config.advisor.Finding;
 import java.io.PrintStream;
 
 /**
@@ -49,6 +50,14 @@ final class Console {
         };
         if (shown) {
             print(d.severity(), "config : " + d.describe());
+        }
+    }
+
+    /** Prints a finding of the advisor, like a warning or a notice ({@code -q} drops it). */
+    void finding(Finding f) {
+        if (!quiet) {
+            print(f.severity() == Finding.Severity.WARNING ? Severity.WARNING : Severity.NOTICE,
+                    "advice : " + f.describe());
         }
     }
 

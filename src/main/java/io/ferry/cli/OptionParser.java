@@ -21,7 +21,7 @@ final class OptionParser {
             "-dS", "-dG", "-dR", "-dL", "-dr", "-dV", "-sf", "-st");
 
     /** Ferry's flags that take the next argument as their value. */
-    private static final Set<String> WITH_VALUE = Set.of("-f", "-cc", "-p", "-L");
+    private static final Set<String> WITH_VALUE = Set.of("-f", "-cc", "-p", "-L", "--format");
 
     private OptionParser() {
     }
@@ -51,6 +51,8 @@ final class OptionParser {
         Optional<Path> pidfile = Optional.empty();
         Optional<String> localPeer = Optional.empty();
         boolean quiet = false;
+        boolean explain = false;
+        boolean json = false;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("--")) {
@@ -82,6 +84,13 @@ final class OptionParser {
                 case "-v" -> version = Math.max(version, 1);
                 case "-vv" -> version = 2;
                 case "-h", "--help" -> help = true;
+                case "--explain" -> explain = true;
+                case "--format" -> json = switch (value(args, ++i, "--format text|json")) {
+                    case "json" -> true;
+                    case "text" -> false;
+                    default -> throw new UsageException("option '--format' takes 'text' or 'json', got '"
+                            + args.get(i) + "'");
+                };
                 default -> throw unknown(a);
             }
         }
@@ -92,8 +101,12 @@ final class OptionParser {
         } else if (command != Command.CONDITION && check) {
             command = Command.CHECK;
         }
+        if ((explain || json) && command != Command.CHECK && command != Command.HELP) {
+            throw new UsageException("'" + (explain ? "--explain" : "--format") + "' goes with -c: "
+                    + "ferry -c " + (explain ? "--explain" : "--format json") + " -f FILE");
+        }
         return new Options(command, List.copyOf(configs), condition, debug, foreground, diagnostics, zeroWarning,
-                daemon, pidfile, localPeer, quiet);
+                daemon, pidfile, localPeer, quiet, explain, json);
     }
 
     private static Options parseDemo(List<String> args) throws UsageException {
@@ -107,7 +120,7 @@ final class OptionParser {
             }
         }
         return new Options(Command.DEMO, List.of(), "", debug, true, false, false, false, Optional.empty(),
-                Optional.empty(), quiet);
+                Optional.empty(), quiet, false, false);
     }
 
     private static String value(List<String> args, int index, String syntax) throws UsageException {

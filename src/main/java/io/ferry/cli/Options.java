@@ -18,10 +18,12 @@ import java.util.Optional;
  * @param pidfile {@code -p}
  * @param localPeer {@code -L}, empty when not given
  * @param quiet {@code -q} (and not undone by a later {@code -V})
+ * @param explain {@code -c --explain}: also print each frontend's timeline of timeouts
+ * @param json {@code -c --format json}: print the check's result as JSON on standard output
  */
 record Options(Command command, List<Path> configs, String condition, boolean debug, boolean foreground,
                boolean diagnostics, boolean zeroWarning, boolean daemon, Optional<Path> pidfile,
-               Optional<String> localPeer, boolean quiet) {
+               Optional<String> localPeer, boolean quiet, boolean explain, boolean json) {
 
     enum Command {
         /** Load the configuration and serve it (no {@code -c}). */

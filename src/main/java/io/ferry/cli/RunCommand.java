@@ -2,6 +2,8 @@ package io.ferry.cli;
 
 import io.ferry.config.Config;
 import io.ferry.config.LoadResult;
+import io.ferry.config.advisor.Advisor;
+import io.ferry.config.advisor.MachineFacts;
 import io.ferry.proxy.Ferry;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,6 +46,8 @@ final class RunCommand {
             return DaemonLauncher.launch(args, env, pidfile, console);
         }
         Logging.configure(options);
+        // The advisor speaks once, before serving; servers are not probed so that start-up stays quick.
+        Advisor.advise(config, MachineFacts.current().withoutProbes()).forEach(console::finding);
         try (StopSignals signals = StopSignals.install()) {
             Ferry ferry;
             try {

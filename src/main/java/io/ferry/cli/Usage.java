@@ -11,7 +11,9 @@ final class Usage {
                     -D goes daemon ; -p writes the daemon's pid to this file.
                     -W master-worker mode (accepted: Ferry is always one process).
                     -q quiet mode : don't display warnings and notices ; -V undoes -q.
-                    -c check mode : only check config files and exit
+                    -c check mode : only check config files and exit, with the advisor's findings
+                    --explain (with -c) prints each frontend's timeline of timeouts
+                    --format json (with -c) prints the result as one JSON document
                     -cc check condition : evaluate a condition and exit (0 true, 1 false, 2 malformed)
                     -L set local peer name (default to hostname), seen as HAPROXY_LOCALPEER
                     -dW fails if any warning is emitted

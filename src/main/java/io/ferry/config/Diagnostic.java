@@ -65,6 +65,13 @@ public record Diagnostic(Severity severity, Location location, String keyword, S
         return String.format("%-10s config : %s", tag, describe());
     }
 
+    /** One JSON object with the fields {@code severity, file, line, keyword, message, fix}. */
+    public String toJson() {
+        return "{\"severity\":" + Json.quote(severity.name().toLowerCase(java.util.Locale.ROOT)) + ","
+                + Json.location(location) + ",\"keyword\":" + Json.quote(keyword) + ",\"message\":"
+                + Json.quote(message) + ",\"fix\":" + Json.quote(fix) + "}";
+    }
+
     @Override
     public String toString() {
         return format();

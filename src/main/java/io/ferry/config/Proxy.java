@@ -78,6 +78,6 @@ public record Proxy(
 
     @Override
     public String toString() {
-        return kind.keyword() + " " + name;
+        return name.isEmpty() ? kind.keyword() : kind.keyword() + " " + name;
     }
 }

@@ -42,13 +42,4 @@ public final class Advisor {
         out.sort(Comparator.comparing((Finding f) -> f.location().file()).thenComparingInt(f -> f.location().line()));
         return List.copyOf(out);
     }
-
-    /** The findings as one JSON document: {@code {"findings":[...]}}. */
-    public static String toJson(List<Finding> findings) {
-        StringBuilder sb = new StringBuilder("{\"findings\":[");
-        for (int i = 0; i < findings.size(); i++) {
-            sb.append(i == 0 ? "\n  " : ",\n  ").append(findings.get(i).toJson());
-        }
-        return sb.append(findings.isEmpty() ? "]}" : "\n]}").toString();
-    }
 }

@@ -1,5 +1,8 @@
 package io.ferry.config.advisor;
 
+import static io.ferry.config.Json.quote;
+
+import io.ferry.config.Json;
 import io.ferry.config.Location;
 
 /**
@@ -23,7 +26,12 @@ public record Finding(Severity severity, Location location, String subject, Stri
     public enum Severity { WARNING, NOTICE }
 
     public String format() {
-        StringBuilder sb = new StringBuilder(String.format("%-10s advice : ", "[" + severity + "]"));
+        return String.format("%-10s advice : ", "[" + severity + "]") + describe();
+    }
+
+    /** The finding without its severity: {@code [file:line] subject: message. Fix: fix [rule]}. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
         if (location.isKnown()) {
             sb.append('[').append(location).append("] ");
         }
@@ -37,35 +45,11 @@ public record Finding(Severity severity, Location location, String subject, Stri
     /** One JSON object with the fields {@code severity, file, line, subject, message, fix, rule}. */
     public String toJson() {
         return "{\"severity\":" + quote(severity.name().toLowerCase(java.util.Locale.ROOT))
-                + ",\"file\":" + (location.isKnown() ? quote(location.file()) : "null")
-                + ",\"line\":" + (location.isKnown() ? Integer.toString(location.line()) : "null")
+                + "," + Json.location(location)
                 + ",\"subject\":" + quote(subject)
                 + ",\"message\":" + quote(message)
                 + ",\"fix\":" + quote(fix)
                 + ",\"rule\":" + quote(rule) + "}";
-    }
-
-    /** A JSON string literal (RFC 8259 section 7). */
-    static String quote(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 
     @Override

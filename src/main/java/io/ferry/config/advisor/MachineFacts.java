@@ -12,13 +12,21 @@ import java.util.List;
  * @param descriptorLimit the soft limit on open files, 0 when unknown
  * @param ephemeralPorts how many local ports the kernel hands out for outgoing connections, 0 when unknown
  * @param maxHeapBytes the JVM's maximum heap
+ * @param probeServers whether the advisor may open a connection to each checked server to see if
+ *                     it answers ({@code -c} does; start-up does not, so as not to delay serving)
  */
-public record MachineFacts(long descriptorLimit, int ephemeralPorts, long maxHeapBytes) {
+public record MachineFacts(long descriptorLimit, int ephemeralPorts, long maxHeapBytes, boolean probeServers) {
 
-    /** The facts of the running process, read from {@code /proc} where it exists. */
+    /** The facts of the running process, read from {@code /proc} where it exists; servers are probed. */
     public static MachineFacts current() {
         return new MachineFacts(readDescriptorLimit(Path.of("/proc/self/limits")),
-                readPortRange(Path.of("/proc/sys/net/ipv4/ip_local_port_range")), Runtime.getRuntime().maxMemory());
+                readPortRange(Path.of("/proc/sys/net/ipv4/ip_local_port_range")), Runtime.getRuntime().maxMemory(),
+                true);
+    }
+
+    /** The same facts, without probing servers. */
+    public MachineFacts withoutProbes() {
+        return new MachineFacts(descriptorLimit, ephemeralPorts, maxHeapBytes, false);
     }
 
     /** The soft "Max open files" of a {@code /proc/PID/limits} file, 0 when it cannot be read. */

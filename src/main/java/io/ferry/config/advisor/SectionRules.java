@@ -37,7 +37,7 @@ final class SectionRules implements Advisor.Rule {
             retries(b, out);
             unused(config, b, out);
             for (Server s : b.servers()) {
-                if (s.options().check() && probes++ < MAX_PROBES) {
+                if (machine.probeServers() && s.options().check() && probes++ < MAX_PROBES) {
                     unreachable(b, s).ifPresent(out::add);
                 }
             }

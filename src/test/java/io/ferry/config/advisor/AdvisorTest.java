@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class AdvisorTest {
 
     /** A roomy machine: no capacity finding unless a test asks for one. */
-    static final MachineFacts ROOMY = new MachineFacts(1_048_576, 28_232, 4L << 30);
+    static final MachineFacts ROOMY = new MachineFacts(1_048_576, 28_232, 4L << 30, false);
 
     /** Timeouts that draw no finding, for tests about something else. */
     static final String QUIET_DEFAULTS = """
@@ -217,7 +217,7 @@ class AdvisorTest {
     void maxconnBeyondTheDescriptorLimitIsFound() {
         Config c = load("t.cfg", "global\n    maxconn 1000\n" + QUIET_DEFAULTS + FE_TO_BE);
 
-        List<Finding> found = Advisor.advise(c, new MachineFacts(1024, 28_232, 4L << 30)).stream()
+        List<Finding> found = Advisor.advise(c, new MachineFacts(1024, 28_232, 4L << 30, false)).stream()
                 .filter(f -> f.rule().equals("fd-limit")).toList();
         assertThat(found).singleElement().satisfies(f -> {
             assertThat(f.location().toString()).isEqualTo("t.cfg:2");
@@ -225,7 +225,7 @@ class AdvisorTest {
                     .contains("this process may open 1024: beyond about 495 connections");
             assertThat(f.fix()).startsWith("maxconn 495, or raise the limit to 2033");
         });
-        assertThat(Advisor.advise(c, new MachineFacts(4096, 28_232, 4L << 30)))
+        assertThat(Advisor.advise(c, new MachineFacts(4096, 28_232, 4L << 30, false)))
                 .noneMatch(f -> f.rule().equals("fd-limit"));
     }
 
@@ -253,7 +253,7 @@ class AdvisorTest {
     void maxconnWhoseBuffersExceedTheHeapIsFound() {
         Config c = load("t.cfg", "global\n    maxconn 10000\n" + QUIET_DEFAULTS + FE_TO_BE);
 
-        List<Finding> found = Advisor.advise(c, new MachineFacts(1_048_576, 28_232, 64L << 20)).stream()
+        List<Finding> found = Advisor.advise(c, new MachineFacts(1_048_576, 28_232, 64L << 20, false)).stream()
                 .filter(f -> f.rule().equals("memory")).toList();
         assertThat(found).singleElement().satisfies(f -> {
             assertThat(f.message()).contains("maxconn 10000 at about 48 KiB per busy proxied connection")
@@ -318,13 +318,12 @@ class AdvisorTest {
 
     @Test
     void findingsAreJsonForTools() throws IOException {
-        String json = Advisor.toJson(advise(seed("haproxy-seed.cfg"), "long-timeout"));
+        String json = advise(seed("haproxy-seed.cfg"), "long-timeout").get(0).toJson();
 
-        assertThat(json).startsWith("{\"findings\":[\n  {\"severity\":\"warning\",\"file\":\"haproxy-seed.cfg\","
+        assertThat(json).startsWith("{\"severity\":\"warning\",\"file\":\"haproxy-seed.cfg\","
                 + "\"line\":19,\"subject\":\"frontend all\",\"message\":\"timeout client 24h")
-                .endsWith("\"fix\":\"timeout client-fin 30s\",\"rule\":\"long-timeout\"}\n]}");
-        assertThat(Advisor.toJson(List.of())).isEqualTo("{\"findings\":[]}");
-        assertThat(Finding.quote("a\"b\\c\nd\u0001")).isEqualTo("\"a\\\"b\\\\c\\nd\\u0001\"");
+                .endsWith("\"fix\":\"timeout client-fin 30s\",\"rule\":\"long-timeout\"}");
+        assertThat(io.ferry.config.Json.quote("a\"b\\c\nd\u0001")).isEqualTo("\"a\\\"b\\\\c\\nd\\u0001\"");
     }
 
     @Test
@@ -365,5 +364,62 @@ class AdvisorTest {
         assertThat(SectionRules.unreachable(be, be.servers().get(0))).isEmpty();
         assertThat(SectionRules.unreachable(be, be.servers().get(1))).hasValueSatisfying(f ->
                 assertThat(f.message()).contains("the socket file " + dir.resolve("gone.sock") + " does not exist"));
+    }
+
+    @Test
+    void retriesWithoutRedispatchAreFound() {
+        String backend = """
+                frontend fe
+                    bind :8080
+                    default_backend be
+                backend be
+                    retries 3
+                    server s1 127.0.0.1:9
+                    server s2 127.0.0.1:10
+                """;
+        assertThat(advise(load("t.cfg", QUIET_DEFAULTS + backend), "retries-redispatch")).singleElement()
+                .satisfies(f -> {
+                    assertThat(f.location().line()).isEqualTo(11);
+                    assertThat(f.message()).isEqualTo("retries 3 without option redispatch retries the same server: "
+                            + "when it is down, a request waits 4 connection attempts of up to 5s before it fails, "
+                            + "even when another server is up");
+                    assertThat(f.fix()).isEqualTo("option redispatch");
+                });
+        assertThat(advise(load("r.cfg", QUIET_DEFAULTS + "    option redispatch\n" + backend), "retries-redispatch"))
+                .isEmpty();
+        assertThat(advise(load("d.cfg", QUIET_DEFAULTS + FE_TO_BE), "retries-redispatch")).isEmpty();
+    }
+
+    @Test
+    void nolingerInDefaultsIsFound() {
+        assertThat(advise(load("t.cfg", QUIET_DEFAULTS + "    option nolinger\n" + FE_TO_BE), "nolinger-defaults"))
+                .singleElement().satisfies(f -> {
+                    assertThat(f.location().line()).isEqualTo(7);
+                    assertThat(f.subject()).isEqualTo("defaults");
+                    assertThat(f.fix()).startsWith("no option nolinger");
+                });
+        String inBackend = FE_TO_BE.replace("backend be\n", "backend be\n    option nolinger\n");
+        assertThat(advise(load("b.cfg", QUIET_DEFAULTS + inBackend), "nolinger-defaults")).isEmpty();
+    }
+
+    @Test
+    void theAdvisorProbesCheckedServersOnlyWhenAllowed() throws IOException {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        Config c = load("t.cfg", QUIET_DEFAULTS + """
+                frontend fe
+                    bind :8080
+                    default_backend be
+                backend be
+                    server down 127.0.0.1:%d check
+                    server unchecked 127.0.0.1:%d
+                """.formatted(closedPort, closedPort));
+
+        MachineFacts probing = new MachineFacts(1_048_576, 28_232, 4L << 30, true);
+        assertThat(Advisor.advise(c, probing).stream().filter(f -> f.rule().equals("check-address")))
+                .singleElement().satisfies(f -> assertThat(f.location().line()).isEqualTo(11));
+        assertThat(Advisor.advise(c, probing.withoutProbes())).noneMatch(f -> f.rule().equals("check-address"));
     }
 }
