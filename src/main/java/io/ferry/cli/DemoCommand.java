@@ -31,8 +31,8 @@ final class DemoCommand {
         console.notice("demo : the built-in configuration is valid; starting frontend 'demo' on "
                 + config.get().frontends().get(0).binds().get(0).address());
         return RunCommand.serve(config.get(), options, List.of(), env, console,
-                " The demo configuration checks, but this build cannot serve it; the demo's own site and chat"
-                        + " servers come with the proxy engine.");
+                " The demo configuration checks, but this build cannot serve all of it yet; the demo's own"
+                        + " site and chat servers come later.");
     }
 
     static String text() {

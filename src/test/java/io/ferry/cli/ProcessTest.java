@@ -87,7 +87,7 @@ class ProcessTest {
                     + " 127.0.0.1:" + port);
             if (!p.isAlive()) {
                 assertCannotServe(p, p.pid());
-                assertThat(p.err()).contains("this build cannot serve it");
+                assertThat(p.err()).contains("this build cannot serve all of it yet");
             } else {
                 p.signal("TERM");
                 await().atMost(Duration.ofSeconds(30)).until(() -> !p.isAlive());
