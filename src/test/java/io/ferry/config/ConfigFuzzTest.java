@@ -34,6 +34,13 @@ class ConfigFuzzTest {
     private static final int SCALE = Integer.getInteger("ferry.fuzz.scale", 1);
 
     /**
+     * Each loop stops at its count or after this long, whichever comes first, so that a slow or
+     * loaded machine runs fewer inputs instead of failing; it must still run {@link #MIN_INPUTS}.
+     */
+    private static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(15L * SCALE);
+    private static final int MIN_INPUTS = 50;
+
+    /**
      * Mutated host names must not reach DNS: that would make the run slow and dependent on the
      * network. IP literals and {@code localhost} resolve; every other name is unknown.
      */
@@ -111,7 +118,9 @@ class ConfigFuzzTest {
 
     @Test
     void mutatedSeedsGiveOnlyDiagnostics() {
-        for (long seed = 0; seed < 3000L * SCALE; seed++) {
+        long start = System.nanoTime();
+        long seed = 0;
+        for (; seed < 3000L * SCALE && withinBudget(seed, start); seed++) {
             Random random = new Random(seed);
             String base = SEEDS.get(random.nextInt(SEEDS.size()));
             String text = base;
@@ -121,11 +130,14 @@ class ConfigFuzzTest {
             }
             check("mutated seed " + seed, text);
         }
+        assertThat(seed).as("inputs tried").isGreaterThanOrEqualTo(Math.min(3000L * SCALE, MIN_INPUTS));
     }
 
     @Test
     void randomLinesGiveOnlyDiagnostics() {
-        for (long seed = 0; seed < 1500L * SCALE; seed++) {
+        long start = System.nanoTime();
+        long seed = 0;
+        for (; seed < 1500L * SCALE && withinBudget(seed, start); seed++) {
             Random random = new Random(1_000_000_000L + seed);
             StringBuilder text = new StringBuilder();
             int lines = 1 + random.nextInt(30);
@@ -141,11 +153,14 @@ class ConfigFuzzTest {
             }
             check("random lines " + seed, text.toString());
         }
+        assertThat(seed).as("inputs tried").isGreaterThanOrEqualTo(Math.min(1500L * SCALE, MIN_INPUTS));
     }
 
     @Test
     void randomBytesGiveOnlyDiagnostics() {
-        for (long seed = 0; seed < 300L * SCALE; seed++) {
+        long start = System.nanoTime();
+        long seed = 0;
+        for (; seed < 300L * SCALE && withinBudget(seed, start); seed++) {
             Random random = new Random(2_000_000_000L + seed);
             char[] chars = new char[random.nextInt(2000)];
             for (int i = 0; i < chars.length; i++) {
@@ -153,11 +168,14 @@ class ConfigFuzzTest {
             }
             check("random bytes " + seed, new String(chars));
         }
+        assertThat(seed).as("inputs tried").isGreaterThanOrEqualTo(Math.min(300L * SCALE, MIN_INPUTS));
     }
 
     @Test
     void mutatedFilesInADirectoryGiveOnlyDiagnostics(@TempDir Path dir) throws IOException {
-        for (long seed = 0; seed < 100L * SCALE; seed++) {
+        long start = System.nanoTime();
+        long seed = 0;
+        for (; seed < 100L * SCALE && withinBudget(seed, start); seed++) {
             Random random = new Random(3_000_000_000L + seed);
             Path sub = Files.createDirectory(dir.resolve("run" + seed));
             int files = 1 + random.nextInt(4);
@@ -176,6 +194,7 @@ class ConfigFuzzTest {
                 fail("files " + seed + " threw " + t, t);
             }
         }
+        assertThat(seed).as("inputs tried").isGreaterThanOrEqualTo(Math.min(100L * SCALE, MIN_INPUTS));
     }
 
     @Test
@@ -221,6 +240,10 @@ class ConfigFuzzTest {
         for (int i = 0; i < inputs.size(); i++) {
             check("pathological input " + i, inputs.get(i));
         }
+    }
+
+    private static boolean withinBudget(long done, long startNanos) {
+        return done < MIN_INPUTS || System.nanoTime() - startNanos < BUDGET_NANOS;
     }
 
     private static String mutate(String text, Random random) {
