@@ -164,6 +164,13 @@ class HttpErrorsAndTimeoutsTest extends FerryTestBase {
         assertThat(answerWith((head, in, out) -> { })).isEqualTo(exactly(502, false));
     }
 
+    @Test
+    void aSwitchToAnotherProtocolGives502UntilTunnelsExist() throws Exception {
+        assertThat(answerWith((head, in, out) -> ScriptedServer.write(out,
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")))
+                .isEqualTo(exactly(502, false));
+    }
+
     /** What a client gets for one request when the server behaves as {@code script} says. */
     private String answerWith(ScriptedServer.Script script) throws Exception {
         ScriptedServer bad = new ScriptedServer(script);
