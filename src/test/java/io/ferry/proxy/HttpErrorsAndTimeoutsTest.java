@@ -164,6 +164,13 @@ class HttpErrorsAndTimeoutsTest extends FerryTestBase {
         assertThat(answerWith((head, in, out) -> { })).isEqualTo(exactly(502, false));
     }
 
+    @Test
+    void aSwitchToAnotherProtocolGives502UntilTunnelsExist() throws Exception {
+        assertThat(answerWith((head, in, out) -> ScriptedServer.write(out,
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")))
+                .isEqualTo(exactly(502, false));
+    }
+
     /** What a client gets for one request when the server behaves as {@code script} says. */
     private String answerWith(ScriptedServer.Script script) throws Exception {
         ScriptedServer bad = new ScriptedServer(script);
@@ -273,5 +280,28 @@ class HttpErrorsAndTimeoutsTest extends FerryTestBase {
             }
         }
         Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> ferry.openClientConnections() == 0);
+    }
+
+    @Test
+    void aReusedConnectionTheServerClosesIsReplacedForABodylessRequest() throws Exception {
+        // Each connection answers one request, then closes silently when the next one arrives:
+        // the race of a server closing an idle keep-alive connection as Ferry reuses it.
+        ScriptedServer oneShot = new ScriptedServer((head, in, out) -> {
+            ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            StringBuilder next = new StringBuilder();
+            int c;
+            while (!next.toString().endsWith("\r\n\r\n") && (c = in.read()) >= 0) {
+                next.append((char) c);
+            }
+        });
+        resources.add(oneShot);
+        InetSocketAddress addr = start("", TIMEOUTS, oneShot.address());
+        try (RawClient raw = new RawClient(addr)) {
+            raw.send("GET /1 HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertThat(raw.readUntil("ok", 1)).startsWith("HTTP/1.1 200");
+            raw.send("GET /2 HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertThat(raw.readUntil("ok", 1)).startsWith("HTTP/1.1 200");
+        }
+        assertThat(oneShot.accepted()).isEqualTo(2);
     }
 }
