@@ -235,6 +235,40 @@ class AccessLogTest extends FerryTestBase {
     }
 
     @Test
+    void invalidResponseIsPH() throws Exception {
+        ScriptedServer garbage = scripted((head, in, out) -> {
+            ScriptedServer.write(out, "NOT HTTP AT ALL\r\n\r\n");
+            in.read();
+        });
+        InetSocketAddress addr = start("", "", garbage.address());
+        try (RawClient raw = new RawClient(addr)) {
+            raw.send("GET /app HTTP/1.1\r\nHost: t\r\n\r\n");
+            raw.readUntil("</html>\n", 1);
+        }
+        HttpLogLine l = line();
+        assertThat(l.termination()).isEqualTo("PH--");
+        assertThat(l.status()).isEqualTo(502);
+        assertThat(l.tr()).isEqualTo(-1);
+    }
+
+    @Test
+    void clientResetWhileWaitingForTheResponseIsCH() throws Exception {
+        CountDownLatch clientGone = new CountDownLatch(1);
+        resources.add(clientGone::countDown);
+        ScriptedServer silent = scripted((head, in, out) -> await(clientGone));
+        InetSocketAddress addr = start("", "", silent.address());
+        RawClient raw = new RawClient(addr);
+        raw.send("GET /app HTTP/1.1\r\nHost: t\r\n\r\n");
+        org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> silent.accepted() == 1);
+        raw.reset();
+        HttpLogLine l = line();
+        clientGone.countDown();
+        assertThat(l.termination()).isEqualTo("CH--");
+        assertThat(l.status()).isEqualTo(-1);
+        assertThat(l.server()).isEqualTo("s1");
+    }
+
+    @Test
     void serverCloseInTheBodyIsSD() throws Exception {
         ScriptedServer cut = scripted((head, in, out) ->
                 ScriptedServer.write(out, "HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n0123456789"));
