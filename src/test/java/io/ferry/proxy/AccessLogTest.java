@@ -438,10 +438,8 @@ class AccessLogTest extends FerryTestBase {
         assertThat(syslog.silentFor(300)).as("the idle close of a kept-alive connection is not logged").isTrue();
     }
 
-    private static final Pattern SYSLOG = Pattern.compile("^<(\\d+)>(\\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d) ferry\\[(\\d+)\\]: (.*)\n$");
-
-    @Test
-    void logSeparateErrorsSendsErrorsAtErrLevelInRfc3164() throws Exception {
+    /** A frontend with its own log lines (no global section), in front of a test origin. */
+    private InetSocketAddress startOwn(String frontendLines, java.time.Clock clock) {
         ferry = Ferry.start(Configs.parse("""
                 defaults
                     mode http
@@ -450,14 +448,23 @@ class AccessLogTest extends FerryTestBase {
                     timeout connect 1s
                 frontend www
                     bind 127.0.0.1:0
+                %s
+                backend app
+                    server s1 %s
+                """.formatted(frontendLines, origin().address())), clock);
+        return ferry.boundAddresses().get(0);
+    }
+
+    private static final Pattern SYSLOG = Pattern.compile("^<(\\d+)>(\\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d) ferry\\[(\\d+)\\]: (.*)\n$");
+
+    @Test
+    void logSeparateErrorsSendsErrorsAtErrLevelInRfc3164() throws Exception {
+        InetSocketAddress addr = startOwn("""
                     log %s local1
                     option httplog
                     option log-separate-errors
                     use_backend app if { path_beg /app }
-                backend app
-                    server s1 %s
-                """.formatted(syslog.address(), origin().address())));
-        InetSocketAddress addr = ferry.boundAddresses().get(0);
+                """.formatted(syslog.address()), java.time.Clock.systemDefaultZone());
         try (RawClient raw = new RawClient(addr)) {
             raw.send("GET /app HTTP/1.1\r\nHost: t\r\n\r\n");
             raw.readUntil("o GET /app", 1);
@@ -473,5 +480,22 @@ class AccessLogTest extends FerryTestBase {
         assertThat(Long.parseLong(ok.group(3))).isEqualTo(ProcessHandle.current().pid());
         assertThat(HttpLogLine.parse(ok.group(4)).status()).isEqualTo(200);
         assertThat(HttpLogLine.parse(error.group(4)).status()).isEqualTo(503);
+    }
+
+    @Test
+    void datesComeFromTheInjectedClock() throws Exception {
+        java.time.Clock fixed = java.time.Clock.fixed(java.time.Instant.parse("2026-11-04T07:04:23.425Z"),
+                java.time.ZoneOffset.ofHours(1));
+        InetSocketAddress addr = startOwn("""
+                    log %s format raw local0
+                    log-format "[%%t] [%%T] %%ST %%{+Q}HM"
+                    default_backend app
+                """.formatted(syslog.address()), fixed);
+        try (RawClient raw = new RawClient(addr)) {
+            raw.send("GET /x HTTP/1.1\r\nHost: t\r\n\r\n");
+            raw.readUntil("o GET /x", 1);
+        }
+        assertThat(syslog.next(5000)).isEqualTo("[04/Nov/2026:08:04:23.425] [04/Nov/2026:07:04:23 +0000] 200 \"GET\"\n");
+        assertThat(ferry.droppedLogMessages()).isZero();
     }
 }
