@@ -51,16 +51,58 @@ public record LogFormat(String text) {
     }
 
     private static LogFormat parse(String text, boolean atLogTime) {
+        scan(text, new Visitor() {
+            @Override
+            public void text(char c) {
+            }
+
+            @Override
+            public void variable(String name, Boolean quote) {
+                if (!VARIABLES.contains(name)) {
+                    throw new ConfigProblem("no such format variable '" + name + "'",
+                            "if you wanted to emit the '%' character verbatim, you need to use '%%'");
+                }
+            }
+
+            @Override
+            public void sample(String expression, Boolean quote) {
+                LogFormat.sample(expression, atLogTime);
+            }
+        });
+        return new LogFormat(text);
+    }
+
+    /** What {@link #scan} finds in a format, in order. */
+    public interface Visitor {
+
+        /** A character written as is ({@code %%} gives {@code %}). */
+        void text(char c);
+
+        /** {@code %NAME}; {@code quote} is true for {@code +Q}, false for {@code -Q}, null when neither is given. */
+        void variable(String name, Boolean quote);
+
+        /** {@code %[EXPRESSION]}, with its {@code quote} flag as for {@link #variable}. */
+        void sample(String expression, Boolean quote);
+    }
+
+    /**
+     * Walks a format: {@code %%}, {@code %VAR}, {@code %{+FLAG...}VAR}, {@code %[FETCH[,CONVERTER...]]};
+     * throws {@link ConfigProblem} on unclosed braces or brackets and unknown flags.
+     */
+    public static void scan(String text, Visitor visitor) {
         int i = 0;
         while (i < text.length()) {
             char c = text.charAt(i++);
             if (c != '%') {
+                visitor.text(c);
                 continue;
             }
             if (i < text.length() && text.charAt(i) == '%') {
+                visitor.text('%');
                 i++;
                 continue;
             }
+            Boolean quote = null;
             if (i < text.length() && text.charAt(i) == '{') {
                 int close = text.indexOf('}', i);
                 if (close < 0) {
@@ -72,6 +114,9 @@ public record LogFormat(String text) {
                         throw new ConfigProblem("unknown log-format flag '" + f + "' in '" + text + "'",
                                 "use +Q, -Q, +X or +E");
                     }
+                    if (f.substring(1).equals("Q")) {
+                        quote = f.charAt(0) == '+';
+                    }
                 }
                 i = close + 1;
             }
@@ -81,7 +126,7 @@ public record LogFormat(String text) {
                     throw new ConfigProblem("missing ']' after '%[' in log-format '" + text + "'",
                             "close the sample expression, e.g. '%[src]'");
                 }
-                sample(text.substring(i + 1, close), atLogTime);
+                visitor.sample(text.substring(i + 1, close), quote);
                 i = close + 1;
                 continue;
             }
@@ -89,13 +134,8 @@ public record LogFormat(String text) {
             while (i < text.length() && Character.isLetterOrDigit(text.charAt(i))) {
                 i++;
             }
-            String name = text.substring(start, i);
-            if (!VARIABLES.contains(name)) {
-                throw new ConfigProblem("no such format variable '" + name + "'",
-                        "if you wanted to emit the '%' character verbatim, you need to use '%%'");
-            }
+            visitor.variable(text.substring(start, i), quote);
         }
-        return new LogFormat(text);
     }
 
     /** The fetches that do not read the HTTP request, so a log line may use them. */

@@ -6,6 +6,8 @@ import io.ferry.config.Mode;
 import io.ferry.config.TimeoutKind;
 import io.ferry.config.Proxy;
 import io.ferry.config.ProxyOption;
+import io.ferry.log.AccessLogs;
+import io.ferry.log.ByteCountHandler;
 import io.ferry.net.ConnectionLimit;
 import io.ferry.net.ListenerGroup;
 import io.ferry.net.Transport;
@@ -19,6 +21,7 @@ import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +51,7 @@ public final class Ferry implements AutoCloseable {
     private final ListenerGroup listeners;
     private final ProxyRuntime runtime;
     private final ChannelGroup clients;
+    private final AccessLogs logs;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Map<String, Backend> backends = new LinkedHashMap<>();
     private final List<String> notices = new ArrayList<>();
@@ -56,9 +60,10 @@ public final class Ferry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Ferry.class);
     private static final AttributeKey<Deadlines> DEADLINES = AttributeKey.valueOf("ferry.deadlines");
 
-    private Ferry(Config config) {
+    private Ferry(Config config, Clock clock) {
         transport = Transport.select();
         RuntimeSupport.check(config, transport);
+        logs = AccessLogs.start(config, clock);
         int threads = config.global().nbthread() > 0 ? config.global().nbthread()
                 : config.global().nbproc() != null ? config.global().nbproc().value()
                 : Runtime.getRuntime().availableProcessors();
@@ -70,6 +75,7 @@ public final class Ferry implements AutoCloseable {
             listeners.bindAll(specs(config));
         } catch (RuntimeException e) {
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            logs.close();
             throw e;
         }
     }
@@ -81,7 +87,12 @@ public final class Ferry implements AutoCloseable {
      * @throws IllegalStateException when a listening address cannot be bound
      */
     public static Ferry start(Config config) {
-        return new Ferry(config);
+        return new Ferry(config, Clock.systemDefaultZone());
+    }
+
+    /** As {@link #start(Config)}, with the wall clock (and time zone) of the access logs' dates. */
+    public static Ferry start(Config config, Clock clock) {
+        return new Ferry(config, clock);
     }
 
     private List<ListenerGroup.Spec> specs(Config config) {
@@ -92,9 +103,9 @@ public final class Ferry implements AutoCloseable {
         ConnectionLimit global = new ConnectionLimit("global", globalMax);
         List<ListenerGroup.Spec> specs = new ArrayList<>();
         for (Proxy p : config.frontends()) {
-            Frontend fe = new Frontend(p, backends);
             ConnectionLimit feLimit = new ConnectionLimit(p.toString(),
                     p.maxconn() == null ? globalMax : p.maxconn().value());
+            Frontend fe = new Frontend(p, backends, logs.frontend(p.name()), global, feLimit);
             boolean keepAlive = p.option(ProxyOption.CLITCPKA) || p.option(ProxyOption.TCPKA);
             boolean tcp = p.mode().value() == Mode.TCP;
             if (tcp) {
@@ -104,12 +115,14 @@ public final class Ferry implements AutoCloseable {
                 @Override
                 protected void initChannel(SocketChannel ch) {
                     clients.add(ch);
+                    ByteCountHandler bytes = new ByteCountHandler();
+                    ch.pipeline().addLast(bytes);
                     if (tcp) {
-                        TcpStream stream = new TcpStream(runtime, fe, ch);
+                        TcpStream stream = new TcpStream(runtime, fe, ch, bytes);
                         ch.attr(DEADLINES).set(stream.deadlines);
                         ch.pipeline().addLast(new TunnelHandler(stream, TcpStream.Side.CLIENT));
                     } else {
-                        HttpStream stream = new HttpStream(runtime, fe, ch);
+                        HttpStream stream = new HttpStream(runtime, fe, ch, bytes);
                         ch.attr(DEADLINES).set(stream.deadlines);
                         ch.pipeline().addLast(new ActivityHandler(stream::clientBytes), runtime.newServerCodec(),
                                 new ClientSideHandler(stream));
@@ -190,6 +203,14 @@ public final class Ferry implements AutoCloseable {
         return b.queued();
     }
 
+    /**
+     * Access-log messages dropped because the log queue was full (logging never makes a stream
+     * wait), since start.
+     */
+    public long droppedLogMessages() {
+        return logs.dropped();
+    }
+
     /** Blocks until the proxy has stopped. */
     public void awaitClose() throws InterruptedException {
         closed.await();
@@ -206,6 +227,7 @@ public final class Ferry implements AutoCloseable {
             clients.close().awaitUninterruptibly();
             runtime.closePools();
             loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            logs.close();
         } finally {
             closed.countDown();
         }

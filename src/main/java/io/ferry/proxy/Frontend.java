@@ -3,6 +3,8 @@ package io.ferry.proxy;
 import io.ferry.config.Proxy;
 import io.ferry.http.AclMatcher;
 import io.ferry.http.RequestSample;
+import io.ferry.log.AccessLog;
+import io.ferry.net.ConnectionLimit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +18,16 @@ final class Frontend {
     final Proxy model;
     private final List<Route> routes = new ArrayList<>();
     private final Backend defaultBackend;
+    /** Its access log, null when it logs nowhere. */
+    final AccessLog log;
+    private final ConnectionLimit global;
+    private final ConnectionLimit own;
 
-    Frontend(Proxy model, Map<String, Backend> backends) {
+    Frontend(Proxy model, Map<String, Backend> backends, AccessLog log, ConnectionLimit global, ConnectionLimit own) {
         this.model = model;
+        this.log = log;
+        this.global = global;
+        this.own = own;
         for (Proxy.UseBackend u : model.useBackends()) {
             routes.add(new Route(u, backends.get(u.backend())));
         }
@@ -44,6 +53,16 @@ final class Frontend {
     /** The backend when no rule applies: {@code default_backend}, or the section itself for {@code listen}. */
     Backend defaultBackend() {
         return defaultBackend;
+    }
+
+    /** Client connections of the whole process now (the log's {@code actconn}). */
+    int globalConnections() {
+        return global.current();
+    }
+
+    /** Client connections of this frontend now ({@code feconn}). */
+    int connections() {
+        return own.current();
     }
 
     String name() {

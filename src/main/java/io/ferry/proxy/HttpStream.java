@@ -4,10 +4,14 @@ import io.ferry.balance.BackendServer;
 import io.ferry.http.ConnectionHeaders;
 import io.ferry.http.HttpErrors;
 import io.ferry.http.RequestSample;
+import io.ferry.log.ByteCountHandler;
+import io.ferry.log.Termination.Cause;
+import io.ferry.log.Termination.Phase;
 import io.ferry.proxy.Deadlines.Deadline;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -72,13 +76,17 @@ final class HttpStream implements QueueEntry.Waiter {
     private boolean clientInputShut;
     private boolean closed;
     private ChannelFuture lastClientWrite;
+    private final StreamLogger log;
+    private boolean connectTimedOut;
+    private int retries;
 
-    HttpStream(ProxyRuntime runtime, Frontend frontend, Channel client) {
+    HttpStream(ProxyRuntime runtime, Frontend frontend, Channel client, ByteCountHandler bytes) {
         this.runtime = runtime;
         this.frontend = frontend;
         this.client = client;
         this.clientTimeouts = Timeouts.of(frontend.model, frontend.model);
         this.deadlines = new Deadlines(System::nanoTime, runtime.scheduler(client.eventLoop()), this::expired);
+        this.log = new StreamLogger(frontend, client, bytes);
     }
 
     // ---- client side -------------------------------------------------------------------------
@@ -92,6 +100,9 @@ final class HttpStream implements QueueEntry.Waiter {
     /** Bytes arrived from the client (before decoding). */
     void clientBytes() {
         deadlines.touch(Deadline.CLIENT);
+        if (request == RequestPhase.WAITING) {
+            log.firstByte();
+        }
         if (keepAliveWait) {
             keepAliveWait = false;
             deadlines.clear(Deadline.HTTP_KEEP_ALIVE);
@@ -132,6 +143,9 @@ final class HttpStream implements QueueEntry.Waiter {
             return;
         }
         closed = true;
+        if (log.transactionOpen()) {
+            clientGone();
+        }
         leaveQueue();
         deadlines.close();
         releaseAll(clientIn);
@@ -191,17 +205,24 @@ final class HttpStream implements QueueEntry.Waiter {
             ReferenceCountUtil.release(h);
             head = null;
             clientKeepAlive = false;
+            // A head cut short by the client's close is the client's abort, not an invalid request.
+            log.terminate(h.decoderResult().cause() instanceof PrematureChannelClosureException ? Cause.CLIENT_ABORT
+                    : Cause.PROXY, Phase.REQUEST);
             sendError(400);
             return;
         }
+        log.request(h);
         sample = new RequestSample(h, (InetSocketAddress) client.remoteAddress(),
                 (InetSocketAddress) client.localAddress());
         backend = frontend.route(sample);
         if (backend == null) {
             clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h);
+            // What HAProxy 2.6 logs when no backend matches: SC, with TR -1.
+            log.terminate(Cause.SERVER_ABORT, Phase.CONNECT);
             sendError(503);
             return;
         }
+        log.routed(backend);
         timeouts = Timeouts.of(frontend.model, backend.model);
         ConnectionMode mode = ConnectionMode.of(frontend.model, backend.model);
         clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h) && mode.keepsClient();
@@ -210,6 +231,8 @@ final class HttpStream implements QueueEntry.Waiter {
         attempts = new ServerAttempts(backend, sample, this, client.eventLoop());
         replayed = false;
         bodySent = false;
+        retries = 0;
+        connectTimedOut = false;
         proceed(attempts.choose());
     }
 
@@ -253,9 +276,14 @@ final class HttpStream implements QueueEntry.Waiter {
             case QUEUED -> {
                 // Every server is at its maxconn: wait in the backend's queue, at most timeout queue.
                 serverPhase = ServerPhase.QUEUED;
+                log.queued(backend);
                 deadlines.start(Deadline.QUEUE, timeouts.queue());
             }
-            case REFUSED -> sendError(503);
+            case REFUSED -> {
+                // No usable server, or the queue is full.
+                log.terminate(Cause.SERVER_ABORT, backend.queued() > 0 ? Phase.QUEUE : Phase.CONNECT);
+                sendError(503);
+            }
         }
     }
 
@@ -282,6 +310,7 @@ final class HttpStream implements QueueEntry.Waiter {
     /** Uses server {@code s}, whose slot this stream holds: an idle connection to it, or a new one. */
     private void useServer(BackendServer s) {
         server = s;
+        log.serverAssigned(s);
         ServerConnection c = null;
         if (privateConn != null) {
             if (privateConn.server == s && privateConn.isOpen()) {
@@ -300,6 +329,7 @@ final class HttpStream implements QueueEntry.Waiter {
             conn = c;
             reusedConn = true;
             serverPhase = ServerPhase.CONNECTED;
+            log.connected();
             deadlines.startIdle(Deadline.SERVER, timeouts.server());
             sendHead();
         } else {
@@ -323,6 +353,7 @@ final class HttpStream implements QueueEntry.Waiter {
             if (f.isSuccess()) {
                 deadlines.clear(Deadline.CONNECT);
                 serverPhase = ServerPhase.CONNECTED;
+                log.connected();
                 deadlines.startIdle(Deadline.SERVER, timeouts.server());
                 sendHead();
             } else {
@@ -340,10 +371,12 @@ final class HttpStream implements QueueEntry.Waiter {
         BackendServer failedServer = server;
         server = null;
         if (attempts.connectFailed(failedServer)) {
+            log.retries(++retries);
             serverPhase = ServerPhase.RETRY_WAIT;
             deadlines.start(Deadline.CONNECT, timeouts.retryDelay());
         } else {
             serverPhase = ServerPhase.NONE;
+            log.terminate(connectTimedOut ? Cause.SERVER_TIMEOUT : Cause.SERVER_ABORT, Phase.CONNECT);
             sendError(503);
         }
     }
@@ -413,10 +446,14 @@ final class HttpStream implements QueueEntry.Waiter {
                     connect();
                 } else {
                     backend.release(s);
+                    log.terminate(Cause.SERVER_ABORT, Phase.HEADERS);
                     sendError(502);
                 }
             }
-            case BODY -> abort();
+            case BODY -> {
+                log.terminate(Cause.SERVER_ABORT, Phase.DATA);
+                abort();
+            }
             case COMPLETE -> {
             }
         }
@@ -439,6 +476,7 @@ final class HttpStream implements QueueEntry.Waiter {
                 serverKeepAlive = false;
                 if (response != ResponsePhase.COMPLETE) {
                     detachServer(true);
+                    log.terminate(Cause.PROXY, response == ResponsePhase.BODY ? Phase.DATA : Phase.HEADERS);
                     abortOrError(502);
                 }
             }
@@ -462,6 +500,7 @@ final class HttpStream implements QueueEntry.Waiter {
         if (r.decoderResult().isFailure() || r.status().code() == 101) {
             ReferenceCountUtil.release(r);
             detachServer(true);
+            log.terminate(Cause.PROXY, Phase.HEADERS);
             sendError(502);
             return;
         }
@@ -488,6 +527,7 @@ final class HttpStream implements QueueEntry.Waiter {
             serverKeepAlive = false;
         }
         ConnectionHeaders.forClient(r, head, clientKeepAlive);
+        log.response(r);
         response = ResponsePhase.BODY;
         deadlines.startIdle(Deadline.CLIENT, clientTimeouts.client());
         writeClient(r);
@@ -497,6 +537,7 @@ final class HttpStream implements QueueEntry.Waiter {
         if (c.decoderResult().isFailure()) {
             // The server closed or sent garbage in the middle of a body: the response cannot be completed.
             c.release();
+            log.terminate(Cause.SERVER_ABORT, Phase.DATA);
             detachServer(true);
             abort();
             return;
@@ -523,6 +564,8 @@ final class HttpStream implements QueueEntry.Waiter {
             releaseServer();
         }
         client.flush();
+        log.end(true);
+        log.next();
         firstRequest = false;
         head = null;
         sample = null;
@@ -597,6 +640,11 @@ final class HttpStream implements QueueEntry.Waiter {
         serverKeepAlive = false;
         writeClient(HttpErrors.response(status, close));
         response = ResponsePhase.COMPLETE;
+        log.status(status);
+        if (status == 400 || status == 408) {
+            // HAProxy 2.6 answers these before a stream exists and logs 0 bytes for them.
+            log.end(false);
+        }
         endTransaction();
     }
 
@@ -635,6 +683,7 @@ final class HttpStream implements QueueEntry.Waiter {
             case HTTP_REQUEST -> {
                 if (request == RequestPhase.WAITING) {
                     clientKeepAlive = false;
+                    log.terminate(Cause.CLIENT_TIMEOUT, Phase.REQUEST);
                     sendError(408);
                 }
             }
@@ -644,21 +693,27 @@ final class HttpStream implements QueueEntry.Waiter {
                     client.close();
                 } else if (response == ResponsePhase.NONE || response == ResponsePhase.WAITING_HEAD) {
                     clientKeepAlive = false;
+                    log.terminate(Cause.CLIENT_TIMEOUT, request == RequestPhase.WAITING ? Phase.REQUEST : Phase.DATA);
                     sendError(408);
                 } else {
+                    log.terminate(Cause.CLIENT_TIMEOUT, Phase.DATA);
                     abort();
                 }
             }
             case QUEUE -> {
                 if (serverPhase == ServerPhase.QUEUED && attempts.giveUpWaiting()) {
                     serverPhase = ServerPhase.NONE;
+                    log.leftQueue();
+                    log.terminate(Cause.SERVER_TIMEOUT, Phase.QUEUE);
                     sendError(503);
                 }
             }
             case CONNECT -> {
                 if (serverPhase == ServerPhase.CONNECTING) {
+                    connectTimedOut = true;
                     conn.channel.close();
                 } else if (serverPhase == ServerPhase.RETRY_WAIT) {
+                    connectTimedOut = false;
                     proceed(attempts.retry());
                 }
             }
@@ -666,13 +721,35 @@ final class HttpStream implements QueueEntry.Waiter {
                 if (response == ResponsePhase.WAITING_HEAD || response == ResponsePhase.INTERIM) {
                     detachServer(true);
                     clientKeepAlive = false;
+                    log.terminate(Cause.SERVER_TIMEOUT, Phase.HEADERS);
                     sendError(504);
                 } else {
+                    log.terminate(Cause.SERVER_TIMEOUT, Phase.DATA);
                     abort();
                 }
             }
             default -> throw new IllegalStateException("deadline " + kind + " is not used in mode http");
         }
+    }
+
+    /** The client connection closed while a transaction was open: where it was says what to log. */
+    private void clientGone() {
+        Phase phase;
+        if (request == RequestPhase.WAITING) {
+            // HAProxy logs a request that never came whole as a 400 with no bytes.
+            phase = Phase.REQUEST;
+            log.status(400);
+        } else if (serverPhase == ServerPhase.QUEUED) {
+            phase = Phase.QUEUE;
+        } else if (serverPhase == ServerPhase.CONNECTING || serverPhase == ServerPhase.RETRY_WAIT) {
+            phase = Phase.CONNECT;
+        } else if (response == ResponsePhase.WAITING_HEAD || response == ResponsePhase.INTERIM) {
+            phase = Phase.HEADERS;
+        } else {
+            phase = Phase.DATA;
+        }
+        log.terminate(Cause.CLIENT_ABORT, phase);
+        log.end(request != RequestPhase.WAITING);
     }
 
     private static void releaseAll(ArrayDeque<Object> q) {

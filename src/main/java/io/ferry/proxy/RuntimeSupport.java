@@ -29,10 +29,6 @@ import java.util.Set;
  */
 final class RuntimeSupport {
 
-    /** Options that only change log lines: harmless when nothing is logged, as in HAProxy. */
-    private static final Set<ProxyOption> LOG_OPTIONS = Set.of(ProxyOption.HTTPLOG, ProxyOption.TCPLOG,
-            ProxyOption.DONTLOGNULL, ProxyOption.LOG_SEPARATE_ERRORS);
-
     private static final Set<ProxyOption> NOT_IMPLEMENTED_OPTIONS = Set.of(ProxyOption.FORWARDFOR,
             ProxyOption.HTTPCHK, ProxyOption.TCP_CHECK, ProxyOption.ABORTONCLOSE,
             ProxyOption.ACCEPT_INVALID_HTTP_REQUEST, ProxyOption.ACCEPT_INVALID_HTTP_RESPONSE);
@@ -62,9 +58,8 @@ final class RuntimeSupport {
     static List<String> problems(Config config, Transport transport) {
         RuntimeSupport r = new RuntimeSupport(transport);
         r.global(config.global());
-        boolean logging = !config.global().logs().isEmpty();
         for (Proxy p : config.proxies()) {
-            r.proxy(p, logging || !p.logs().isEmpty());
+            r.proxy(p);
         }
         // In the order of the configuration; problems without a line (global settings) first.
         return r.problems.stream()
@@ -83,7 +78,7 @@ final class RuntimeSupport {
 
     private void global(GlobalSettings g) {
         for (LogTarget l : g.logs()) {
-            refuse(l.location(), "log", "global", "logging");
+            logTarget(l, "global");
         }
         for (GlobalSettings.StatsSocket s : g.statsSockets()) {
             refuse(s.location(), "stats socket", "global", "the runtime API");
@@ -99,7 +94,7 @@ final class RuntimeSupport {
         }
     }
 
-    private void proxy(Proxy p, boolean logging) {
+    private void proxy(Proxy p) {
         String where = p.toString();
         boolean tcp = p.mode().value() == Mode.TCP;
         if (tcp && p.kind().isFrontend()) {
@@ -118,13 +113,12 @@ final class RuntimeSupport {
         }
         p.errorFiles().forEach((code, file) -> refuse(file.location(), "errorfile " + code, where, "error files"));
         for (LogTarget l : p.logs()) {
-            refuse(l.location(), "log", where, "logging");
+            logTarget(l, where);
         }
-        if (p.logFormat() != null && p.kind().isFrontend()) {
-            refuse(p.location(), "log-format", where, "logging");
+        if (tcp) {
+            p.captures().forEach(c -> refuse(c.location(), "capture " + c.direction().name().toLowerCase()
+                    + " header", where, "header captures in mode tcp (there are no headers to capture)"));
         }
-        p.captures().forEach(c -> refuse(c.location(), "capture " + c.direction().name().toLowerCase()
-                + " header", where, "captures"));
         if (p.stats().enabled()) {
             refuse(p.stats().location(), "stats", where, "the stats page");
         }
@@ -143,8 +137,6 @@ final class RuntimeSupport {
             }
             if (NOT_IMPLEMENTED_OPTIONS.contains(option) && !(option == ProxyOption.FORWARDFOR && p.forwardFor() != null)) {
                 refuse(value.location(), "option " + option.word(), where, "this option");
-            } else if (LOG_OPTIONS.contains(option) && logging) {
-                refuse(value.location(), "option " + option.word(), where, "logging");
             }
         });
         p.timeouts().forEach((kind, value) -> {
@@ -162,6 +154,14 @@ final class RuntimeSupport {
             for (Server s : p.servers()) {
                 server(s, where);
             }
+        }
+    }
+
+    /** Unix syslog sockets are datagram sockets, which only Netty's epoll transport offers. */
+    private void logTarget(LogTarget l, String where) {
+        if (l.kind() == LogTarget.Kind.UNIX && transport != Transport.EPOLL) {
+            refuse(l.location(), "log " + l.target(), where, "unix datagram sockets without the epoll transport "
+                    + "(log to a UDP address, stdout or stderr)");
         }
     }
 

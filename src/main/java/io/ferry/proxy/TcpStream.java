@@ -2,6 +2,9 @@ package io.ferry.proxy;
 
 import io.ferry.balance.BackendServer;
 import io.ferry.balance.BalanceKey;
+import io.ferry.log.ByteCountHandler;
+import io.ferry.log.Termination.Cause;
+import io.ferry.log.Termination.Phase;
 import io.ferry.proxy.Deadlines.Deadline;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -54,8 +57,11 @@ final class TcpStream implements QueueEntry.Waiter {
     private Channel server;
     private BackendServer slot;
     private boolean closed;
+    private final StreamLogger log;
+    private boolean connectTimedOut;
+    private int retries;
 
-    TcpStream(ProxyRuntime runtime, Frontend frontend, Channel client) {
+    TcpStream(ProxyRuntime runtime, Frontend frontend, Channel client, ByteCountHandler bytes) {
         this.runtime = runtime;
         this.backend = frontend.defaultBackend();
         this.client = client;
@@ -63,6 +69,7 @@ final class TcpStream implements QueueEntry.Waiter {
         this.deadlines = new Deadlines(System::nanoTime, runtime.scheduler(client.eventLoop()), this::expired);
         this.key = new SourceKey(client);
         this.attempts = backend == null ? null : new ServerAttempts(backend, key, this, client.eventLoop());
+        this.log = new StreamLogger(frontend, client, bytes);
     }
 
     void clientActive() {
@@ -71,6 +78,7 @@ final class TcpStream implements QueueEntry.Waiter {
             return;
         }
         deadlines.startIdle(Deadline.CLIENT, timeouts.client());
+        log.routed(backend);
         proceed(attempts.choose());
         // Whatever the client says first waits (one read's worth) until the server is connected.
         maybeRead(Side.CLIENT);
@@ -83,9 +91,13 @@ final class TcpStream implements QueueEntry.Waiter {
             case SERVER -> connect(attempts.server());
             case QUEUED -> {
                 phase = ServerPhase.QUEUED;
+                log.queued(backend);
                 deadlines.start(Deadline.QUEUE, timeouts.queue());
             }
-            case REFUSED -> close();
+            case REFUSED -> {
+                log.terminate(Cause.SERVER_ABORT, backend.queued() > 0 ? Phase.QUEUE : Phase.CONNECT);
+                close();
+            }
         }
     }
 
@@ -101,6 +113,7 @@ final class TcpStream implements QueueEntry.Waiter {
 
     private void connect(BackendServer s) {
         slot = s;
+        log.serverAssigned(s);
         phase = ServerPhase.CONNECTING;
         int port = s.port() != 0 ? s.port() : ((InetSocketAddress) client.localAddress()).getPort();
         Channel ch = runtime.newTunnelChannel(client.eventLoop(), s, backend.model, this);
@@ -118,6 +131,7 @@ final class TcpStream implements QueueEntry.Waiter {
     }
 
     private void connected() {
+        log.connected();
         deadlines.clear(Deadline.CONNECT);
         phase = ServerPhase.CONNECTED;
         if (timeouts.tunnel() > 0) {
@@ -147,10 +161,12 @@ final class TcpStream implements QueueEntry.Waiter {
         BackendServer failedServer = slot;
         slot = null;
         if (attempts.connectFailed(failedServer)) {
+            log.retries(++retries);
             phase = ServerPhase.RETRY_WAIT;
             deadlines.start(Deadline.CONNECT, timeouts.retryDelay());
         } else {
             phase = ServerPhase.NONE;
+            log.terminate(connectTimedOut ? Cause.SERVER_TIMEOUT : Cause.SERVER_ABORT, Phase.CONNECT);
             close();
         }
     }
@@ -235,6 +251,7 @@ final class TcpStream implements QueueEntry.Waiter {
             if (phase == ServerPhase.CONNECTED) {
                 shutOutput(Side.SERVER);
             } else if (early.isEmpty()) {
+                log.terminate(Cause.CLIENT_ABORT, phase == ServerPhase.QUEUED ? Phase.QUEUE : Phase.CONNECT);
                 close();
                 return;
             }
@@ -275,6 +292,11 @@ final class TcpStream implements QueueEntry.Waiter {
         if (side == Side.SERVER && phase == ServerPhase.CONNECTING) {
             return;
         }
+        // A close before both FINs were seen: that side aborted (a reset, or a close without a FIN).
+        if (!closed) {
+            log.terminate(side == Side.CLIENT ? Cause.CLIENT_ABORT : Cause.SERVER_ABORT,
+                    phase == ServerPhase.CONNECTED ? Phase.DATA : phase == ServerPhase.QUEUED ? Phase.QUEUE : Phase.CONNECT);
+        }
         close();
     }
 
@@ -287,14 +309,15 @@ final class TcpStream implements QueueEntry.Waiter {
         if (attempts != null) {
             attempts.leaveQueue();
         }
+        if (slot != null) {
+            backend.release(slot);
+            slot = null;
+        }
+        log.end(true);
         deadlines.close();
         ByteBuf b;
         while ((b = early.poll()) != null) {
             b.release();
-        }
-        if (slot != null) {
-            backend.release(slot);
-            slot = null;
         }
         closeAfterFlush(client);
         if (server != null) {
@@ -314,20 +337,30 @@ final class TcpStream implements QueueEntry.Waiter {
         switch (kind) {
             case CONNECT -> {
                 if (phase == ServerPhase.CONNECTING) {
+                    connectTimedOut = true;
                     server.close();
                 } else if (phase == ServerPhase.RETRY_WAIT) {
+                    connectTimedOut = false;
                     proceed(attempts.retry());
                 }
             }
             case QUEUE -> {
                 if (phase == ServerPhase.QUEUED && attempts.giveUpWaiting()) {
+                    log.leftQueue();
+                    log.terminate(Cause.SERVER_TIMEOUT, Phase.QUEUE);
                     close();
                 }
             }
             // A half-closed side that never sent its FIN: reset, or the kernel keeps the socket on.
-            case CLIENT_FIN, SERVER_FIN -> closeNow(true);
+            case CLIENT_FIN, SERVER_FIN -> {
+                log.terminate(kind == Deadline.CLIENT_FIN ? Cause.CLIENT_TIMEOUT : Cause.SERVER_TIMEOUT, Phase.DATA);
+                closeNow(true);
+            }
             // Inactivity: close; reset only a side that stopped reading what was sent to it.
-            default -> closeNow(false);
+            default -> {
+                log.terminate(kind == Deadline.SERVER ? Cause.SERVER_TIMEOUT : Cause.CLIENT_TIMEOUT, Phase.DATA);
+                closeNow(false);
+            }
         }
     }
 

@@ -81,4 +81,45 @@ class RuntimeSupportTest {
                 """);
         assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.NIO)).isEmpty();
     }
+
+    @Test
+    void loggingIsAcceptedExceptUnixSocketsWithoutEpollAndCapturesInModeTcp() {
+        var config = Configs.parse("""
+                global
+                    log 127.0.0.1:514 local0
+                    log /dev/log local1 notice
+                defaults
+                    log global
+                    timeout client 5s
+                    timeout server 5s
+                    timeout connect 5s
+                frontend www
+                    mode http
+                    bind 127.0.0.1:0
+                    log stdout format raw local2
+                    option httplog clf
+                    option dontlognull
+                    option log-separate-errors
+                    capture request header Host len 20
+                    capture response header Server len 10
+                    default_backend app
+                listen raw
+                    mode tcp
+                    bind 127.0.0.1:0
+                    log-format "%ci:%cp %[dst_port] %ts"
+                    capture request header Host len 20
+                    server r1 127.0.0.1:9000
+                backend app
+                    mode http
+                    server s1 127.0.0.1:8080
+                """);
+        assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.EPOLL)).containsExactly(
+                "test.cfg:23: 'capture request header' (listen raw) is not implemented yet: Ferry's runtime has no "
+                        + "header captures in mode tcp (there are no headers to capture) so far");
+        assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.NIO)).containsExactly(
+                "test.cfg:3: 'log /dev/log' (global) is not implemented yet: Ferry's runtime has no unix datagram sockets without "
+                        + "the epoll transport (log to a UDP address, stdout or stderr) so far",
+                "test.cfg:23: 'capture request header' (listen raw) is not implemented yet: Ferry's runtime has no "
+                        + "header captures in mode tcp (there are no headers to capture) so far");
+    }
 }

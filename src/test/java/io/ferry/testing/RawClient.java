@@ -24,6 +24,12 @@ public final class RawClient implements AutoCloseable {
     }
 
     /** Half-closes: sends FIN, keeps reading. */
+    /** Closes with a reset (SO_LINGER 0), as a client that vanished abruptly. */
+    public void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
     public void shutdownOutput() throws IOException {
         socket.shutdownOutput();
     }

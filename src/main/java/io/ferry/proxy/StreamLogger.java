@@ -1,0 +1,181 @@
+package io.ferry.proxy;
+
+import io.ferry.balance.BackendServer;
+import io.ferry.log.AccessLog;
+import io.ferry.log.ByteCountHandler;
+import io.ferry.log.StreamLog;
+import io.ferry.log.Termination;
+import io.ferry.log.Termination.Cause;
+import io.ferry.log.Termination.Phase;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import java.net.InetSocketAddress;
+
+/**
+ * A stream's side of the access log: fills the {@link StreamLog} of the current transaction (HTTP)
+ * or of the stream (TCP) from the stream's hooks and emits it when it ends. Does nothing when the
+ * frontend logs nowhere. Runs on the stream's event loop.
+ */
+final class StreamLogger {
+
+    private final Frontend frontend;
+    private final AccessLog log;
+    private final ByteCountHandler bytes;
+    private StreamLog record;
+    private long bytesBase;
+    private long readBase;
+    private boolean emitted;
+    private boolean first = true;
+    private BackendServer server;
+    private Backend backend;
+    private long requests;
+
+    StreamLogger(Frontend frontend, Channel client, ByteCountHandler bytes) {
+        this.frontend = frontend;
+        this.log = frontend.log;
+        this.bytes = bytes;
+        if (log != null) {
+            record = log.accepted((InetSocketAddress) client.remoteAddress(), (InetSocketAddress) client.localAddress(),
+                    System.nanoTime());
+            emitted = !log.logsStreams();
+        } else {
+            emitted = true;
+        }
+    }
+
+    /** Whether the frontend writes access-log lines at the end of streams. */
+    boolean active() {
+        return log != null && log.logsStreams();
+    }
+
+    void firstByte() {
+        if (active()) {
+            record.firstByte(log.millis(), System.nanoTime());
+        }
+    }
+
+    void request(HttpRequest h) {
+        if (active()) {
+            record.requestLine(h.method().name(), h.uri(), h.protocolVersion().text());
+            record.requestCounter(++requests);
+            if (log.capturesRequest()) {
+                record.requestCaptures(log.captureRequest(h.headers()::get));
+            }
+        }
+    }
+
+    /** The request is routed to {@code b}: its head counts as complete from now (HAProxy's {@code TR}). */
+    void routed(Backend b) {
+        backend = b;
+        if (active()) {
+            record.headComplete(System.nanoTime());
+            record.backend(b.name());
+        }
+    }
+
+    void serverAssigned(BackendServer s) {
+        server = s;
+        if (active()) {
+            record.serverAssigned(s.name(), new InetSocketAddress(s.address(), s.port()), System.nanoTime());
+        }
+    }
+
+    void connected() {
+        if (active()) {
+            record.connected(System.nanoTime());
+        }
+    }
+
+    /** Queued in {@code b}'s queue: {@code %bq} is its length then, this stream included, as HAProxy logs it. */
+    void queued(Backend b) {
+        backend = b;
+        if (active()) {
+            record.queuePositions(0, b.queued());
+        }
+    }
+
+    void leftQueue() {
+        if (active()) {
+            record.leftQueue(System.nanoTime());
+        }
+    }
+
+    void response(HttpResponse r) {
+        if (active()) {
+            record.responseHead(r.status().code(), System.nanoTime());
+            if (log.capturesResponse()) {
+                record.responseCaptures(log.captureResponse(r.headers()::get));
+            }
+        }
+    }
+
+    /** Ferry answered {@code status} itself. */
+    void status(int status) {
+        if (active()) {
+            record.status(status);
+        }
+    }
+
+    void retries(int n) {
+        if (active()) {
+            record.retries(n);
+        }
+    }
+
+    void terminate(Cause cause, Phase phase) {
+        if (active()) {
+            record.terminate(cause, phase);
+        }
+    }
+
+    Termination termination() {
+        return record == null ? Termination.NORMAL : record.termination();
+    }
+
+    /** Whether the current transaction has begun: the stream's first, or bytes of a next request arrived. */
+    boolean transactionOpen() {
+        return active() && !emitted && (first || record.receivedAnything());
+    }
+
+    /**
+     * The transaction (or TCP stream) is over: writes its line. With {@code countBytes} false the
+     * response is not counted in {@code %B}, as HAProxy 2.6 does for the 400 and 408 its HTTP layer
+     * answers before a stream exists.
+     */
+    void end(boolean countBytes) {
+        if (!active() || emitted) {
+            return;
+        }
+        emitted = true;
+        long now = System.nanoTime();
+        record.end(now);
+        record.bytesOut(countBytes ? bytes.written() - bytesBase : 0);
+        record.received(bytes.read() - readBase);
+        int beconn = 0;
+        if (backend != null) {
+            beconn = backend.queued();
+            for (BackendServer s : backend.servers) {
+                beconn += s.connections();
+            }
+        }
+        record.counters(frontend.globalConnections(), frontend.connections(), beconn,
+                server == null ? 0 : server.connections());
+        log.emit(record);
+    }
+
+    /** Ready for the next request on the same client connection. */
+    void next() {
+        if (!active()) {
+            return;
+        }
+        long now = System.nanoTime();
+        record = record.next(log.millis(), now, now);
+        bytesBase = bytes.written();
+        readBase = bytes.read();
+        emitted = false;
+        first = false;
+        server = null;
+        backend = null;
+    }
+}

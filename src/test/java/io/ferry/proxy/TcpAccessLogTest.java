@@ -1,0 +1,136 @@
+package io.ferry.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.testing.Configs;
+import io.ferry.testing.RawClient;
+import io.ferry.testing.ScriptedServer;
+import io.ferry.testing.SyslogReceiver;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code option tcplog} lines of {@code mode tcp} streams, received by a real UDP syslog server. */
+class TcpAccessLogTest extends FerryTestBase {
+
+    private static final Pattern TCPLOG = Pattern.compile("^(\\S+):(\\d+) \\[([^\\]]+)\\] (\\S+) (\\S+)/(\\S+) "
+            + "(-?\\d+)/(-?\\d+)/(-?\\d+) (\\d+) (\\S\\S) (\\d+)/(\\d+)/(\\d+)/(\\d+)/(\\d+) (\\d+)/(\\d+)\n$");
+
+    private SyslogReceiver syslog;
+
+    @BeforeEach
+    void receiver() throws IOException {
+        syslog = new SyslogReceiver();
+        resources.add(syslog);
+    }
+
+    private InetSocketAddress start(String extra, String server) {
+        ferry = Ferry.start(Configs.parse("""
+                defaults
+                    mode tcp
+                    timeout client 5s
+                    timeout server 5s
+                    timeout connect 1s
+                listen tunnel
+                    bind 127.0.0.1:0
+                    log %s format raw local0
+                    option tcplog
+                %s
+                    server s1 %s
+                """.formatted(syslog.address(), extra, server)));
+        return ferry.boundAddresses().get(0);
+    }
+
+    private Matcher line() throws IOException {
+        String l = syslog.next(5000);
+        Matcher m = TCPLOG.matcher(l);
+        assertThat(m.matches()).as(l).isTrue();
+        return m;
+    }
+
+    @Test
+    void echoedBytesThenBothFinsIsANormalEnd() throws Exception {
+        ScriptedServer echo = ScriptedServer.raw((head, in, out) -> {
+            byte[] b = in.readAllBytes();
+            out.write(b);
+            out.write(b);
+        });
+        resources.add(echo);
+        InetSocketAddress addr = start("", echo.address());
+        try (RawClient raw = new RawClient(addr)) {
+            raw.send("hello");
+            raw.shutdownOutput();
+            assertThat(raw.readAll()).isEqualTo("hellohello");
+        }
+        Matcher m = line();
+        assertThat(m.group(1)).isEqualTo("127.0.0.1");
+        assertThat(m.group(4)).isEqualTo("tunnel");
+        assertThat(m.group(5) + "/" + m.group(6)).isEqualTo("tunnel/s1");
+        assertThat(Long.parseLong(m.group(7))).as("Tw").isBetween(0L, 1000L);
+        assertThat(Long.parseLong(m.group(8))).as("Tc").isBetween(0L, 1000L);
+        assertThat(Long.parseLong(m.group(9))).as("Tt").isBetween(0L, 5000L);
+        assertThat(m.group(10)).as("bytes to the client").isEqualTo("10");
+        assertThat(m.group(11)).isEqualTo("--");
+        assertThat(m.group(12) + "/" + m.group(13)).as("actconn/feconn").isEqualTo("1/1");
+        assertThat(m.group(16)).as("retries").isEqualTo("0");
+    }
+
+    @Test
+    void refusedServerIsSC() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        InetSocketAddress addr = start("    retries 1\n    timeout connect 100ms", "127.0.0.1:" + closedPort);
+        try (RawClient raw = new RawClient(addr)) {
+            raw.send("x");
+            raw.readAll();
+        }
+        Matcher m = line();
+        assertThat(m.group(11)).isEqualTo("SC");
+        assertThat(m.group(8)).as("Tc").isEqualTo("-1");
+        assertThat(m.group(16)).as("retries").isEqualTo("1");
+    }
+
+    @Test
+    void serverTimeoutIsLowercaseSD() throws Exception {
+        ScriptedServer silent = ScriptedServer.raw((head, in, out) -> in.read());
+        resources.add(silent);
+        InetSocketAddress addr = start("    timeout server 300ms", silent.address());
+        try (RawClient raw = new RawClient(addr)) {
+            raw.readAll();
+        }
+        Matcher m = line();
+        assertThat(m.group(11)).isEqualTo("sD");
+        assertThat(Long.parseLong(m.group(9))).as("Tt").isBetween(280L, 3000L);
+    }
+
+    @Test
+    void clientResetIsCD() throws Exception {
+        ScriptedServer silent = ScriptedServer.raw((head, in, out) -> in.read());
+        resources.add(silent);
+        InetSocketAddress addr = start("", silent.address());
+        RawClient raw = new RawClient(addr);
+        raw.send("x");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> silent.accepted() == 1);
+        raw.reset();
+        Matcher m = line();
+        assertThat(m.group(11)).isEqualTo("CD");
+    }
+
+    @Test
+    void dontlognullSkipsConnectionsThatSentNothing() throws Exception {
+        ScriptedServer closing = ScriptedServer.raw((head, in, out) -> { });
+        resources.add(closing);
+        InetSocketAddress addr = start("    option dontlognull", closing.address());
+        try (RawClient raw = new RawClient(addr)) {
+            raw.readAll();
+        }
+        assertThat(syslog.silentFor(500)).isTrue();
+    }
+}
