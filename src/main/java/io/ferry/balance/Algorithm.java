@@ -45,8 +45,22 @@ abstract class Algorithm {
         };
     }
 
-    /** A server, or null when none is usable. */
+    /** A usable server, preferably not in {@code excluded}; null when none is usable. */
     abstract BackendServer pick(BalanceKey key, Set<BackendServer> excluded);
+
+    /** The first usable server not excluded, else the first usable excluded one, else null. */
+    static BackendServer firstUsable(Iterable<BackendServer> candidates, Set<BackendServer> excluded) {
+        BackendServer fallback = null;
+        for (BackendServer s : candidates) {
+            if (s.usable()) {
+                if (!excluded.contains(s)) {
+                    return s;
+                }
+                fallback = fallback == null ? s : fallback;
+            }
+        }
+        return fallback;
+    }
 
     /** Smooth weighted interleaving (a server of weight 3 appears 3 times, spread out). */
     private static BackendServer[] spread(List<BackendServer> servers) {
@@ -71,19 +85,29 @@ abstract class Algorithm {
         return fromSchedule(cursor.getAndIncrement(), excluded);
     }
 
-    /** The schedule's entry at {@code position}, or the next one not excluded. */
+    /**
+     * The schedule's entry at {@code position}, or the next usable one not excluded; an excluded one
+     * when no other is usable; null when none is usable.
+     */
     final BackendServer fromSchedule(long position, Set<BackendServer> excluded) {
         if (schedule.length == 0) {
             return null;
         }
         int start = (int) Math.floorMod(position, (long) schedule.length);
+        BackendServer fallback = null;
         for (int i = 0; i < schedule.length; i++) {
             BackendServer s = schedule[(start + i) % schedule.length];
+            if (!s.usable()) {
+                continue;
+            }
             if (!excluded.contains(s)) {
                 return s;
             }
+            if (fallback == null) {
+                fallback = s;
+            }
         }
-        return schedule[start];
+        return fallback;
     }
 
     /** {@code leastconn}: fewest connections per weight; ties go round-robin. */
@@ -95,20 +119,30 @@ abstract class Algorithm {
 
         @Override
         BackendServer pick(BalanceKey key, Set<BackendServer> excluded) {
-            if (servers.isEmpty()) {
+            BackendServer first = roundRobin(excluded);
+            if (first == null) {
                 return null;
             }
-            BackendServer first = roundRobin(excluded);
             int offset = servers.indexOf(first);
             BackendServer best = null;
+            BackendServer bestExcluded = null;
             for (int i = 0; i < servers.size(); i++) {
                 BackendServer s = servers.get((offset + i) % servers.size());
-                if (excluded.contains(s) && excluded.size() < servers.size()) {
+                if (!s.usable()) {
                     continue;
                 }
-                if (best == null || (long) s.connections() * best.weight() < (long) best.connections() * s.weight()) {
-                    best = s;
+                if (excluded.contains(s)) {
+                    bestExcluded = fewer(s, bestExcluded);
+                } else {
+                    best = fewer(s, best);
                 }
+            }
+            return best != null ? best : bestExcluded;
+        }
+
+        private static BackendServer fewer(BackendServer s, BackendServer best) {
+            if (best == null || (long) s.connections() * best.weight() < (long) best.connections() * s.weight()) {
+                return s;
             }
             return best;
         }
@@ -126,15 +160,7 @@ abstract class Algorithm {
 
         @Override
         BackendServer pick(BalanceKey key, Set<BackendServer> excluded) {
-            BackendServer fallback = null;
-            for (BackendServer s : servers) {
-                if (excluded.contains(s)) {
-                    fallback = fallback == null ? s : fallback;
-                    continue;
-                }
-                return s;
-            }
-            return fallback;
+            return firstUsable(servers, excluded);
         }
     }
 
@@ -166,17 +192,12 @@ abstract class Algorithm {
             if (ring.isEmpty()) {
                 return fromSchedule(h & 0x7fffffffL, excluded);
             }
-            for (BackendServer s : ring.tailMap(h).values()) {
-                if (!excluded.contains(s)) {
-                    return s;
-                }
+            BackendServer s = firstUsable(ring.tailMap(h).values(), excluded);
+            if (s != null && !excluded.contains(s)) {
+                return s;
             }
-            for (BackendServer s : ring.values()) {
-                if (!excluded.contains(s)) {
-                    return s;
-                }
-            }
-            return ring.firstEntry().getValue();
+            BackendServer t = firstUsable(ring.headMap(h).values(), excluded);
+            return t != null && (s == null || !excluded.contains(t)) ? t : s;
         }
 
         private String value(BalanceKey key) {

@@ -22,6 +22,7 @@ public final class BackendServer {
     private final int maxconn;
     private final int maxqueue;
     private final AtomicInteger connections = new AtomicInteger();
+    private final ServerState state;
 
     /**
      * @param port 0 to connect to the port the client connected to
@@ -31,6 +32,16 @@ public final class BackendServer {
      */
     public BackendServer(String backend, String name, InetAddress address, int port, int weight, boolean backup,
                          boolean disabled, int id, int maxconn, int maxqueue) {
+        this(backend, name, address, port, weight, backup, id, maxconn, maxqueue, ServerState.unchecked(disabled));
+    }
+
+    /**
+     * A server whose state (admin, health) is {@code state}; {@code disabled} servers start in
+     * MAINT there.
+     */
+    public BackendServer(String backend, String name, InetAddress address, int port, int weight, boolean backup,
+                         int id, int maxconn, int maxqueue, ServerState state) {
+        boolean disabled = state.admin() == ServerState.Admin.MAINT;
         this.backend = backend;
         this.name = name;
         this.address = address;
@@ -41,6 +52,7 @@ public final class BackendServer {
         this.id = id;
         this.maxconn = maxconn;
         this.maxqueue = maxqueue;
+        this.state = state;
     }
 
     public String name() {
@@ -63,7 +75,7 @@ public final class BackendServer {
         return backup;
     }
 
-    /** {@code disabled}: in maintenance from start, never chosen. */
+    /** {@code disabled}: in maintenance from start. */
     public boolean disabled() {
         return disabled;
     }
@@ -72,9 +84,24 @@ public final class BackendServer {
         return id;
     }
 
-    /** Whether the balancer may pick it: not disabled and a weight above 0. */
+    /** The backend's name. */
+    public String backend() {
+        return backend;
+    }
+
+    /** Its admin and health state. */
+    public ServerState state() {
+        return state;
+    }
+
+    /** Whether it can ever take load-balanced traffic: a weight above 0. */
+    public boolean balanced() {
+        return weight > 0;
+    }
+
+    /** Whether the balancer may pick it now: a weight above 0, READY and UP (volatile reads, no lock). */
     public boolean usable() {
-        return !disabled && weight > 0;
+        return weight > 0 && state.usable();
     }
 
     /** Streams currently using this server. */

@@ -8,8 +8,9 @@ import java.util.Set;
 
 /**
  * Picks a server of a backend for a request, with HAProxy's rules for backup servers: backups are
- * used only when no active server is usable, the first backup alone unless {@code option
- * allbackups}.
+ * used only when no active server is usable, the first usable backup alone unless {@code option
+ * allbackups}. Which servers are usable changes at run time ({@link ServerState}: health checks,
+ * maintenance); each pick reads it afresh, without locks.
  *
  * <pre>{@code
  * Balancer b = Balancer.create(balance, servers, false);
@@ -20,12 +21,19 @@ public final class Balancer {
 
     private final Algorithm active;
     private final Algorithm backups;
+    /** The backups in order, when only the first usable one is used (no {@code allbackups}). */
+    private final List<BackendServer> firstBackup;
+    private final List<BackendServer> all;
     private final int candidates;
 
-    private Balancer(Algorithm active, Algorithm backups) {
+    private Balancer(Algorithm active, Algorithm backups, List<BackendServer> firstBackup) {
         this.active = active;
         this.backups = backups;
-        this.candidates = active.servers.size() + backups.servers.size();
+        this.firstBackup = firstBackup;
+        List<BackendServer> a = new ArrayList<>(active.servers);
+        a.addAll(backups.servers);
+        this.all = List.copyOf(a);
+        this.candidates = all.size();
     }
 
     /** Builds the balancer of a backend. */
@@ -33,14 +41,11 @@ public final class Balancer {
         List<BackendServer> act = new ArrayList<>();
         List<BackendServer> bck = new ArrayList<>();
         for (BackendServer s : servers) {
-            if (s.usable()) {
+            if (s.balanced()) {
                 (s.backup() ? bck : act).add(s);
             }
         }
-        if (!allBackups && !bck.isEmpty()) {
-            bck = List.of(bck.get(0));
-        }
-        return new Balancer(Algorithm.of(balance, act), Algorithm.of(balance, bck));
+        return new Balancer(Algorithm.of(balance, act), Algorithm.of(balance, bck), allBackups ? null : List.copyOf(bck));
     }
 
     /**
@@ -50,14 +55,19 @@ public final class Balancer {
     public BackendServer pick(BalanceKey key, Set<BackendServer> excluded) {
         BackendServer s = active.pick(key, excluded);
         if (s == null) {
-            s = backups.pick(key, excluded);
+            s = firstBackup == null ? backups.pick(key, excluded) : Algorithm.firstUsable(firstBackup, excluded);
         }
         return s;
     }
 
-    /** Whether any server can ever be picked. */
+    /** Whether a server can be picked now (one is usable); otherwise a request gets 503 at once. */
     public boolean hasServers() {
-        return candidates > 0;
+        for (BackendServer s : all) {
+            if (s.usable()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -2,6 +2,8 @@ package io.ferry.proxy;
 
 import io.ferry.balance.BackendServer;
 import io.ferry.balance.Balancer;
+import io.ferry.balance.HealthChecks;
+import io.ferry.balance.ServerState;
 import io.ferry.config.Proxy;
 import io.ferry.config.ProxyOption;
 import io.ferry.config.Server;
@@ -28,14 +30,16 @@ final class Backend {
         List<BackendServer> list = new ArrayList<>();
         int id = 1;
         for (Server s : model.servers()) {
+            ServerState state = new ServerState(s.options().disabled(), HealthChecks.checked(model, s),
+                    s.options().rise(), s.options().fall(), System::currentTimeMillis);
             list.add(new BackendServer(model.name(), s.name(), s.address().address(), s.address().port(),
-                    s.options().weight(), s.options().backup(), s.options().disabled(), id++, s.options().maxconn(),
-                    s.options().maxqueue()));
+                    s.options().weight(), s.options().backup(), id++, s.options().maxconn(),
+                    s.options().maxqueue(), state));
         }
         this.servers = List.copyOf(list);
         int limit = 0;
         for (BackendServer s : servers) {
-            if (s.usable()) {
+            if (s.balanced() && !s.disabled()) {
                 if (s.maxqueue() == 0) {
                     limit = 0;
                     break;
@@ -86,12 +90,13 @@ final class Backend {
         dispatch();
     }
 
-    /** Gives free slots to the oldest waiting streams, on their own event loops. */
-    private void dispatch() {
+    /** Gives free slots to the oldest waiting streams, on their own event loops; returns how many got one. */
+    int dispatch() {
+        int served = 0;
         while (true) {
             QueueEntry e = queue.peek();
             if (e == null) {
-                return;
+                return served;
             }
             if (e.cancelled()) {
                 remove(e);
@@ -99,12 +104,13 @@ final class Backend {
             }
             BackendServer s = balancer.pickWithSlot(e.key, java.util.Set.of());
             if (s == null) {
-                return;
+                return served;
             }
             if (queue.remove(e)) {
                 queued.decrementAndGet();
                 if (e.take()) {
                     e.loop.execute(() -> e.stream.dequeued(e, s));
+                    served++;
                     continue;
                 }
             }

@@ -1,5 +1,6 @@
 package io.ferry.proxy;
 
+import io.ferry.balance.HealthChecks;
 import io.ferry.config.Bind;
 import io.ferry.config.Config;
 import io.ferry.config.Mode;
@@ -56,6 +57,7 @@ public final class Ferry implements AutoCloseable {
     private final Map<String, Backend> backends = new LinkedHashMap<>();
     private final List<String> notices = new ArrayList<>();
     private final java.util.Set<String> noticedBackends = new java.util.HashSet<>();
+    private final HealthChecks checks = new HealthChecks();
 
     private static final Logger LOG = LoggerFactory.getLogger(Ferry.class);
     private static final AttributeKey<Deadlines> DEADLINES = AttributeKey.valueOf("ferry.deadlines");
@@ -73,7 +75,9 @@ public final class Ferry implements AutoCloseable {
         listeners = new ListenerGroup(transport, loops, loops);
         try {
             listeners.bindAll(specs(config));
+            checks.start(loops, transport.socketChannel(), config.global().spreadChecks());
         } catch (RuntimeException e) {
+            checks.close();
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             logs.close();
             throw e;
@@ -97,7 +101,9 @@ public final class Ferry implements AutoCloseable {
 
     private List<ListenerGroup.Spec> specs(Config config) {
         for (Proxy p : config.backends()) {
-            backends.put(p.name(), new Backend(p));
+            Backend backend = new Backend(p);
+            backends.put(p.name(), backend);
+            checks.add(p, backend.servers, backend::dispatch);
         }
         int globalMax = config.global().maxconn() == null ? 0 : config.global().maxconn().value();
         ConnectionLimit global = new ConnectionLimit("global", globalMax);
@@ -211,6 +217,15 @@ public final class Ferry implements AutoCloseable {
         return logs.dropped();
     }
 
+    /** The servers of backend {@code name} at run time, with their state (UP, DOWN, MAINT, ...). */
+    public List<io.ferry.balance.BackendServer> servers(String name) {
+        Backend b = backends.get(name);
+        if (b == null) {
+            throw new IllegalArgumentException("no backend " + name);
+        }
+        return b.servers;
+    }
+
     /** Blocks until the proxy has stopped. */
     public void awaitClose() throws InterruptedException {
         closed.await();
@@ -223,6 +238,7 @@ public final class Ferry implements AutoCloseable {
             return;
         }
         try {
+            checks.close();
             listeners.closeAll();
             clients.close().awaitUninterruptibly();
             runtime.closePools();

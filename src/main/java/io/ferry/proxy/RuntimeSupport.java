@@ -30,12 +30,11 @@ import java.util.Set;
 final class RuntimeSupport {
 
     private static final Set<ProxyOption> NOT_IMPLEMENTED_OPTIONS = Set.of(ProxyOption.FORWARDFOR,
-            ProxyOption.HTTPCHK, ProxyOption.TCP_CHECK, ProxyOption.ABORTONCLOSE,
+            ProxyOption.ABORTONCLOSE,
             ProxyOption.ACCEPT_INVALID_HTTP_REQUEST, ProxyOption.ACCEPT_INVALID_HTTP_RESPONSE);
 
     /** Timeouts whose subject does not exist yet, and that subject. */
     private static final Map<TimeoutKind, String> NOT_IMPLEMENTED_TIMEOUTS = Map.of(
-            TimeoutKind.CHECK, "health checks",
             TimeoutKind.TUNNEL, "WebSocket tunnels in mode http",
             TimeoutKind.CLIENT_FIN, "half-closed connections in mode http",
             TimeoutKind.SERVER_FIN, "half-closed connections in mode http");
@@ -89,9 +88,6 @@ final class RuntimeSupport {
         if (g.hardStopAfterMs() > 0) {
             refuse(Location.NONE, "hard-stop-after", "global", "soft stop and reload");
         }
-        if (g.spreadChecks() > 0) {
-            refuse(Location.NONE, "spread-checks", "global", "health checks");
-        }
     }
 
     private void proxy(Proxy p) {
@@ -128,8 +124,14 @@ final class RuntimeSupport {
         if (p.kind().isBackend()) {
             balance(p, where);
         }
-        if (p.kind().isBackend() && p.healthCheck().kind() != HealthCheck.Kind.CONNECT) {
-            refuse(p.location(), "health check rules", where, "health checks");
+        if (p.kind().isBackend() && p.healthCheck().kind() == HealthCheck.Kind.TCP_SCRIPT) {
+            List<HealthCheck.TcpStep> steps = p.healthCheck().tcpSteps();
+            for (int i = 1; i < steps.size(); i++) {
+                if (steps.get(i).kind() == HealthCheck.TcpStep.Kind.CONNECT) {
+                    refuse(steps.get(i).location(), "tcp-check connect", where,
+                            "second connection in a tcp-check script (connect may only come first)");
+                }
+            }
         }
         p.options().forEach((option, value) -> {
             if (!value.value()) {
@@ -185,14 +187,18 @@ final class RuntimeSupport {
             refuse(s.location(), "server address " + s.address(), at, s.address().kind() == Address.Kind.UNIX
                     ? "unix socket servers" : "fd@ servers");
         }
-        if (o.check()) {
-            refuse(s.location(), "check", at, "health checks");
-        }
         if (o.slowstart() > 0) {
             refuse(s.location(), "slowstart", at, "slow start");
         }
         if (o.observe() != ServerOptions.Observe.NONE) {
-            refuse(s.location(), "observe", at, "health checks");
+            refuse(s.location(), "observe", at, "observed traffic as health (observe, error-limit, on-error)");
+        }
+        if (o.onMarkedDownShutdownSessions()) {
+            refuse(s.location(), "on-marked-down shutdown-sessions", at, "closing of streams when a server goes down");
+        }
+        if (o.onMarkedUpShutdownBackupSessions()) {
+            refuse(s.location(), "on-marked-up shutdown-backup-sessions", at,
+                    "closing of backup streams when a server comes up");
         }
         if (o.tcpUserTimeoutMs() > 0 && !transport.supportsTcpUserTimeout()) {
             refuse(s.location(), "tcp-ut", at, "TCP_USER_TIMEOUT without the epoll transport");

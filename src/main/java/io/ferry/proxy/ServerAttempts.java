@@ -125,7 +125,8 @@ final class ServerAttempts {
     /** The retry after the turn-around delay: the same server, or another on the last one with redispatch. */
     Outcome retry() {
         BackendServer next = lastFailed;
-        if (backend.redispatch && retriesLeft == 0) {
+        // A server marked down meanwhile is left at once with redispatch (HAProxy redispatches then too).
+        if (backend.redispatch && (retriesLeft == 0 || !lastFailed.usable())) {
             BackendServer other = backend.balancer.pick(key, failed);
             next = other != null ? other : lastFailed;
         }

@@ -166,4 +166,37 @@ class BalancerTest {
         a.release();
         assertThat(b.pickWithSlot(NONE, Set.of())).isSameAs(a);
     }
+
+    private static BackendServer checked(String name, boolean backup) {
+        return new BackendServer("b", name, InetAddress.getLoopbackAddress(), 8000, 1, backup, name.hashCode(), 0, 0,
+                new ServerState(false, true, 1, 1, System::currentTimeMillis));
+    }
+
+    @Test
+    void serversThatGoDownAreSkippedAndBackupsTakeOverUntilAnActiveOneComesBack() {
+        for (Balance.Algorithm algorithm : List.of(Balance.Algorithm.ROUNDROBIN, Balance.Algorithm.LEASTCONN,
+                Balance.Algorithm.FIRST, Balance.Algorithm.RANDOM, Balance.Algorithm.SOURCE)) {
+            BackendServer a = checked("a", false);
+            BackendServer b = checked("b", false);
+            BackendServer x = checked("x", true);
+            BackendServer y = checked("y", true);
+            Balance balance = new Balance(algorithm, "", 2, false, false, Balance.HashType.CONSISTENT,
+                    Balance.HashFunction.SDBM, false);
+            Balancer bal = Balancer.create(balance, List.of(a, b, x, y), false);
+            a.state().checkFailed();
+            assertThat(count(bal, 20, NONE)).as(algorithm.name()).containsOnlyKeys("b");
+            b.state().admin(ServerState.Admin.DRAIN);
+            assertThat(count(bal, 20, NONE)).as(algorithm.name()).containsOnlyKeys("x");
+            x.state().admin(ServerState.Admin.MAINT);
+            assertThat(count(bal, 20, NONE)).as(algorithm.name()).containsOnlyKeys("y");
+            assertThat(bal.pick(NONE, Set.of(y))).as("an excluded server when it is the only one").isSameAs(y);
+            y.state().checkFailed();
+            assertThat(bal.hasServers()).isFalse();
+            assertThat(bal.pick(NONE, Set.of())).isNull();
+            assertThat(bal.pickWithSlot(NONE, Set.of())).isNull();
+            a.state().checkPassed();
+            assertThat(bal.hasServers()).isTrue();
+            assertThat(count(bal, 20, NONE)).as(algorithm.name()).containsOnlyKeys("a");
+        }
+    }
 }

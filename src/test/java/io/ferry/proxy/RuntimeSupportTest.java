@@ -122,4 +122,39 @@ class RuntimeSupportTest {
                 "test.cfg:23: 'capture request header' (listen raw) is not implemented yet: Ferry's runtime has no "
                         + "header captures in mode tcp (there are no headers to capture) so far");
     }
+
+    @Test
+    void healthChecksRunButObserveSlowstartAndALaterConnectAreRefused() {
+        var config = Configs.parse("""
+                global
+                    spread-checks 5
+                defaults
+                    mode http
+                    timeout client 5s
+                    timeout server 5s
+                    timeout connect 5s
+                    timeout check 2s
+                backend web
+                    option httpchk GET /health
+                    http-check expect status 200
+                    server s1 127.0.0.1:8080 check inter 1s fastinter 500 downinter 5s rise 3 fall 2 port 8081
+                    server s2 127.0.0.1:8081 check observe layer4 slowstart 10s on-marked-down shutdown-sessions
+                backend db
+                    option tcp-check
+                    tcp-check connect port 6379
+                    tcp-check send PING\\r\\n
+                    tcp-check expect string +PONG
+                    tcp-check connect port 6380
+                    server r1 127.0.0.1:6379 check
+                """);
+        assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.NIO)).containsExactly(
+                "test.cfg:13: 'slowstart' (backend web, server s2) is not implemented yet: Ferry's runtime has no "
+                        + "slow start so far",
+                "test.cfg:13: 'observe' (backend web, server s2) is not implemented yet: Ferry's runtime has no "
+                        + "observed traffic as health (observe, error-limit, on-error) so far",
+                "test.cfg:13: 'on-marked-down shutdown-sessions' (backend web, server s2) is not implemented yet: "
+                        + "Ferry's runtime has no closing of streams when a server goes down so far",
+                "test.cfg:19: 'tcp-check connect' (backend db) is not implemented yet: Ferry's runtime has no "
+                        + "second connection in a tcp-check script (connect may only come first) so far");
+    }
 }

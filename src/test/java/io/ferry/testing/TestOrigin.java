@@ -63,7 +63,7 @@ public final class TestOrigin implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final ConcurrentLinkedQueue<HttpRequest> seen = new ConcurrentLinkedQueue<>();
 
-    private TestOrigin(String name) throws InterruptedException {
+    private TestOrigin(String name, int port) throws InterruptedException {
         this.name = name;
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, false)
@@ -75,13 +75,19 @@ public final class TestOrigin implements AutoCloseable {
                                 new OriginHandler());
                     }
                 })
-                .bind("127.0.0.1", 0).sync().channel();
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .bind("127.0.0.1", port).sync().channel();
     }
 
     /** Starts an origin named {@code name}. */
     public static TestOrigin start(String name) {
+        return start(name, 0);
+    }
+
+    /** Starts an origin named {@code name} on {@code port} (0 for any): an origin coming back. */
+    public static TestOrigin start(String name, int port) {
         try {
-            return new TestOrigin(name);
+            return new TestOrigin(name, port);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -119,6 +125,9 @@ public final class TestOrigin implements AutoCloseable {
 
     @Override
     public void close() {
+        if (group.isShuttingDown()) {
+            return;
+        }
         server.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
