@@ -50,13 +50,15 @@ final class CheckCommand {
 
     /** {@code {"valid":..,"exit":..,"diagnostics":[..],"findings":[..],"explain":".."}}. */
     private static String json(LoadResult result, int exit, List<Finding> findings, Optional<Config> explained) {
-        String diagnostics = result.diagnostics().stream().map(Diagnostic::toJson)
-                .collect(Collectors.joining(",\n    ", "[\n    ", "\n  ]"));
-        String advice = findings.stream().map(Finding::toJson).collect(Collectors.joining(",\n    ", "[\n    ", "\n  ]"));
         return "{\n  \"valid\": " + (exit != ExitCodes.FAILURE) + ",\n  \"exit\": " + exit
-                + ",\n  \"diagnostics\": " + (result.diagnostics().isEmpty() ? "[]" : diagnostics)
-                + ",\n  \"findings\": " + (findings.isEmpty() ? "[]" : advice)
+                + ",\n  \"diagnostics\": " + array(result.diagnostics().stream().map(Diagnostic::toJson).toList())
+                + ",\n  \"findings\": " + array(findings.stream().map(Finding::toJson).toList())
                 + explained.map(c -> ",\n  \"explain\": " + io.ferry.config.Json.quote(Explainer.explain(c))).orElse("")
                 + "\n}";
+    }
+
+    /** A JSON array of already rendered elements, one per line; {@code []} when empty. */
+    private static String array(List<String> elements) {
+        return elements.isEmpty() ? "[]" : elements.stream().collect(Collectors.joining(",\n    ", "[\n    ", "\n  ]"));
     }
 }
