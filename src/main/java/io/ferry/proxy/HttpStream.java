@@ -630,7 +630,7 @@ final class HttpStream implements QueueEntry.Waiter {
         cp.replace(ClientSideHandler.class, "tunnel", new TunnelHandler(tunnel, TcpStream.Side.CLIENT));
         cp.remove(HttpServerCodec.class);
         cp.remove(ActivityHandler.class);
-        tunnel.started();
+        tunnel.started(clientInputShut);
     }
 
     private void forwardResponseContent(HttpContent c) {

@@ -97,8 +97,12 @@ final class TcpStream implements QueueEntry.Waiter {
         return t;
     }
 
-    /** A {@link #switched} tunnel starts: what waited is written, the deadlines start, both sides are read. */
-    void started() {
+    /**
+     * A {@link #switched} tunnel starts: what waited is written, the deadlines start, both sides
+     * are read. {@code clientFinSeen}: the client's FIN came while the request waited for its
+     * answer; the tunnel forwards it to the server.
+     */
+    void started(boolean clientFinSeen) {
         phase = ServerPhase.CONNECTED;
         tunnelDeadlines();
         ByteBuf b;
@@ -110,6 +114,9 @@ final class TcpStream implements QueueEntry.Waiter {
         }
         client.flush();
         server.flush();
+        if (clientFinSeen) {
+            inputShutdown(Side.CLIENT);
+        }
         maybeRead(Side.SERVER);
         maybeRead(Side.CLIENT);
     }

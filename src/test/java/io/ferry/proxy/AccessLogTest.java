@@ -127,6 +127,32 @@ class AccessLogTest extends FerryTestBase {
     }
 
     @Test
+    void aWebSocketIsLoggedWhenItsTunnelEndsWithStatus101AndAllItsBytes() throws Exception {
+        String switching = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+        InetSocketAddress addr = start("", "", scripted((head, in, out) -> {
+            ScriptedServer.write(out, switching);
+            in.transferTo(out);
+        }).address());
+        String received;
+        try (RawClient raw = new RawClient(addr)) {
+            raw.send("GET /app/ws HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+            String head = raw.readUntil("\r\n\r\n", 1);
+            raw.send("ping-pong");
+            raw.shutdownOutput();
+            received = head + raw.readAll();
+        }
+        assertThat(received).startsWith("HTTP/1.1 101 ").endsWith("\r\n\r\nping-pong");
+        HttpLogLine l = line();
+        assertThat(l.status()).isEqualTo(101);
+        assertThat(l.termination()).as("both sides closed in turn").isEqualTo("----");
+        assertThat(l.bytes()).as("the 101 and the tunnel's bytes towards the client").isEqualTo(received.length());
+        assertThat(l.request()).isEqualTo("GET /app/ws HTTP/1.1");
+        assertThat(l.backend() + "/" + l.server()).isEqualTo("app/s1");
+    }
+
+    @Test
     void invalidRequestIsPR() throws Exception {
         InetSocketAddress addr = start("", "", origin().address());
         try (RawClient raw = new RawClient(addr)) {

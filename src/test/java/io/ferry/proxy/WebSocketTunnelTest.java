@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -223,6 +224,55 @@ class WebSocketTunnelTest extends FerryTestBase {
         Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                 .until(() -> ferry.openClientConnections() == 0);
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(10_000);
+    }
+
+    @Test
+    void aClientThatStopsReadingStopsTheServerInsteadOfFillingFerry() throws Exception {
+        AtomicLong written = new AtomicLong();
+        ScriptedServer flood = new ScriptedServer((head, in, out) -> {
+            ScriptedServer.write(out, SWITCH);
+            byte[] block = new byte[64 << 10];
+            for (int i = 0; i < 4096; i++) {
+                out.write(block);
+                written.addAndGet(block.length);
+            }
+        });
+        resources.add(flood);
+        InetSocketAddress addr = start(TIMEOUTS, flood.address());
+        Socket s = connect(addr);
+        s.getOutputStream().write(UPGRADE.getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(SilentClients.readHead(s.getInputStream())).startsWith("HTTP/1.1 101 ");
+        // The client reads no more: the server may fill the sockets' buffers, then must be held back.
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+                .until(new java.util.concurrent.Callable<Boolean>() {
+                    private long last = -1;
+
+                    @Override
+                    public Boolean call() {
+                        long now = written.get();
+                        boolean still = now == last && now > 0;
+                        last = now;
+                        return still;
+                    }
+                });
+        assertThat(written.get()).as("bytes the server could write into a tunnel nobody reads")
+                .isLessThan(64L << 20);
+    }
+
+    @Test
+    void aClientFinBeforeThe101IsForwardedThroughTheTunnel() throws Exception {
+        ScriptedServer server = new ScriptedServer((head, in, out) -> {
+            ScriptedServer.write(out, SWITCH + "hello");
+            // Answers "bye" once the client's FIN has come through the tunnel.
+            in.transferTo(OutputStream.nullOutputStream());
+            ScriptedServer.write(out, "bye");
+        });
+        resources.add(server);
+        Socket s = connect(start(TIMEOUTS, server.address()));
+        s.getOutputStream().write(UPGRADE.getBytes(StandardCharsets.ISO_8859_1));
+        s.shutdownOutput();
+        String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertThat(all).startsWith("HTTP/1.1 101 ").endsWith("\r\n\r\nhellobye");
     }
 
     @Test
