@@ -3,6 +3,7 @@ package io.ferry.proxy;
 import io.ferry.balance.BackendServer;
 import io.ferry.http.ConnectionHeaders;
 import io.ferry.http.HttpErrors;
+import io.ferry.http.HttpViolation;
 import io.ferry.http.RequestSample;
 import io.ferry.log.ByteCountHandler;
 import io.ferry.log.Termination.Cause;
@@ -14,7 +15,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -200,15 +200,15 @@ final class HttpStream implements QueueEntry.Waiter {
         deadlines.startIdle(Deadline.CLIENT, clientTimeouts.client());
         request = RequestPhase.BODY;
         head = h;
-        if (h instanceof FullHttpRequest || h.decoderResult().isFailure() || !valid(h)) {
-            // Netty's decoder gives an invalid request as a full message; nothing more will be decoded.
+        if (h instanceof FullHttpRequest || h.decoderResult().isFailure()) {
+            // The decoder gives an invalid request as a full message; nothing more will be decoded.
             ReferenceCountUtil.release(h);
             head = null;
             clientKeepAlive = false;
             // A head cut short by the client's close is the client's abort, not an invalid request.
             log.terminate(h.decoderResult().cause() instanceof PrematureChannelClosureException ? Cause.CLIENT_ABORT
                     : Cause.PROXY, Phase.REQUEST);
-            sendError(400);
+            sendError(HttpViolation.requestStatus(h.decoderResult()));
             return;
         }
         log.request(h);
@@ -234,15 +234,6 @@ final class HttpStream implements QueueEntry.Waiter {
         retries = 0;
         connectTimedOut = false;
         proceed(attempts.choose());
-    }
-
-    /** RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host; and the head must fit {@code tune.http.maxhdr}. */
-    private boolean valid(HttpRequest h) {
-        int hosts = h.headers().getAll(HttpHeaderNames.HOST).size();
-        if (hosts > 1 || (hosts == 0 && h.protocolVersion().equals(HttpVersion.HTTP_1_1))) {
-            return false;
-        }
-        return h.headers().size() <= runtime.maxHeaders();
     }
 
     private void forwardRequestContent(HttpContent c) {
@@ -641,8 +632,8 @@ final class HttpStream implements QueueEntry.Waiter {
         writeClient(HttpErrors.response(status, close));
         response = ResponsePhase.COMPLETE;
         log.status(status);
-        if (status == 400 || status == 408) {
-            // HAProxy 2.6 answers these before a stream exists and logs 0 bytes for them.
+        if (status == 400 || status == 408 || status == 414 || status == 431) {
+            // HAProxy 2.6 answers these before a stream exists and logs 0 bytes for them (414, 431: as 400).
             log.end(false);
         }
         endTransaction();

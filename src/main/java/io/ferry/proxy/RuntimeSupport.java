@@ -30,8 +30,7 @@ import java.util.Set;
 final class RuntimeSupport {
 
     private static final Set<ProxyOption> NOT_IMPLEMENTED_OPTIONS = Set.of(ProxyOption.FORWARDFOR,
-            ProxyOption.ABORTONCLOSE,
-            ProxyOption.ACCEPT_INVALID_HTTP_REQUEST, ProxyOption.ACCEPT_INVALID_HTTP_RESPONSE);
+            ProxyOption.ABORTONCLOSE);
 
     /** Timeouts whose subject does not exist yet, and that subject. */
     private static final Map<TimeoutKind, String> NOT_IMPLEMENTED_TIMEOUTS = Map.of(
