@@ -23,13 +23,20 @@ public final class RawClient implements AutoCloseable {
         return this;
     }
 
-    /** Half-closes: sends FIN, keeps reading. */
+    /** Sends bytes as they are. */
+    public RawClient sendBytes(byte[] bytes) throws IOException {
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
+        return this;
+    }
+
     /** Closes with a reset (SO_LINGER 0), as a client that vanished abruptly. */
     public void reset() throws IOException {
         socket.setSoLinger(true, 0);
         socket.close();
     }
 
+    /** Half-closes: sends FIN, keeps reading. */
     public void shutdownOutput() throws IOException {
         socket.shutdownOutput();
     }
