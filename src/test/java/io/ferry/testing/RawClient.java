@@ -63,6 +63,21 @@ public final class RawClient implements AutoCloseable {
         return b.toString();
     }
 
+    /** Reads and drops whatever is buffered; true when the proxy closed (EOF or reset) rather than the read timing out. */
+    public boolean closedByPeerAfterDraining() throws IOException {
+        byte[] buf = new byte[65536];
+        try {
+            while (socket.getInputStream().read(buf) >= 0) {
+                // discard
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return true;
+        }
+    }
+
     /** Whether the proxy closed the connection (reads EOF). */
     public boolean closedByPeer() throws IOException {
         return socket.getInputStream().read() < 0;
