@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -481,7 +482,7 @@ public final class Http1Decoder extends ByteToMessageDecoder {
                     || is(b, s, nameLen, HOST_NAME)) {
                 throw violation(s, "framing or routing field in trailers");
             }
-            headers.add(ascii(b, s, nameLen), ascii(b, v, ve - v));
+            headers.add(new AsciiString(b, s, nameLen, true), ascii(b, v, ve - v));
             s = eol + 2;
         }
     }

@@ -159,6 +159,29 @@ class HostileInputTest extends FerryTestBase {
         }));
     }
 
+    @org.junit.jupiter.api.Test
+    void acceptInvalidHttpRequestLetsThroughOddCharactersButNoAmbiguousFraming() throws Exception {
+        java.util.Queue<String> heads = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        ScriptedServer server = new ScriptedServer((head, in, out) -> {
+            heads.add(head);
+            ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        });
+        resources.add(server);
+        ferry = Ferry.start(Configs.parse(GLOBAL.formatted(server.address())
+                .replace("frontend www\n", "frontend www\n    option accept-invalid-http-request\n")));
+        InetSocketAddress addr = ferry.boundAddresses().get(0);
+        try (RawClient raw = new RawClient(addr)) {
+            raw.send("GET /a\"{b} HTTP/1.1\r\nHost: t\r\nX@Y: 1\r\nConnection: close\r\n\r\n");
+            assertThat(raw.readAll()).startsWith("HTTP/1.1 200");
+        }
+        assertThat(heads.poll()).startsWith("GET /a\"{b} HTTP/1.1\r\n").contains("X@Y: 1\r\n");
+        try (RawClient raw = new RawClient(addr)) {
+            raw.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+            assertThat(raw.readAll()).startsWith("HTTP/1.1 400");
+        }
+        assertThat(heads).isEmpty();
+    }
+
     private static boolean readToEnd(InputStream in) {
         try {
             while (in.read() >= 0) {
