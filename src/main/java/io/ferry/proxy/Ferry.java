@@ -133,7 +133,7 @@ public final class Ferry implements AutoCloseable {
                     } else {
                         HttpStream stream = new HttpStream(runtime, fe, ch, bytes);
                         watch(ch, stream.deadlines);
-                        ch.pipeline().addLast(new ActivityHandler(stream::clientBytes), runtime.newServerCodec(),
+                        ch.pipeline().addLast(new ActivityHandler(stream::clientBytes), runtime.newServerCodec(p),
                                 new ClientSideHandler(stream));
                     }
                 }
@@ -233,6 +233,14 @@ public final class Ferry implements AutoCloseable {
      */
     public long droppedLogMessages() {
         return logs.dropped();
+    }
+
+    /**
+     * The last request each frontend refused and the last response each backend refused, with the
+     * rule broken and where (what {@code show errors} prints).
+     */
+    public io.ferry.http.ErrorCaptures errors() {
+        return runtime.errors();
     }
 
     /** The servers of backend {@code name} at run time, with their state (UP, DOWN, MAINT, ...). */

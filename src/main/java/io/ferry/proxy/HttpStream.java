@@ -4,7 +4,10 @@ import io.ferry.balance.BackendServer;
 import io.ferry.config.ProxyOption;
 import io.ferry.config.TimeoutKind;
 import io.ferry.http.ConnectionHeaders;
+import io.ferry.http.Http1ClientCodec;
+import io.ferry.http.Http1ServerCodec;
 import io.ferry.http.HttpErrors;
+import io.ferry.http.HttpViolation;
 import io.ferry.http.RequestSample;
 import io.ferry.log.ByteCountHandler;
 import io.ferry.log.Termination.Cause;
@@ -18,8 +21,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -234,14 +235,24 @@ final class HttpStream implements QueueEntry.Waiter {
         deadlines.startIdle(Deadline.CLIENT, clientIdle());
         request = RequestPhase.BODY;
         head = h;
-        if (h instanceof FullHttpRequest || h.decoderResult().isFailure() || !valid(h)) {
-            // Netty's decoder gives an invalid request as a full message; nothing more will be decoded.
+        if (h instanceof FullHttpRequest || h.decoderResult().isFailure()) {
+            // The decoder gives an invalid request as a full message; nothing more will be decoded.
             ReferenceCountUtil.release(h);
             head = null;
             clientKeepAlive = false;
             // A head cut short by the client's close is the client's abort, not an invalid request.
             log.terminate(h.decoderResult().cause() instanceof PrematureChannelClosureException ? Cause.CLIENT_ABORT
                     : Cause.PROXY, Phase.REQUEST);
+            sendError(HttpViolation.requestStatus(h.decoderResult()));
+            return;
+        }
+        if (ConnectionHeaders.requestsUpgrade(h) && ConnectionHeaders.upgradesToWebSocket(h)
+                && !h.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
+            // RFC 6455 §4.1: a WebSocket handshake carries its key.
+            ReferenceCountUtil.release(h);
+            head = null;
+            clientKeepAlive = false;
+            log.terminate(Cause.PROXY, Phase.REQUEST);
             sendError(400);
             return;
         }
@@ -269,22 +280,6 @@ final class HttpStream implements QueueEntry.Waiter {
         retries = 0;
         connectTimedOut = false;
         proceed(attempts.choose());
-    }
-
-    /**
-     * RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host; and the head must fit {@code
-     * tune.http.maxhdr}. RFC 6455 §4.1: a WebSocket upgrade carries a {@code Sec-WebSocket-Key}.
-     */
-    private boolean valid(HttpRequest h) {
-        int hosts = h.headers().getAll(HttpHeaderNames.HOST).size();
-        if (hosts > 1 || (hosts == 0 && h.protocolVersion().equals(HttpVersion.HTTP_1_1))) {
-            return false;
-        }
-        if (ConnectionHeaders.requestsUpgrade(h) && ConnectionHeaders.upgradesToWebSocket(h)
-                && !h.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
-            return false;
-        }
-        return h.headers().size() <= runtime.maxHeaders();
     }
 
     private void forwardRequestContent(HttpContent c) {
@@ -624,11 +619,11 @@ final class HttpStream implements QueueEntry.Waiter {
         c.channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         ChannelPipeline sp = c.channel.pipeline();
         sp.replace(ServerSideHandler.class, "tunnel", new TunnelHandler(tunnel, TcpStream.Side.SERVER));
-        sp.remove(HttpClientCodec.class);
+        sp.remove(Http1ClientCodec.class);
         sp.remove(ActivityHandler.class);
         ChannelPipeline cp = client.pipeline();
         cp.replace(ClientSideHandler.class, "tunnel", new TunnelHandler(tunnel, TcpStream.Side.CLIENT));
-        cp.remove(HttpServerCodec.class);
+        cp.remove(Http1ServerCodec.class);
         cp.remove(ActivityHandler.class);
         tunnel.started(clientInputShut);
     }
@@ -742,8 +737,8 @@ final class HttpStream implements QueueEntry.Waiter {
         writeClient(HttpErrors.response(status, close));
         response = ResponsePhase.COMPLETE;
         log.status(status);
-        if (status == 400 || status == 408) {
-            // HAProxy 2.6 answers these before a stream exists and logs 0 bytes for them.
+        if (status == 400 || status == 408 || status == 414 || status == 431) {
+            // HAProxy 2.6 answers these before a stream exists and logs 0 bytes for them (414, 431: as 400).
             log.end(false);
         }
         endTransaction();

@@ -10,9 +10,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.ferry.http.ErrorCaptures;
+import io.ferry.http.Http1ClientCodec;
+import io.ferry.http.Http1ServerCodec;
+import io.ferry.http.Http1Settings;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -26,28 +27,30 @@ final class ProxyRuntime {
 
     private final Transport transport;
     private final GlobalSettings global;
-    private final HttpDecoderConfig decoderConfig;
+    private final int maxHead;
+    private final ErrorCaptures errors = new ErrorCaptures();
     private final Map<EventLoop, ServerPool> pools = new ConcurrentHashMap<>();
 
     ProxyRuntime(Transport transport, GlobalSettings global) {
         this.transport = transport;
         this.global = global;
         // HAProxy: a head must fit in tune.bufsize less the room kept for rewrites.
-        int head = Math.max(1024, global.bufsize() - global.maxrewrite());
-        this.decoderConfig = new HttpDecoderConfig().setMaxInitialLineLength(head).setMaxHeaderSize(head)
-                .setMaxChunkSize(global.bufsize()).setValidateHeaders(true);
+        this.maxHead = Math.max(1024, global.bufsize() - global.maxrewrite());
     }
 
     Transport transport() {
         return transport;
     }
 
-    int maxHeaders() {
-        return global.maxHeaders();
+    /** The last message each proxy refused. */
+    ErrorCaptures errors() {
+        return errors;
     }
 
-    HttpServerCodec newServerCodec() {
-        return new HttpServerCodec(decoderConfig.clone());
+    /** The codec of a client connection of {@code frontend}: strict request decoding (see {@code Http1Decoder}). */
+    Http1ServerCodec newServerCodec(Proxy frontend) {
+        return new Http1ServerCodec(new Http1Settings(maxHead, global.maxHeaders(),
+                frontend.option(ProxyOption.ACCEPT_INVALID_HTTP_REQUEST), errors, frontend.name(), null));
     }
 
     /** Timers of a stream's deadlines, on its event loop. */
@@ -73,7 +76,8 @@ final class ProxyRuntime {
                 owner.serverBytes();
             }
         }));
-        ch.pipeline().addLast(new HttpClientCodec(decoderConfig.clone(), false, false));
+        ch.pipeline().addLast(new Http1ClientCodec(new Http1Settings(maxHead, global.maxHeaders(),
+                backend.option(ProxyOption.ACCEPT_INVALID_HTTP_RESPONSE), errors, backend.name(), server.name())));
         ch.pipeline().addLast(new ServerSideHandler(c, pool));
         return c;
     }

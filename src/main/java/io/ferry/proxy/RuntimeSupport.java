@@ -29,8 +29,7 @@ import java.util.Set;
  */
 final class RuntimeSupport {
 
-    private static final Set<ProxyOption> NOT_IMPLEMENTED_OPTIONS = Set.of(ProxyOption.FORWARDFOR,
-            ProxyOption.ACCEPT_INVALID_HTTP_REQUEST, ProxyOption.ACCEPT_INVALID_HTTP_RESPONSE);
+    private static final Set<ProxyOption> NOT_IMPLEMENTED_OPTIONS = Set.of(ProxyOption.FORWARDFOR);
 
     private record Problem(Location location, String message) {
     }

@@ -23,13 +23,20 @@ public final class RawClient implements AutoCloseable {
         return this;
     }
 
-    /** Half-closes: sends FIN, keeps reading. */
+    /** Sends bytes as they are. */
+    public RawClient sendBytes(byte[] bytes) throws IOException {
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
+        return this;
+    }
+
     /** Closes with a reset (SO_LINGER 0), as a client that vanished abruptly. */
     public void reset() throws IOException {
         socket.setSoLinger(true, 0);
         socket.close();
     }
 
+    /** Half-closes: sends FIN, keeps reading. */
     public void shutdownOutput() throws IOException {
         socket.shutdownOutput();
     }
@@ -54,6 +61,21 @@ public final class RawClient implements AutoCloseable {
             b.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
         }
         return b.toString();
+    }
+
+    /** Reads and drops whatever is buffered; true when the proxy closed (EOF or reset) rather than the read timing out. */
+    public boolean closedByPeerAfterDraining() throws IOException {
+        byte[] buf = new byte[65536];
+        try {
+            while (socket.getInputStream().read(buf) >= 0) {
+                // discard
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return true;
+        }
     }
 
     /** Whether the proxy closed the connection (reads EOF). */

@@ -1,0 +1,223 @@
+package io.ferry.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The decoder alone, on an embedded channel: what it emits, what it refuses, what it captures. */
+class Http1DecoderTest {
+
+    private final ErrorCaptures captures = new ErrorCaptures();
+    private EmbeddedChannel channel;
+
+    @AfterEach
+    void finish() {
+        if (channel != null) {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    private EmbeddedChannel requests(boolean acceptInvalid) {
+        channel = new EmbeddedChannel(new Http1ServerCodec(new Http1Settings(3072, 20, acceptInvalid, captures, "www",
+                null)));
+        return channel;
+    }
+
+    private EmbeddedChannel responses(boolean acceptInvalid) {
+        channel = new EmbeddedChannel(new Http1ClientCodec(new Http1Settings(3072, 20, acceptInvalid, captures, "app",
+                "s1")));
+        return channel;
+    }
+
+    private static ByteBuf bytes(String s) {
+        return Unpooled.copiedBuffer(s, StandardCharsets.ISO_8859_1);
+    }
+
+    private List<Object> read(String input) {
+        channel.writeInbound(bytes(input));
+        List<Object> out = new ArrayList<>();
+        Object m;
+        while ((m = channel.readInbound()) != null) {
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static void release(List<Object> msgs) {
+        msgs.forEach(ReferenceCountUtil::release);
+    }
+
+    @Test
+    void aRequestArrivingByteByByteIsDecodedOnce() {
+        requests(false);
+        String req = "POST /a HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc";
+        List<Object> out = new ArrayList<>();
+        for (char c : req.toCharArray()) {
+            out.addAll(read(String.valueOf(c)));
+        }
+        assertThat(out).first().isInstanceOf(HttpRequest.class);
+        assertThat(out.get(out.size() - 1)).isInstanceOf(LastHttpContent.class);
+        StringBuilder body = new StringBuilder();
+        for (Object o : out.subList(1, out.size())) {
+            body.append(((HttpContent) o).content().toString(StandardCharsets.US_ASCII));
+        }
+        assertThat(body).hasToString("abc");
+        release(out);
+    }
+
+    @Test
+    void aRefusalIsCapturedWithItsPositionAndNothingAfterItIsDecoded() {
+        requests(false);
+        List<Object> out = read("GET /a HTTP/1.1\r\nHost: t\r\nX-A : b\r\n\r\nGET /b HTTP/1.1\r\nHost: t\r\n\r\n");
+        assertThat(out).hasSize(1);
+        HttpRequest bad = (HttpRequest) out.get(0);
+        assertThat(bad.decoderResult().isFailure()).isTrue();
+        assertThat(HttpViolation.requestStatus(bad.decoderResult())).isEqualTo(400);
+        CapturedError e = captures.lastRequest("www").orElseThrow();
+        assertThat(e.reason()).isEqualTo("whitespace between field name and colon");
+        assertThat(e.position()).isEqualTo("GET /a HTTP/1.1\r\nHost: t\r\nX-A".length());
+        assertThat(new String(e.bytes(), StandardCharsets.ISO_8859_1)).startsWith("GET /a HTTP/1.1\r\nHost: t\r\nX-A : b");
+        assertThat(e.streamOffset()).isZero();
+        assertThat(e.proxy()).isEqualTo("www");
+        release(out);
+        assertThat(read("GET /c HTTP/1.1\r\nHost: t\r\n\r\n")).as("after a refusal, bytes are discarded").isEmpty();
+    }
+
+    @Test
+    void theStreamOffsetOfACaptureCountsTheMessagesBeforeIt() {
+        requests(false);
+        String first = "GET /a HTTP/1.1\r\nHost: t\r\n\r\n";
+        List<Object> out = read(first + "GET /b HTTP/1.1\r\nHost: t\r\nX: \0\r\n\r\n");
+        assertThat(captures.lastRequest("www").orElseThrow().streamOffset()).isEqualTo(first.length());
+        release(out);
+    }
+
+    @Test
+    void acceptInvalidHttpRequestRelaxesNamesAndTargetsOnly() {
+        requests(true);
+        List<Object> ok = read("GET /a\"b{c}#d HTTP/1.1\r\nHost: t\r\nX@Y: 1\r\n\r\n");
+        assertThat(((HttpRequest) ok.get(0)).decoderResult().isSuccess()).isTrue();
+        assertThat(((HttpRequest) ok.get(0)).uri()).isEqualTo("/a\"b{c}#d");
+        release(ok);
+        for (String still : List.of("GET /a HTTP/1.1\r\nHost: t\r\nX-A : b\r\n\r\n",
+                "GET /a HTTP/1.1\r\nHost: t\r\nX: a\0b\r\n\r\n",
+                "POST /a HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+                "GET /a HTTP/1.1\r\n\r\n", "GET /a\r\n\r\n", "GET / a HTTP/1.1\r\nHost: t\r\n\r\n")) {
+            channel.finishAndReleaseAll();
+            requests(true);
+            List<Object> out = read(still);
+            assertThat(((HttpObject) out.get(0)).decoderResult().isFailure()).as(still).isTrue();
+            release(out);
+        }
+    }
+
+    @Test
+    void acceptInvalidHttpResponseRelaxesFieldNames() {
+        responses(true);
+        channel.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
+        release(drainOutbound());
+        List<Object> out = read("HTTP/1.1 200 OK\r\nX(A): b\r\nContent-Length: 0\r\n\r\n");
+        assertThat(((HttpResponse) out.get(0)).decoderResult().isSuccess()).isTrue();
+        release(out);
+    }
+
+    @Test
+    void aResponseToHeadHasNoBodyAndOneWithoutLengthEndsAtClose() {
+        responses(false);
+        channel.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, "/"));
+        channel.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
+        release(drainOutbound());
+        List<Object> out = read("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nHTTP/1.1 200 OK\r\n\r\nuntil close");
+        assertThat(out).hasSize(4);
+        assertThat(out.get(1)).isSameAs(LastHttpContent.EMPTY_LAST_CONTENT);
+        assertThat(out.get(2)).isInstanceOf(HttpResponse.class);
+        assertThat(((HttpContent) out.get(3)).content().toString(StandardCharsets.US_ASCII)).isEqualTo("until close");
+        release(out);
+        channel.finish();
+        Object last = channel.readInbound();
+        assertThat(last).isInstanceOf(LastHttpContent.class);
+        assertThat(((HttpObject) last).decoderResult().isSuccess()).isTrue();
+        channel = null;
+    }
+
+    @Test
+    void aSwitchToAnotherProtocolPassesBytesAsTheyCome() {
+        responses(false);
+        channel.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/chat"));
+        release(drainOutbound());
+        List<Object> out = read("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+                + "\u0081\u0002hi");
+        assertThat(((HttpResponse) out.get(0)).status().code()).isEqualTo(101);
+        assertThat(out.get(1)).isSameAs(LastHttpContent.EMPTY_LAST_CONTENT);
+        assertThat(out.get(2)).isInstanceOf(ByteBuf.class).isNotInstanceOf(HttpObject.class);
+        release(out);
+        channel.writeOutbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0x81, 0}));
+        List<Object> sent = drainOutbound();
+        assertThat(sent).hasSize(1);
+        release(sent);
+    }
+
+    @Test
+    void writingA101ToTheClientTurnsItsConnectionIntoBytes() {
+        requests(false);
+        release(read("GET /chat HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"));
+        DefaultFullHttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.SWITCHING_PROTOCOLS);
+        switching.headers().set("upgrade", "websocket");
+        channel.writeOutbound(switching);
+        release(drainOutbound());
+        List<Object> out = read("\u0081\u0002hi");
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0)).isInstanceOf(ByteBuf.class).isNotInstanceOf(HttpObject.class);
+        release(out);
+    }
+
+    @Test
+    void interimResponsesLeaveTheRequestOpen() {
+        responses(false);
+        channel.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, "/"));
+        release(drainOutbound());
+        List<Object> out = read("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n");
+        assertThat(out).hasSize(4);
+        assertThat(out.get(3)).as("the final response is to HEAD: no body").isSameAs(LastHttpContent.EMPTY_LAST_CONTENT);
+        release(out);
+    }
+
+    @Test
+    void aHeadCutShortByCloseIsAFailedMessage() {
+        requests(false);
+        assertThat(read("GET /a HTTP/1.1\r\nHo")).isEmpty();
+        channel.finish();
+        HttpRequest r = channel.readInbound();
+        assertThat(r.decoderResult().cause()).isInstanceOf(io.netty.handler.codec.PrematureChannelClosureException.class);
+        ReferenceCountUtil.release(r);
+        channel = null;
+    }
+
+    private List<Object> drainOutbound() {
+        List<Object> out = new ArrayList<>();
+        Object m;
+        while ((m = channel.readOutbound()) != null) {
+            out.add(m);
+        }
+        return out;
+    }
+}
