@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ferry.testing.KernelSockets;
+import io.ferry.testing.TextMessages;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,10 +12,6 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,54 +27,30 @@ class ChatServerTest {
         origins.close();
     }
 
-    /** A WebSocket client that queues every text message it receives. */
-    private static final class Listener implements WebSocket.Listener {
-
-        final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                messages.add(partial.toString());
-                partial.setLength(0);
-            }
-            ws.request(1);
-            return null;
-        }
-
-        /** The next message that is not a counts update. */
-        String next() throws InterruptedException {
-            for (;;) {
-                String m = messages.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-                assertThat(m).as("a message within " + WAIT).isNotNull();
-                if (!m.startsWith("{\"type\":\"counts\"")) {
-                    return m;
-                }
-            }
-        }
+    /** A client's messages but the counts updates. */
+    private static TextMessages messages() {
+        return new TextMessages(m -> m.startsWith("{\"type\":\"counts\""));
     }
 
-    private WebSocket connect(String query, Listener listener) {
+    private WebSocket connect(String query, WebSocket.Listener listener) {
         URI uri = URI.create("ws://127.0.0.1:" + origins.chat().address().getPort() + ChatServer.PATH + query);
         return client.newWebSocketBuilder().connectTimeout(WAIT).buildAsync(uri, listener).join();
     }
 
     @Test
     void everyClientSeesEveryMessageTheSenderIncluded() throws Exception {
-        Listener alice = new Listener();
-        Listener bob = new Listener();
+        TextMessages alice = messages();
+        TextMessages bob = messages();
         WebSocket a = connect("", alice);
-        assertThat(alice.next()).matches("\\{\"type\":\"hello\",\"id\":\\d+}");
+        assertThat(alice.next(WAIT)).matches("\\{\"type\":\"hello\",\"id\":\\d+}");
         WebSocket b = connect("", bob);
-        assertThat(bob.next()).matches("\\{\"type\":\"hello\",\"id\":\\d+}");
+        assertThat(bob.next(WAIT)).matches("\\{\"type\":\"hello\",\"id\":\\d+}");
 
         a.sendText("hello \"bob\"\n", true).join();
 
-        String echoed = alice.next();
+        String echoed = alice.next(WAIT);
         assertThat(echoed).matches("\\{\"type\":\"chat\",\"from\":\\d+,\"text\":\"hello \\\\\"bob\\\\\"\\\\n\"}");
-        assertThat(bob.next()).isEqualTo(echoed);
+        assertThat(bob.next(WAIT)).isEqualTo(echoed);
         assertThat(origins.chat().counts().messages()).isEqualTo(1);
         assertThat(origins.chat().counts().chatClients()).isEqualTo(2);
 
@@ -88,13 +61,10 @@ class ChatServerTest {
 
     @Test
     void countsArePushedToChatClients() throws Exception {
-        Listener l = new Listener();
-        connect("", l);
-        String counts = l.messages.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-        while (counts != null && !counts.startsWith("{\"type\":\"counts\"")) {
-            counts = l.messages.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-        }
-        assertThat(counts).isEqualTo("{\"type\":\"counts\",\"chatClients\":1,\"silentHeld\":0,\"silentPeerGone\":0,"
+        TextMessages counts = new TextMessages(m -> !m.startsWith("{\"type\":\"counts\""));
+        connect("", counts);
+
+        assertThat(counts.next(WAIT)).isEqualTo("{\"type\":\"counts\",\"chatClients\":1,\"silentHeld\":0,\"silentPeerGone\":0,"
                 + "\"silentClosed\":0,\"messages\":0}");
     }
 
@@ -114,7 +84,7 @@ class ChatServerTest {
     @Test
     void silentConnectionsStayHalfClosedUntilTheApplicationsHoldEnds() throws Exception {
         int port = origins.chat().address().getPort();
-        Listener l = new Listener();
+        TextMessages l = new TextMessages(m -> false);
         WebSocket silent = connect("?silent", l);
         await().atMost(WAIT).until(() -> origins.chat().counts().silentHeld() == 1);
 
@@ -123,7 +93,7 @@ class ChatServerTest {
         silent.abort();
 
         await().atMost(WAIT).until(() -> origins.chat().counts().silentPeerGone() == 1);
-        assertThat(l.messages).isEmpty();
+        assertThat(l.isEmpty()).isTrue();
         assertThat(origins.chat().counts().chatClients()).isZero();
         List<KernelSockets.Entry> app = KernelSockets.all().stream().filter(e -> e.localPort() == port
                 && !e.state().equals("LISTEN")).toList();
