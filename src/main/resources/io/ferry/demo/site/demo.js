@@ -1,12 +1,13 @@
 // The demo page: a chat over one WebSocket, the chat application's counts, and silent clients.
-// The WebSocket goes to /ws on this page's host (through Ferry); ?ws=URL points it elsewhere.
+// The WebSocket goes to /ws on this page's host (through Ferry); ?ws=URL points it elsewhere, and
+// ?silent=N changes the number of silent clients the button opens (default 50, at most 200).
 (function () {
   'use strict';
 
-  const SILENT_CLIENTS = 50;
+  const params = new URLSearchParams(location.search);
+  const SILENT_CLIENTS = Math.max(1, Math.min(200, parseInt(params.get('silent'), 10) || 50));
   const SILENT_KEEP_MS = 3000; // how long the page keeps its silent clients open before dropping them
 
-  const params = new URLSearchParams(location.search);
   const wsUrl = params.get('ws') || ((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
   const $ = function (id) { return document.getElementById(id); };
   let socket = null;
@@ -72,6 +73,7 @@
 
   // Silent clients live in a frame of their own (silent.html); removing the frame drops them all at once.
   $('silent-n').textContent = SILENT_CLIENTS;
+  $('open-silent').textContent = 'Open ' + SILENT_CLIENTS + ' silent clients';
   $('open-silent').addEventListener('click', function () {
     const frame = document.createElement('iframe');
     frame.hidden = true;
