@@ -44,8 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * with {@link Counts} whenever they change (at most every {@value #COUNTS_INTERVAL_MS} ms).
  *
  * <p>A client that connects to {@code /ws?silent} meets an application that has stopped
- * answering, the way a stuck process does: after the handshake the application reads nothing more
- * from it, answers no frame (not even a close frame), and ignores the client's FIN, so its socket
+ * answering, the way a stuck process does: after the handshake the application ignores whatever it
+ * receives from it, answers no frame (not even a close frame), and ignores the client's FIN, so its socket
  * stays half-closed (CLOSE_WAIT) after the client has gone. It closes each such connection only
  * after {@code silentHold}. A proxy between the two must end its own half of such a connection by
  * its own deadline ({@code timeout server-fin}).
@@ -80,6 +80,7 @@ public final class ChatServer implements AutoCloseable {
     private final Duration silentHold;
     private final Channel server;
     private final ChannelGroup chatClients = new DefaultChannelGroup("demo-chat", GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup silentClients = new DefaultChannelGroup("demo-silent", GlobalEventExecutor.INSTANCE);
     private final AtomicInteger nextId = new AtomicInteger();
     private final AtomicInteger silentHeld = new AtomicInteger();
     private final AtomicInteger silentPeerGone = new AtomicInteger();
@@ -121,6 +122,7 @@ public final class ChatServer implements AutoCloseable {
     public void close() {
         server.close().syncUninterruptibly();
         chatClients.close().syncUninterruptibly();
+        silentClients.close().syncUninterruptibly();
     }
 
     private void countsChanged() {
@@ -187,6 +189,7 @@ public final class ChatServer implements AutoCloseable {
             ctx.pipeline().remove(WebSocketServerProtocolHandler.class);
             ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
             silentHeld.incrementAndGet();
+            silentClients.add(ch);
             ch.closeFuture().addListener(f -> {
                 silentHeld.decrementAndGet();
                 if (peerGone) {
