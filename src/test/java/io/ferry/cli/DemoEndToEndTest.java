@@ -10,6 +10,7 @@ import io.ferry.demo.ChatServer;
 import io.ferry.demo.DemoOrigins;
 import io.ferry.proxy.Ferry;
 import io.ferry.proxy.NotImplementedException;
+import io.ferry.testing.HeadlessChromium;
 import io.ferry.testing.KernelSockets;
 import io.ferry.testing.TextMessages;
 import java.io.IOException;
@@ -92,6 +93,38 @@ class DemoEndToEndTest {
             assertThat(Duration.ofNanos(System.nanoTime() - finPassedOn)).isGreaterThan(Duration.ofSeconds(3));
             // The application still holds its side: reaping Ferry's side is Ferry's business alone.
             assertThat(origins.chat().counts().silentHeld()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * The demo page in headless Chromium through Ferry: the silent clients' connections rise on
+     * Ferry's side, and once the page drops them Ferry closes its side by {@code timeout
+     * server-fin} while the application still holds its own. The kernel's view stands in for the
+     * connection chart until Ferry serves {@code /stats}.
+     */
+    @Test
+    void silentClientsOfThePageAreReapedByFerry() throws Exception {
+        assumeTrue(HeadlessChromium.executable().isPresent(), "no Chromium on this machine (CI installs it)");
+        assumeFerryServesTheDemo();
+        try (DemoOrigins origins = DemoOrigins.start(Duration.ofMinutes(5));
+             Ferry ferry = Ferry.start(demoConfig(freePort(), origins));
+             HeadlessChromium chromium = HeadlessChromium.start()) {
+            int chatPort = origins.chat().address().getPort();
+            HeadlessChromium.Page page = chromium.open("http://127.0.0.1:" + ferry.boundAddresses().get(0).getPort()
+                    + "/?silent=10");
+            await().atMost(WAIT).until(() -> "1".equals(page.text("app-chat-clients")));
+
+            page.click("open-silent");
+            await().atMost(WAIT).until(() -> "10".equals(page.text("app-silent-held")));
+            // The page's chat and its ten silent clients, each with a connection from Ferry to the chat.
+            assertThat(ferrysSocketsTo(chatPort)).hasSize(11);
+
+            await().atMost(WAIT).until(() -> origins.chat().counts().silentPeerGone() == 10);
+            long dropped = System.nanoTime();
+            await().atMost(WAIT).until(() -> ferrysSocketsTo(chatPort).size() == 1);
+            assertThat(Duration.ofNanos(System.nanoTime() - dropped)).isGreaterThan(Duration.ofSeconds(3));
+            assertThat(origins.chat().counts().silentHeld()).isEqualTo(10);
+            assertThat(page.text("app-chat-clients")).isEqualTo("1");
         }
     }
 
