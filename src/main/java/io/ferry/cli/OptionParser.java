@@ -106,21 +106,40 @@ final class OptionParser {
                     + "ferry -c " + (explain ? "--explain" : "--format json") + " -f FILE");
         }
         return new Options(command, List.copyOf(configs), condition, debug, foreground, diagnostics, zeroWarning,
-                daemon, pidfile, localPeer, quiet, explain, json);
+                daemon, pidfile, localPeer, quiet, explain, json, Options.Demo.NONE);
     }
 
     private static Options parseDemo(List<String> args) throws UsageException {
         boolean debug = false;
         boolean quiet = false;
-        for (String a : args) {
+        Optional<Integer> port = Optional.empty();
+        boolean printConfig = false;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
             switch (a) {
                 case "-d" -> debug = true;
                 case "-q" -> quiet = true;
-                default -> throw new UsageException("'demo' takes no argument but -d or -q, got '" + a + "'");
+                case "--port" -> port = Optional.of(port(value(args, ++i, "--port N"), "option '--port'"));
+                case "--print-config" -> printConfig = true;
+                default -> throw new UsageException("'demo' takes --port N, --print-config, -d or -q, got '"
+                        + a + "'");
             }
         }
         return new Options(Command.DEMO, List.of(), "", debug, true, false, false, false, Optional.empty(),
-                Optional.empty(), quiet, false, false);
+                Optional.empty(), quiet, false, false, new Options.Demo(port, printConfig));
+    }
+
+    /** A TCP port number, 1 to 65535; {@code what} names where it came from in the error. */
+    static int port(String text, String what) throws UsageException {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // Said below.
+        }
+        throw new UsageException(what + " takes a port number from 1 to 65535, got '" + text + "'");
     }
 
     private static String value(List<String> args, int index, String syntax) throws UsageException {

@@ -20,10 +20,22 @@ import java.util.Optional;
  * @param quiet {@code -q} (and not undone by a later {@code -V})
  * @param explain {@code -c --explain}: also print each frontend's timeline of timeouts
  * @param json {@code -c --format json}: print the check's result as JSON on standard output
+ * @param demo {@code ferry demo}'s own options, {@link Demo#NONE} for other commands
  */
 record Options(Command command, List<Path> configs, String condition, boolean debug, boolean foreground,
                boolean diagnostics, boolean zeroWarning, boolean daemon, Optional<Path> pidfile,
-               Optional<String> localPeer, boolean quiet, boolean explain, boolean json) {
+               Optional<String> localPeer, boolean quiet, boolean explain, boolean json, Demo demo) {
+
+    /**
+     * {@code ferry demo [--port N] [--print-config]}.
+     *
+     * @param port {@code --port N}, empty when not given
+     * @param printConfig {@code --print-config}: print the configuration the demo runs on standard output
+     */
+    record Demo(Optional<Integer> port, boolean printConfig) {
+
+        static final Demo NONE = new Demo(Optional.empty(), false);
+    }
 
     enum Command {
         /** Load the configuration and serve it (no {@code -c}). */

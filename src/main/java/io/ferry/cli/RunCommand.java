@@ -25,16 +25,17 @@ final class RunCommand {
         if (config.isEmpty()) {
             return ExitCodes.FAILURE;
         }
-        return serve(config.get(), options, args, env, console, "");
+        return serve(config.get(), options, args, env, console, "", () -> { });
     }
 
     /**
      * Serves a valid configuration in the foreground, or as a daemon.
      *
      * @param unsupportedHint said after the alert when this build cannot serve at all
+     * @param serving run once Ferry serves, before it waits to be stopped
      */
     static int serve(Config config, Options options, List<String> args, Map<String, String> env, Console console,
-                     String unsupportedHint) {
+                     String unsupportedHint, Runnable serving) {
         if (!ConfigLoading.hasListener(config)) {
             console.alert("[ferry.main()] No enabled listener found (check for 'bind' directives) ! Exiting.");
             return ExitCodes.FAILURE;
@@ -70,6 +71,7 @@ final class RunCommand {
             if (child) {
                 DaemonLauncher.detach();
             }
+            serving.run();
             ferry.awaitClose();
             return ExitCodes.OK;
         } catch (InterruptedException e) {

@@ -5,7 +5,7 @@ final class Usage {
 
     static final String TEXT = """
             Usage : ferry [-f <cfgfile|cfgdir>]* [ -vdD ] [ -p <pidfile> ] [ -L <name> ] [-- <cfgfile>*]
-                    ferry demo [ -d ] [ -q ]
+                    ferry demo [ --port <port> ] [ --print-config ] [ -d ] [ -q ]
                     -v displays version ; -vv shows build facts and the feature list.
                     -d enters debug mode (foreground, debug logging) ; -db only disables background mode.
                     -D goes daemon ; -p writes the daemon's pid to this file.
@@ -18,7 +18,8 @@ final class Usage {
                     -L set local peer name (default to hostname), seen as HAPROXY_LOCALPEER
                     -dW fails if any warning is emitted
                     -dD diagnostic mode : also print .diag messages
-                    demo runs Ferry on its built-in demonstration configuration
+                    demo runs Ferry, a static site and a WebSocket chat in one process (port 8080) ;
+                    --print-config also prints the configuration it runs
             """;
 
     private Usage() {

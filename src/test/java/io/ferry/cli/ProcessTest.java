@@ -80,15 +80,22 @@ class ProcessTest {
     @Test
     void demoServesItsBuiltInConfigurationOrSaysWhyItCannot() throws Exception {
         int port = freePort();
-        try (FerryProcess p = FerryProcess.start(Map.of("FERRY_DEMO_PORT", Integer.toString(port)), "demo")) {
+        try (FerryProcess p = FerryProcess.start(Map.of("FERRY_DEMO_PORT", Integer.toString(port)), "demo",
+                "--print-config")) {
             await().atMost(START).until(() -> !p.isAlive() || p.err().contains("Loading success."));
 
             assertThat(p.err()).contains("demo : the built-in configuration is valid; starting frontend 'demo' on"
-                    + " 127.0.0.1:" + port);
+                    + " 127.0.0.1:" + port + " in front of the demo's site on 127.0.0.1:");
+            // --print-config: the configuration it runs, with the origins' real ports.
+            assertThat(p.out()).contains("bind 127.0.0.1:" + port + "\n")
+                    .containsPattern("server web1 127\\.0\\.0\\.1:[1-9][0-9]*\\n")
+                    .containsPattern("server chat1 127\\.0\\.0\\.1:[1-9][0-9]*\\n")
+                    .doesNotContain("@");
             if (!p.isAlive()) {
                 assertCannotServe(p, p.pid());
-                assertThat(p.err()).contains("this build cannot serve all of it yet");
+                assertThat(p.err()).contains("this build of Ferry cannot serve all of the configuration");
             } else {
+                await().atMost(START).until(() -> p.out().contains("Ferry demo: open http://127.0.0.1:" + port + "/"));
                 p.signal("TERM");
                 await().atMost(Duration.ofSeconds(30)).until(() -> !p.isAlive());
                 assertThat(p.exitValue()).isZero();

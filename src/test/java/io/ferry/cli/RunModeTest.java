@@ -40,23 +40,26 @@ class RunModeTest {
     }
 
     @Test
-    void demoConfigurationIsValidAndListensOnTheChosenPort() {
-        ConfigLoader loader = ConfigLoader.builder().environment(Map.of("FERRY_DEMO_PORT", "18999")).build();
-        LoadResult r = loader.loadText("demo.cfg", DemoCommand.text());
+    void demoConfigurationIsValidAndNamesTheRealPorts() {
+        LoadResult r = ConfigLoader.builder().environment(Map.of()).build()
+                .loadText("demo.cfg", DemoCommand.text("127.0.0.1", 18999, 41001, 41002));
 
         assertThat(r.diagnostics()).isEmpty();
         var config = r.valid().orElseThrow();
         assertThat(config.frontends()).hasSize(1);
         assertThat(config.frontends().get(0).binds().get(0).address().toString()).isEqualTo("127.0.0.1:18999");
         assertThat(config.backends().stream().map(p -> p.name()).toList()).isEqualTo(List.of("site", "chat"));
+        assertThat(config.backends().stream().map(p -> p.servers().get(0).address().toString()).toList())
+                .isEqualTo(List.of("127.0.0.1:41001", "127.0.0.1:41002"));
     }
 
     @Test
-    void demoListensOn8080ByDefault() {
-        LoadResult r = ConfigLoader.builder().environment(Map.of()).build().loadText("demo.cfg", DemoCommand.text());
-
-        assertThat(r.valid().orElseThrow().frontends().get(0).binds().get(0).address().toString())
-                .isEqualTo("127.0.0.1:8080");
+    void demoPortMustBeAPortNumber() {
+        assertThat(InProcess.run("demo", "--port", "0").err())
+                .contains("option '--port' takes a port number from 1 to 65535, got '0'");
+        InProcess fromEnv = InProcess.run(Map.of("FERRY_DEMO_PORT", "http"), "demo");
+        assertThat(fromEnv.status()).isEqualTo(1);
+        assertThat(fromEnv.err()).contains("FERRY_DEMO_PORT takes a port number from 1 to 65535, got 'http'");
     }
 
     @Test
@@ -64,6 +67,6 @@ class RunModeTest {
         InProcess r = InProcess.run("demo", "-f", "x.cfg");
 
         assertThat(r.status()).isEqualTo(1);
-        assertThat(r.err()).contains("'demo' takes no argument but -d or -q, got '-f'");
+        assertThat(r.err()).contains("'demo' takes --port N, --print-config, -d or -q, got '-f'");
     }
 }

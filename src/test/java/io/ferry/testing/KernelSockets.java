@@ -12,8 +12,16 @@ import java.util.List;
  */
 public final class KernelSockets {
 
-    /** One socket: local and remote ports and its state, e.g. {@code ESTABLISHED}, {@code FIN_WAIT2}. */
-    public record Entry(int localPort, int remotePort, String state) {
+    /**
+     * One socket: local and remote ports, its state, e.g. {@code ESTABLISHED}, {@code FIN_WAIT2}, and
+     * its inode, 0 when no process holds it any more (an orphan the kernel finishes alone).
+     */
+    public record Entry(int localPort, int remotePort, String state, long inode) {
+
+        /** Whether a process still holds this socket's descriptor. */
+        public boolean held() {
+            return inode != 0;
+        }
     }
 
     private static final String[] STATES = {"", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
@@ -31,7 +39,7 @@ public final class KernelSockets {
                     String[] f = line.trim().split("\\s+");
                     int local = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
                     int remote = Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16);
-                    out.add(new Entry(local, remote, STATES[Integer.parseInt(f[3], 16)]));
+                    out.add(new Entry(local, remote, STATES[Integer.parseInt(f[3], 16)], Long.parseLong(f[9])));
                 }
             } catch (IOException e) {
                 throw new IllegalStateException("cannot read " + file, e);
