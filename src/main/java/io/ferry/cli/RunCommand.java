@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * {@code ferry -f cfg}: load the configuration, refuse it if it is not valid, otherwise serve it
- * until SIGINT or SIGTERM, then exit 0.
+ * until SIGINT or SIGTERM (stop now) or SIGUSR1 (soft stop), then exit 0.
  */
 final class RunCommand {
 
@@ -48,7 +48,7 @@ final class RunCommand {
         Logging.configure(options);
         // The advisor speaks once, before serving; servers are not probed so that start-up stays quick.
         Advisor.advise(config, MachineFacts.current().withoutProbes()).forEach(console::finding);
-        try (StopSignals signals = StopSignals.install()) {
+        try (ProcessSignals signals = ProcessSignals.install()) {
             Ferry ferry;
             try {
                 ferry = Ferry.start(config);
@@ -60,7 +60,8 @@ final class RunCommand {
                 console.alert("[ferry.main()] Cannot start: " + (e.getMessage() == null ? e : e.getMessage()));
                 return ExitCodes.FAILURE;
             }
-            signals.onStop(ferry::close);
+            signals.on(ProcessSignals.Request.STOP, ferry::close);
+            signals.on(ProcessSignals.Request.SOFT_STOP, ferry::softStop);
             long pid = ProcessHandle.current().pid();
             if (!child && pidfile.isPresent() && !PidFile.write(pidfile.get(), pid, console)) {
                 ferry.close();

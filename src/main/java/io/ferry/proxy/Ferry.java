@@ -54,6 +54,9 @@ public final class Ferry implements AutoCloseable {
     private final ChannelGroup clients;
     private final AccessLogs logs;
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean softStopping = new java.util.concurrent.atomic.AtomicBoolean();
+    private final long hardStopAfterMs;
     private final Map<String, Backend> backends = new LinkedHashMap<>();
     private final List<String> notices = new ArrayList<>();
     private final java.util.Set<String> noticedBackends = new java.util.HashSet<>();
@@ -61,11 +64,13 @@ public final class Ferry implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Ferry.class);
     private static final AttributeKey<Deadlines> DEADLINES = AttributeKey.valueOf("ferry.deadlines");
+    private static final AttributeKey<Runnable> SOFT_STOP = AttributeKey.valueOf("ferry.softStop");
 
     private Ferry(Config config, Clock clock) {
         transport = Transport.select();
         RuntimeSupport.check(config, transport);
         logs = AccessLogs.start(config, clock);
+        hardStopAfterMs = config.global().hardStopAfterMs();
         int threads = config.global().nbthread() > 0 ? config.global().nbthread()
                 : config.global().nbproc() != null ? config.global().nbproc().value()
                 : Runtime.getRuntime().availableProcessors();
@@ -130,6 +135,7 @@ public final class Ferry implements AutoCloseable {
                     } else {
                         HttpStream stream = new HttpStream(runtime, fe, ch, bytes);
                         ch.attr(DEADLINES).set(stream.deadlines);
+                        ch.attr(SOFT_STOP).set(stream::softStop);
                         ch.pipeline().addLast(new ActivityHandler(stream::clientBytes), runtime.newServerCodec(),
                                 new ClientSideHandler(stream));
                     }
@@ -231,13 +237,58 @@ public final class Ferry implements AutoCloseable {
         closed.await();
     }
 
+    /**
+     * Soft stop (HAProxy's SIGUSR1): stops accepting at once, closes kept-alive connections that are
+     * idle, and lets every other stream finish: an HTTP connection ends its current transaction and
+     * closes instead of staying alive; a TCP tunnel runs until it ends or one of its deadlines
+     * fires. {@code hard-stop-after}, when set, bounds the wait, then {@link #close()} cuts what is
+     * left. Returns at once; {@link #awaitClose()} returns when the last stream has ended.
+     */
+    public void softStop() {
+        if (closed.getCount() == 0 || !softStopping.compareAndSet(false, true)) {
+            return;
+        }
+        runtime.stop();
+        checks.close();
+        listeners.closeAll();
+        // Connections accepted before the listeners closed join the group in tasks queued on their
+        // loops; once a task queued after them has run on every loop, the group holds them all.
+        List<Future<?>> barrier = new ArrayList<>();
+        loops.forEach(loop -> barrier.add(loop.submit(() -> { })));
+        barrier.forEach(Future::awaitUninterruptibly);
+        for (Channel ch : clients) {
+            Runnable stop = ch.attr(SOFT_STOP).get();
+            if (stop != null) {
+                ch.eventLoop().execute(stop);
+            }
+        }
+        if (hardStopAfterMs > 0) {
+            GlobalEventExecutor.INSTANCE.schedule(() -> closeInBackground(true), hardStopAfterMs, TimeUnit.MILLISECONDS);
+        }
+        clients.newCloseFuture().addListener(f -> closeInBackground(false));
+    }
+
+    /** {@link #close()} blocks on event loops: called from a listener or a timer, it runs on a thread of its own. */
+    private void closeInBackground(boolean hardStop) {
+        if (closing.get()) {
+            return;
+        }
+        if (hardStop) {
+            LOG.warn("hard-stop-after {} reached: closing the {} connection(s) still open",
+                    seconds(hardStopAfterMs), clients.size());
+        }
+        Thread t = new Thread(this::close, "ferry-stop");
+        t.start();
+    }
+
     /** Stops now: closes listeners and every stream. */
     @Override
     public void close() {
-        if (closed.getCount() == 0) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
         try {
+            runtime.stop();
             checks.close();
             listeners.closeAll();
             clients.close().awaitUninterruptibly();

@@ -160,6 +160,17 @@ final class HttpStream implements QueueEntry.Waiter {
         }
     }
 
+    /**
+     * The proxy is stopping softly: an idle kept-alive connection closes now; one in a transaction
+     * finishes it (its response says {@code Connection: close}) and closes; one whose first request
+     * has not come yet is served once, within its usual deadlines.
+     */
+    void softStop() {
+        if (!closed && keepAliveWait && clientIn.isEmpty()) {
+            client.close();
+        }
+    }
+
     private void drainClient() {
         while (!closed && !clientIn.isEmpty()) {
             Object m = clientIn.peek();
@@ -225,7 +236,7 @@ final class HttpStream implements QueueEntry.Waiter {
         log.routed(backend);
         timeouts = Timeouts.of(frontend.model, backend.model);
         ConnectionMode mode = ConnectionMode.of(frontend.model, backend.model);
-        clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h) && mode.keepsClient();
+        clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h) && mode.keepsClient() && !runtime.stopping();
         serverKeepAlive = mode.keepsServer();
         ConnectionHeaders.forServer(h, serverKeepAlive);
         attempts = new ServerAttempts(backend, sample, this, client.eventLoop());
@@ -521,6 +532,9 @@ final class HttpStream implements QueueEntry.Waiter {
                 clientKeepAlive = false;
             }
         }
+        if (runtime.stopping()) {
+            clientKeepAlive = false;
+        }
         if (request != RequestPhase.COMPLETE) {
             // The server answers before the request ended: finish this response, then close both sides.
             clientKeepAlive = false;
@@ -573,7 +587,7 @@ final class HttpStream implements QueueEntry.Waiter {
         backend = null;
         request = RequestPhase.WAITING;
         response = ResponsePhase.NONE;
-        if (!clientKeepAlive || (clientInputShut && clientIn.isEmpty())) {
+        if (!clientKeepAlive || runtime.stopping() || (clientInputShut && clientIn.isEmpty())) {
             closeClientAfterFlush();
             return;
         }

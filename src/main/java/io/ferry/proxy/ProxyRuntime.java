@@ -28,6 +28,7 @@ final class ProxyRuntime {
     private final GlobalSettings global;
     private final HttpDecoderConfig decoderConfig;
     private final Map<EventLoop, ServerPool> pools = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
 
     ProxyRuntime(Transport transport, GlobalSettings global) {
         this.transport = transport;
@@ -36,6 +37,16 @@ final class ProxyRuntime {
         int head = Math.max(1024, global.bufsize() - global.maxrewrite());
         this.decoderConfig = new HttpDecoderConfig().setMaxInitialLineLength(head).setMaxHeaderSize(head)
                 .setMaxChunkSize(global.bufsize()).setValidateHeaders(true);
+    }
+
+    /** From now on, every HTTP transaction ends its client connection (soft stop, or an older generation after a reload). */
+    void stop() {
+        stopping = true;
+    }
+
+    /** Whether client connections are being wound down: no more keep-alive. */
+    boolean stopping() {
+        return stopping;
     }
 
     Transport transport() {

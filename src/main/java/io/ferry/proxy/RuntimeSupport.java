@@ -85,9 +85,6 @@ final class RuntimeSupport {
         if (g.ulimitN() > 0) {
             refuse(Location.NONE, "ulimit-n", "global", "setting the descriptor limit (raise it with the service manager)");
         }
-        if (g.hardStopAfterMs() > 0) {
-            refuse(Location.NONE, "hard-stop-after", "global", "soft stop and reload");
-        }
     }
 
     private void proxy(Proxy p) {
