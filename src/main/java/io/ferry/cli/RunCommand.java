@@ -9,10 +9,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code ferry -f cfg}: load the configuration, refuse it if it is not valid, otherwise serve it
- * until SIGINT or SIGTERM (stop now) or SIGUSR1 (soft stop), then exit 0.
+ * until SIGINT or SIGTERM (stop now) or SIGUSR1 (soft stop), then exit 0; SIGHUP and SIGUSR2 reload it.
  */
 final class RunCommand {
 
@@ -25,16 +26,24 @@ final class RunCommand {
         if (config.isEmpty()) {
             return ExitCodes.FAILURE;
         }
-        return serve(config.get(), options, args, env, console, "");
+        return serve(config.get(), options, args, env, console, "",
+                () -> ConfigLoading.loader(options, env).load(options.configs()));
+    }
+
+    /** As the other {@code serve}, for a configuration that does not come from files: reloads are refused. */
+    static int serve(Config config, Options options, List<String> args, Map<String, String> env, Console console,
+                     String unsupportedHint) {
+        return serve(config, options, args, env, console, unsupportedHint, null);
     }
 
     /**
      * Serves a valid configuration in the foreground, or as a daemon.
      *
      * @param unsupportedHint said after the alert when this build cannot serve at all
+     * @param source reads the configuration again on SIGHUP or SIGUSR2; null to refuse reloads
      */
     static int serve(Config config, Options options, List<String> args, Map<String, String> env, Console console,
-                     String unsupportedHint) {
+                     String unsupportedHint, Supplier<LoadResult> source) {
         if (!ConfigLoading.hasListener(config)) {
             console.alert("[ferry.main()] No enabled listener found (check for 'bind' directives) ! Exiting.");
             return ExitCodes.FAILURE;
@@ -60,8 +69,9 @@ final class RunCommand {
                 console.alert("[ferry.main()] Cannot start: " + (e.getMessage() == null ? e : e.getMessage()));
                 return ExitCodes.FAILURE;
             }
-            signals.on(ProcessSignals.Request.STOP, ferry::close);
-            signals.on(ProcessSignals.Request.SOFT_STOP, ferry::softStop);
+            RunningFerry running = new RunningFerry(ferry, source, options, console);
+            signals.on(ProcessSignals.Request.STOP, running::stop);
+            signals.on(ProcessSignals.Request.SOFT_STOP, running::softStop);
             long pid = ProcessHandle.current().pid();
             if (!child && pidfile.isPresent() && !PidFile.write(pidfile.get(), pid, console)) {
                 ferry.close();
@@ -71,7 +81,8 @@ final class RunCommand {
             if (child) {
                 DaemonLauncher.detach();
             }
-            ferry.awaitClose();
+            signals.on(ProcessSignals.Request.RELOAD, running::reload);
+            running.awaitClose();
             return ExitCodes.OK;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

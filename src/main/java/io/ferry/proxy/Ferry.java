@@ -14,7 +14,6 @@ import io.ferry.net.ListenerGroup;
 import io.ferry.net.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -48,7 +47,10 @@ import org.slf4j.LoggerFactory;
 public final class Ferry implements AutoCloseable {
 
     private final Transport transport;
-    private final MultiThreadIoEventLoopGroup loops;
+    private final SharedLoops loops;
+    private final Clock clock;
+    /** Generations this one replaced that may still be finishing their streams. */
+    private final List<Ferry> predecessors = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ListenerGroup listeners;
     private final ProxyRuntime runtime;
     private final ChannelGroup clients;
@@ -66,24 +68,36 @@ public final class Ferry implements AutoCloseable {
     private static final AttributeKey<Deadlines> DEADLINES = AttributeKey.valueOf("ferry.deadlines");
     private static final AttributeKey<Runnable> SOFT_STOP = AttributeKey.valueOf("ferry.softStop");
 
-    private Ferry(Config config, Clock clock) {
-        transport = Transport.select();
+    private Ferry(Config config, Clock clock, Ferry previous) {
+        transport = previous == null ? Transport.select() : previous.transport;
         RuntimeSupport.check(config, transport);
+        this.clock = clock;
         logs = AccessLogs.start(config, clock);
         hardStopAfterMs = config.global().hardStopAfterMs();
         int threads = config.global().nbthread() > 0 ? config.global().nbthread()
                 : config.global().nbproc() != null ? config.global().nbproc().value()
                 : Runtime.getRuntime().availableProcessors();
-        loops = transport.newEventLoopGroup(threads);
+        if (previous == null) {
+            loops = new SharedLoops(transport.newEventLoopGroup(threads), threads);
+        } else {
+            loops = previous.loops.retain();
+            if (threads != loops.threads) {
+                notice("the reloaded configuration asks for " + threads + " event-loop threads; this process keeps "
+                        + "its " + loops.threads + " until it is restarted");
+            }
+        }
         clients = new DefaultChannelGroup("ferry-clients", GlobalEventExecutor.INSTANCE);
         runtime = new ProxyRuntime(transport, config.global());
-        listeners = new ListenerGroup(transport, loops, loops);
+        listeners = new ListenerGroup(transport, loops.group, loops.group);
         try {
-            listeners.bindAll(specs(config));
-            checks.start(loops, transport.socketChannel(), config.global().spreadChecks());
+            List<ListenerGroup.Spec> specs = specs(config);
+            checks.start(loops.group, transport.socketChannel(), config.global().spreadChecks());
+            // Last: what it takes over from the previous generation is not given back.
+            listeners.bindAll(specs, previous == null ? null : previous.listeners);
         } catch (RuntimeException e) {
             checks.close();
-            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            listeners.closeAll();
+            loops.release();
             logs.close();
             throw e;
         }
@@ -96,12 +110,46 @@ public final class Ferry implements AutoCloseable {
      * @throws IllegalStateException when a listening address cannot be bound
      */
     public static Ferry start(Config config) {
-        return new Ferry(config, Clock.systemDefaultZone());
+        return new Ferry(config, Clock.systemDefaultZone(), null);
     }
 
     /** As {@link #start(Config)}, with the wall clock (and time zone) of the access logs' dates. */
     public static Ferry start(Config config, Clock clock) {
-        return new Ferry(config, clock);
+        return new Ferry(config, clock, null);
+    }
+
+    /**
+     * Reloads: builds a new Ferry for {@code next} beside this one and returns it; this one then
+     * stops softly, bounded by its own {@code hard-stop-after}, except that its idle kept-alive
+     * connections are not closed: each serves one more request, with {@code Connection: close}, or
+     * ends at its keep-alive deadline, so that no request a client is sending meets a closing socket.
+     *
+     * <p>The new Ferry takes over each listening socket whose address (or inherited descriptor) is
+     * unchanged, so that no connection is refused: from the moment it returns, new connections are
+     * the new Ferry's, and the streams open on this one finish under this one's rules. It runs on
+     * this one's event loops and transport. Closing the new Ferry also closes this one, and its
+     * {@link #awaitClose()} waits for this one too.
+     *
+     * <pre>{@code
+     * Ferry next = ferry.reload(ConfigLoader.builder().build().load(files).valid().orElseThrow());
+     * }</pre>
+     *
+     * @throws NotImplementedException as {@link #start}; this Ferry keeps serving, untouched
+     * @throws IllegalStateException when a new address cannot be bound; this Ferry keeps serving, untouched
+     */
+    public Ferry reload(Config next) {
+        if (closing.get() || softStopping.get()) {
+            throw new IllegalStateException("this Ferry is stopping; there is nothing to reload");
+        }
+        Ferry successor = new Ferry(next, clock, this);
+        successor.predecessors.add(this);
+        for (Ferry older : predecessors) {
+            if (older.closed.getCount() != 0) {
+                successor.predecessors.add(older);
+            }
+        }
+        beginSoftStop();
+        return successor;
     }
 
     private List<ListenerGroup.Spec> specs(Config config) {
@@ -232,9 +280,12 @@ public final class Ferry implements AutoCloseable {
         return b.servers;
     }
 
-    /** Blocks until the proxy has stopped. */
+    /** Blocks until the proxy has stopped, and the generations it replaced by {@link #reload} too. */
     public void awaitClose() throws InterruptedException {
         closed.await();
+        for (Ferry older : predecessors) {
+            older.awaitClose();
+        }
     }
 
     /**
@@ -245,7 +296,27 @@ public final class Ferry implements AutoCloseable {
      * left. Returns at once; {@link #awaitClose()} returns when the last stream has ended.
      */
     public void softStop() {
-        if (closed.getCount() == 0 || !softStopping.compareAndSet(false, true)) {
+        predecessors.forEach(Ferry::softStop);
+        if (closed.getCount() == 0) {
+            return;
+        }
+        beginSoftStop();
+        for (Channel ch : clients) {
+            Runnable stop = ch.attr(SOFT_STOP).get();
+            if (stop != null) {
+                ch.eventLoop().execute(stop);
+            }
+        }
+    }
+
+    /**
+     * What a soft stop and a reload have in common: no more accepting, no more keep-alive, and the
+     * end when the last client connection has closed or {@code hard-stop-after} has passed. An idle
+     * kept-alive connection stays until its next request, served with {@code Connection: close}, or
+     * until its keep-alive deadline: closing it now could cross a request the client is sending.
+     */
+    private void beginSoftStop() {
+        if (!softStopping.compareAndSet(false, true)) {
             return;
         }
         runtime.stop();
@@ -254,14 +325,8 @@ public final class Ferry implements AutoCloseable {
         // Connections accepted before the listeners closed join the group in tasks queued on their
         // loops; once a task queued after them has run on every loop, the group holds them all.
         List<Future<?>> barrier = new ArrayList<>();
-        loops.forEach(loop -> barrier.add(loop.submit(() -> { })));
+        loops.group.forEach(loop -> barrier.add(loop.submit(() -> { })));
         barrier.forEach(Future::awaitUninterruptibly);
-        for (Channel ch : clients) {
-            Runnable stop = ch.attr(SOFT_STOP).get();
-            if (stop != null) {
-                ch.eventLoop().execute(stop);
-            }
-        }
         if (hardStopAfterMs > 0) {
             GlobalEventExecutor.INSTANCE.schedule(() -> closeInBackground(true), hardStopAfterMs, TimeUnit.MILLISECONDS);
         }
@@ -293,7 +358,8 @@ public final class Ferry implements AutoCloseable {
             listeners.closeAll();
             clients.close().awaitUninterruptibly();
             runtime.closePools();
-            loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            predecessors.forEach(Ferry::close);
+            loops.release();
             logs.close();
         } finally {
             closed.countDown();

@@ -109,6 +109,68 @@ class LifecycleTest {
         }
     }
 
+    /**
+     * Twenty client connections send keep-alive GETs without pause while the configuration is
+     * reloaded four times, once from a broken file: not one request may fail or get anything but
+     * 2xx, and the last configuration must be the one serving at the end.
+     */
+    @Test
+    void reloadsUnderLoadLoseNothingAndABrokenFileKeepsTheRunningConfiguration(@TempDir Path dir) throws Exception {
+        int port = freePort();
+        try (TestOrigin one = TestOrigin.start("one"); TestOrigin two = TestOrigin.start("two");
+             TestOrigin three = TestOrigin.start("three")) {
+            Path cfg = Files.writeString(dir.resolve("ferry.cfg"), config("", port, one));
+            try (FerryProcess p = started(cfg); SteadyLoad load = new SteadyLoad(port, 20)) {
+                load.awaitResponses(200);
+
+                Files.writeString(cfg, config("", port, two));
+                reloadAndAwait(p, "HUP", load, "two", 1);
+
+                Files.writeString(cfg, config("", port, two) + "    bogus-keyword here\n");
+                p.signal("USR2");
+                await().atMost(Duration.ofSeconds(60)).until(() -> p.err().contains("Reload failed"));
+                assertThat(p.err()).contains("ferry.cfg:12]").contains("bogus-keyword")
+                        .contains("Reload failed: the configuration is not valid; still serving the previous configuration.");
+                load.awaitResponses(load.responses() + 200);
+                assertThat(load.lastOrigin()).isEqualTo("two");
+
+                Files.writeString(cfg, config("", port, three));
+                reloadAndAwait(p, "USR2", load, "three", 2);
+
+                Files.writeString(cfg, config("", port, one));
+                reloadAndAwait(p, "HUP", load, "one", 3);
+
+                load.stop();
+                assertThat(load.failures()).as("failed requests: %s", load.failureSample()).isEmpty();
+                assertThat(load.non2xx()).isZero();
+                assertThat(load.responses()).isGreaterThan(800);
+                assertThat(load.lastOrigin()).isEqualTo("one");
+
+                p.signal("TERM");
+                await().atMost(Duration.ofSeconds(30)).until(() -> !p.isAlive());
+                assertThat(p.exitValue()).isZero();
+            }
+        }
+    }
+
+    private static void reloadAndAwait(FerryProcess p, String signal, SteadyLoad load, String origin, int successes)
+            throws Exception {
+        p.signal(signal);
+        await().atMost(Duration.ofSeconds(60)).until(() -> count(p.err(), "Reload success") == successes);
+        // Old connections finish their transaction and close; their clients come back to the new listeners.
+        await().atMost(Duration.ofSeconds(60)).until(() -> origin.equals(load.lastOrigin()));
+        load.awaitResponses(load.responses() + 200);
+        assertThat(load.lastOrigin()).isEqualTo(origin);
+    }
+
+    private static int count(String text, String word) {
+        int n = 0;
+        for (int i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
     static FerryProcess started(Path cfg, String... extra) throws IOException {
         String[] args = new String[extra.length + 3];
         args[0] = "-d";
