@@ -23,13 +23,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class ListenerGroup {
 
-    /** How a listener sets up its accepted connections. */
-    public record Spec(String description, InetSocketAddress address, int backlog, List<ConnectionLimit> limits,
-                       ChannelHandler childInitializer, int tcpUserTimeoutMs, boolean keepAlive, boolean noLinger) {
+    /**
+     * Where a listener listens and how it sets up its accepted connections.
+     *
+     * @param address the address to bind; null for an inherited descriptor
+     * @param inheritedFd a listening socket the process inherited ({@code fd@N}), -1 for none
+     */
+    public record Spec(String description, InetSocketAddress address, int inheritedFd, int backlog,
+                       List<ConnectionLimit> limits, ChannelHandler childInitializer, int tcpUserTimeoutMs,
+                       boolean keepAlive, boolean noLinger) {
 
-        /** Whether a listener bound for {@code other} can serve this spec. */
+        /** Whether a listener set up for {@code other} listens where this spec says. */
         boolean sameSocket(Spec other) {
-            return address.equals(other.address);
+            return inheritedFd >= 0 ? inheritedFd == other.inheritedFd
+                    : other.inheritedFd < 0 && address.equals(other.address);
         }
     }
 
@@ -102,7 +109,7 @@ public final class ListenerGroup {
     private Listener bind(Spec spec) {
         Listener listener = new Listener(spec, this);
         boolean limited = spec.limits().stream().anyMatch(l -> l.max() > 0);
-        ServerBootstrap b = new ServerBootstrap().group(acceptors, workers).channel(transport.serverChannel())
+        ServerBootstrap b = new ServerBootstrap().group(acceptors, workers)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(new ChannelInitializer<ServerChannel>() {
                     @Override
@@ -122,13 +129,38 @@ public final class ListenerGroup {
             b.option(ChannelOption.SO_BACKLOG, spec.backlog());
         }
         Channel ch;
-        try {
-            ch = b.bind(spec.address()).syncUninterruptibly().channel();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot bind " + spec.description() + ": " + e.getMessage(), e);
+        if (spec.inheritedFd() >= 0) {
+            ch = adopt(b, spec);
+        } else {
+            b.channel(transport.serverChannel());
+            try {
+                ch = b.bind(spec.address()).syncUninterruptibly().channel();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot bind " + spec.description() + ": " + e.getMessage(), e);
+            }
         }
         listener.bound(ch);
         return listener;
+    }
+
+    /** Registers the inherited listening socket of {@code spec} instead of binding one. */
+    private Channel adopt(ServerBootstrap b, Spec spec) {
+        String what = "cannot use " + spec.description() + ": ";
+        try {
+            b.channelFactory(() -> transport.inheritedServerChannel(spec.inheritedFd()));
+            Channel ch = b.register().syncUninterruptibly().channel();
+            if (!ch.isActive()) {
+                ch.close().syncUninterruptibly();
+                throw new IllegalStateException(what + "descriptor " + spec.inheritedFd()
+                        + " is not a listening TCP socket");
+            }
+            return ch;
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(what + "descriptor " + spec.inheritedFd()
+                    + " is not an open listening TCP socket (" + e.getMessage() + ")", e);
+        }
     }
 
     /** Pauses or resumes each listener according to its limits. */

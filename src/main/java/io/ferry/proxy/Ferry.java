@@ -1,6 +1,7 @@
 package io.ferry.proxy;
 
 import io.ferry.balance.HealthChecks;
+import io.ferry.config.Address;
 import io.ferry.config.Bind;
 import io.ferry.config.Config;
 import io.ferry.config.Mode;
@@ -190,14 +191,16 @@ public final class Ferry implements AutoCloseable {
                 }
             };
             for (Bind b : p.binds()) {
-                InetSocketAddress addr = b.address().address() == null
+                boolean inherited = b.address().kind() == Address.Kind.FD;
+                InetSocketAddress addr = inherited ? null : b.address().address() == null
                         ? new InetSocketAddress(b.address().port())
                         : new InetSocketAddress(b.address().address(), b.address().port());
                 List<ConnectionLimit> limits = List.of(global, feLimit,
                         new ConnectionLimit("bind " + b.address() + " of " + p, b.maxconn()));
                 specs.add(new ListenerGroup.Spec("bind " + b.address() + " (" + p + " at " + b.location() + ")",
-                        addr, b.backlog(), limits, init, (int) Math.min(Integer.MAX_VALUE, b.tcpUserTimeoutMs()),
-                        keepAlive, p.option(ProxyOption.NOLINGER)));
+                        addr, inherited ? b.address().fd() : -1, b.backlog(), limits, init,
+                        (int) Math.min(Integer.MAX_VALUE, b.tcpUserTimeoutMs()), keepAlive,
+                        p.option(ProxyOption.NOLINGER)));
             }
         }
         return specs;

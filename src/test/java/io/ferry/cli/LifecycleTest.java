@@ -1,5 +1,6 @@
 package io.ferry.cli;
 
+import static io.ferry.cli.InProcess.FIXTURES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,7 +16,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,6 +155,72 @@ class LifecycleTest {
                 assertThat(p.exitValue()).isZero();
             }
         }
+    }
+
+    /** A listening socket opened by Ferry's parent process, named by a variable, survives a reload too. */
+    @Test
+    void anInheritedDescriptorIsAListenerThatAReloadKeeps(@TempDir Path dir) throws Exception {
+        try (TestOrigin one = TestOrigin.start("one"); TestOrigin two = TestOrigin.start("two")) {
+            Path cfg = Files.writeString(dir.resolve("ferry.cfg"), inherited("fd@${FE_WEB}", one));
+            try (FerryProcess p = startedWithSocket(cfg, "7", "FE_WEB")) {
+                int port = listeningPort(p);
+                assertThat(get(port).headers().firstValue("x-origin")).hasValue("one");
+
+                Files.writeString(cfg, inherited("fd@${FE_WEB}", two));
+                p.signal("HUP");
+                await().atMost(Duration.ofSeconds(60)).until(() -> p.err().contains("Reload success"));
+                assertThat(get(port).headers().firstValue("x-origin")).hasValue("two");
+
+                p.signal("INT");
+                await().atMost(Duration.ofSeconds(30)).until(() -> !p.isAlive());
+                assertThat(p.exitValue()).isZero();
+            }
+        }
+    }
+
+    /** systemd's socket activation: LISTEN_FDS and LISTEN_FDNAMES name descriptor 3 'web'. */
+    @Test
+    void aSocketHandedOverTheSystemdWayIsFoundByName(@TempDir Path dir) throws Exception {
+        try (TestOrigin one = TestOrigin.start("one")) {
+            Path cfg = Files.writeString(dir.resolve("ferry.cfg"), inherited("fd@${web}", one));
+            try (FerryProcess p = startedWithSocket(cfg, "3", "systemd")) {
+                assertThat(get(listeningPort(p)).statusCode()).isEqualTo(200);
+            }
+        }
+    }
+
+    private static String inherited(String address, TestOrigin origin) {
+        return """
+                defaults
+                    mode http
+                    timeout connect 2s
+                    timeout client  30s
+                    timeout server  30s
+                frontend web
+                    bind "%s"
+                    default_backend site
+                backend site
+                    server s1 %s
+                """.formatted(address, origin.address());
+    }
+
+    private static FerryProcess startedWithSocket(Path cfg, String fd, String variable) throws IOException {
+        FerryProcess p = FerryProcess.start(Map.of(), List.of("python3", FIXTURES + "listen-then-exec.py", fd, variable),
+                "-d", "-f", cfg.toString());
+        await().atMost(START).until(() -> !p.isAlive() || p.err().contains("Loading success."));
+        assertThat(p.isAlive()).as("ferry started; it said:%n%s", p.err()).isTrue();
+        return p;
+    }
+
+    private static int listeningPort(FerryProcess p) {
+        Matcher m = Pattern.compile("LISTENING (\\d+)").matcher(p.out());
+        assertThat(m.find()).as("the launcher's port in %s", p.out()).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static HttpResponse<String> get(int port) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static void reloadAndAwait(FerryProcess p, String signal, SteadyLoad load, String origin, int successes)
