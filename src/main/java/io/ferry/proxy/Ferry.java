@@ -11,6 +11,7 @@ import io.ferry.config.ProxyOption;
 import io.ferry.log.AccessLogs;
 import io.ferry.log.ByteCountHandler;
 import io.ferry.net.ConnectionLimit;
+import io.ferry.net.Descriptors;
 import io.ferry.net.ListenerGroup;
 import io.ferry.net.Transport;
 import io.netty.channel.Channel;
@@ -60,6 +61,7 @@ public final class Ferry implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean softStopping = new java.util.concurrent.atomic.AtomicBoolean();
     private final long hardStopAfterMs;
+    private int derivedMaxconn;
     private final Map<String, Backend> backends = new LinkedHashMap<>();
     private final List<String> notices = new ArrayList<>();
     private final java.util.Set<String> noticedBackends = new java.util.HashSet<>();
@@ -159,7 +161,7 @@ public final class Ferry implements AutoCloseable {
             backends.put(p.name(), backend);
             checks.add(p, backend.servers, backend::dispatch);
         }
-        int globalMax = config.global().maxconn() == null ? 0 : config.global().maxconn().value();
+        int globalMax = globalMaxconn(config);
         ConnectionLimit global = new ConnectionLimit("global", globalMax);
         List<ListenerGroup.Spec> specs = new ArrayList<>();
         for (Proxy p : config.frontends()) {
@@ -207,6 +209,44 @@ public final class Ferry implements AutoCloseable {
     }
 
     /**
+     * The global {@code maxconn}: as configured, or derived from the descriptor limit as HAProxy
+     * does; {@code ulimit-n} must not ask for more than the limit the process has. Says when the
+     * limit is too low for {@code maxconn}.
+     */
+    private int globalMaxconn(Config config) {
+        int ulimitN = config.global().ulimitN();
+        java.util.OptionalLong limit = Descriptors.limit();
+        if (ulimitN > 0 && limit.isPresent() && ulimitN > limit.getAsLong()) {
+            throw new IllegalStateException("'ulimit-n " + ulimitN + "' (global): this process may open only "
+                    + limit.getAsLong() + " descriptors and Java cannot raise that limit; raise it before Ferry "
+                    + "starts (LimitNOFILE=" + ulimitN + " in its systemd unit, or ulimit -n " + ulimitN + ")");
+        }
+        long budget = ulimitN > 0 ? ulimitN : limit.orElse(0);
+        long binds = config.frontends().stream().mapToLong(p -> p.binds().size()).sum();
+        long servers = config.backends().stream().mapToLong(p -> p.servers().size()).sum();
+        long reserved = Descriptors.open() + binds + servers;
+        if (config.global().maxconn() != null) {
+            int maxconn = config.global().maxconn().value();
+            long needed = Descriptors.needed(maxconn, reserved);
+            if (budget > 0 && needed > budget) {
+                notice("global maxconn " + maxconn + " (" + config.global().maxconn().location() + ") needs about "
+                        + needed + " file descriptors but this process may open only " + budget + "; beyond about "
+                        + Descriptors.derivedMaxconn(budget, reserved) + " connections, accepting will fail: raise "
+                        + "the limit (LimitNOFILE= in the systemd unit, or ulimit -n) or lower maxconn");
+            }
+            return maxconn;
+        }
+        if (budget == 0) {
+            return 0;
+        }
+        int derived = Descriptors.derivedMaxconn(budget, reserved);
+        LOG.info("global maxconn is not set: {} from the limit of {} file descriptors ({} in use or reserved, two "
+                + "per connection)", derived, budget, reserved);
+        derivedMaxconn = derived;
+        return derived;
+    }
+
+    /**
      * Ferry's safe default beyond HAProxy, said once per proxy at start: a half-closed tunnel side
      * without {@code timeout client-fin}/{@code server-fin} is reaped after min(its timeout, 30 s).
      */
@@ -245,6 +285,14 @@ public final class Ferry implements AutoCloseable {
     /** The addresses listened on, in the order of the binds, with real ports for binds on port 0. */
     public List<InetSocketAddress> boundAddresses() {
         return listeners.boundAddresses();
+    }
+
+    /**
+     * The global {@code maxconn} derived from the descriptor limit because the configuration sets
+     * none; 0 when it sets one (or the limit is unknown).
+     */
+    public int derivedMaxconn() {
+        return derivedMaxconn;
     }
 
     /** The transport in use: epoll or NIO. */

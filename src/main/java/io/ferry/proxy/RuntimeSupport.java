@@ -82,9 +82,6 @@ final class RuntimeSupport {
         for (GlobalSettings.StatsSocket s : g.statsSockets()) {
             refuse(s.location(), "stats socket", "global", "the runtime API");
         }
-        if (g.ulimitN() > 0) {
-            refuse(Location.NONE, "ulimit-n", "global", "setting the descriptor limit (raise it with the service manager)");
-        }
     }
 
     private void proxy(Proxy p) {

@@ -30,6 +30,10 @@ class LifecycleTest {
     private static final Duration START = Duration.ofSeconds(60);
 
     static String config(String global, int port, TestOrigin origin) {
+        return config(global, "127.0.0.1:" + port, origin);
+    }
+
+    static String config(String global, String bind, TestOrigin origin) {
         return "global\n" + global
                 + """
                 defaults
@@ -38,11 +42,11 @@ class LifecycleTest {
                     timeout client  30s
                     timeout server  30s
                 frontend web
-                    bind 127.0.0.1:%d
+                    bind %s
                     default_backend site
                 backend site
                     server s1 %s
-                """.formatted(port, origin.address());
+                """.formatted(bind, origin.address());
     }
 
     @Test
@@ -190,18 +194,7 @@ class LifecycleTest {
     }
 
     private static String inherited(String address, TestOrigin origin) {
-        return """
-                defaults
-                    mode http
-                    timeout connect 2s
-                    timeout client  30s
-                    timeout server  30s
-                frontend web
-                    bind "%s"
-                    default_backend site
-                backend site
-                    server s1 %s
-                """.formatted(address, origin.address());
+        return config("", '"' + address + '"', origin);
     }
 
     private static FerryProcess startedWithSocket(Path cfg, String fd, String variable) throws IOException {
