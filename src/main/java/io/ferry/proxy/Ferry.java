@@ -240,7 +240,7 @@ public final class Ferry implements AutoCloseable {
             return 0;
         }
         int derived = Descriptors.derivedMaxconn(budget, reserved);
-        LOG.info("global maxconn is not set: {} from the limit of {} file descriptors ({} in use or reserved, two "
+        LOG.debug("global maxconn is not set: {} from the limit of {} file descriptors ({} in use or reserved, two "
                 + "per connection)", derived, budget, reserved);
         derivedMaxconn = derived;
         return derived;
@@ -344,7 +344,8 @@ public final class Ferry implements AutoCloseable {
      * idle, and lets every other stream finish: an HTTP connection ends its current transaction and
      * closes instead of staying alive; a TCP tunnel runs until it ends or one of its deadlines
      * fires. {@code hard-stop-after}, when set, bounds the wait, then {@link #close()} cuts what is
-     * left. Returns at once; {@link #awaitClose()} returns when the last stream has ended.
+     * left. Returns at once; {@link #awaitClose()} returns when the last stream has ended. Not to
+     * be called on one of Ferry's event loops (it waits for them).
      */
     public void softStop() {
         predecessors.forEach(Ferry::softStop);
@@ -373,11 +374,15 @@ public final class Ferry implements AutoCloseable {
         runtime.stop();
         checks.close();
         listeners.closeAll();
-        // Connections accepted before the listeners closed join the group in tasks queued on their
-        // loops; once a task queued after them has run on every loop, the group holds them all.
-        List<Future<?>> barrier = new ArrayList<>();
-        loops.group.forEach(loop -> barrier.add(loop.submit(() -> { })));
-        barrier.forEach(Future::awaitUninterruptibly);
+        // Connections accepted before the listeners closed (or were handed over) join the group in
+        // tasks that the accepting loop queues on their loops. A first round of empty tasks on every
+        // loop waits for an accept in progress; a second, for the tasks it queued: then the group
+        // holds every connection of this generation.
+        for (int round = 0; round < 2; round++) {
+            List<Future<?>> barrier = new ArrayList<>();
+            loops.group.forEach(loop -> barrier.add(loop.submit(() -> { })));
+            barrier.forEach(Future::awaitUninterruptibly);
+        }
         if (hardStopAfterMs > 0) {
             GlobalEventExecutor.INSTANCE.schedule(() -> closeInBackground(true), hardStopAfterMs, TimeUnit.MILLISECONDS);
         }
