@@ -389,7 +389,11 @@ public final class Ferry implements AutoCloseable {
         clients.newCloseFuture().addListener(f -> closeInBackground(false));
     }
 
-    /** {@link #close()} blocks on event loops: called from a listener or a timer, it runs on a thread of its own. */
+    /**
+     * Ends this generation alone, when its last stream has ended or its {@code hard-stop-after} has
+     * passed; the generations it replaced end on their own terms. Closing blocks on event loops:
+     * called from a listener or a timer, it runs on a thread of its own.
+     */
     private void closeInBackground(boolean hardStop) {
         if (closing.get()) {
             return;
@@ -398,13 +402,18 @@ public final class Ferry implements AutoCloseable {
             LOG.warn("hard-stop-after {} reached: closing the {} connection(s) still open",
                     seconds(hardStopAfterMs), clients.size());
         }
-        Thread t = new Thread(this::close, "ferry-stop");
+        Thread t = new Thread(this::closeOwn, "ferry-stop");
         t.start();
     }
 
-    /** Stops now: closes listeners and every stream. */
+    /** Stops now: closes listeners and every stream, those of the generations it replaced too. */
     @Override
     public void close() {
+        predecessors.forEach(Ferry::close);
+        closeOwn();
+    }
+
+    private void closeOwn() {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
@@ -414,7 +423,6 @@ public final class Ferry implements AutoCloseable {
             listeners.closeAll();
             clients.close().awaitUninterruptibly();
             runtime.closePools();
-            predecessors.forEach(Ferry::close);
             loops.release();
             logs.close();
         } finally {

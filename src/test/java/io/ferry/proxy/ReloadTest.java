@@ -101,6 +101,34 @@ class ReloadTest extends FerryTestBase {
         }
     }
 
+    @Test
+    void aSoftStopOfTheNewGenerationEndsTheOlderOnesToo() throws Exception {
+        TestOrigin one = TestOrigin.start("one");
+        resources.add(one);
+        Ferry first = Ferry.start(config("    bind 127.0.0.1:0\n", one));
+        ferry = first;
+        int port = first.boundAddresses().get(0).getPort();
+        CompletableFuture<HttpResponse<String>> slow = client.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/delay/1000")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> one.requests() == 1);
+        Ferry second = first.reload(config("    bind 127.0.0.1:0\n", one));
+        ferry = second;
+
+        second.softStop();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !accepts(port));
+        assertThat(slow.get().statusCode()).isEqualTo(200);
+        java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                second.awaitClose();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(first.openClientConnections()).isZero();
+    }
+
     private static boolean accepts(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
