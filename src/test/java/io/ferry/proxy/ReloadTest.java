@@ -44,10 +44,7 @@ class ReloadTest extends FerryTestBase {
         Ferry first = Ferry.start(config("    bind 127.0.0.1:0\n", one));
         ferry = first;
         int port = first.boundAddresses().get(0).getPort();
-        CompletableFuture<HttpResponse<String>> slow = client.sendAsync(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/delay/1500")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        await().atMost(Duration.ofSeconds(10)).until(() -> one.requests() == 1);
+        CompletableFuture<HttpResponse<String>> slow = inFlight(port, one, 1500);
 
         ferry = first.reload(config("    bind 127.0.0.1:0\n", two));
 
@@ -108,10 +105,7 @@ class ReloadTest extends FerryTestBase {
         Ferry first = Ferry.start(config("    bind 127.0.0.1:0\n", one));
         ferry = first;
         int port = first.boundAddresses().get(0).getPort();
-        CompletableFuture<HttpResponse<String>> slow = client.sendAsync(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/delay/1000")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        await().atMost(Duration.ofSeconds(10)).until(() -> one.requests() == 1);
+        CompletableFuture<HttpResponse<String>> slow = inFlight(port, one, 1000);
         Ferry second = first.reload(config("    bind 127.0.0.1:0\n", one));
         ferry = second;
 
@@ -127,6 +121,15 @@ class ReloadTest extends FerryTestBase {
             }
         }).get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(first.openClientConnections()).isZero();
+    }
+
+    /** A request the origin answers after {@code ms}, once the origin has it. */
+    private CompletableFuture<HttpResponse<String>> inFlight(int port, TestOrigin origin, int ms) {
+        CompletableFuture<HttpResponse<String>> f = client.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/delay/" + ms)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> origin.requests() == 1);
+        return f;
     }
 
     private static boolean accepts(int port) {
