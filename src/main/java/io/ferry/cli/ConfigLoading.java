@@ -38,7 +38,37 @@ final class ConfigLoading {
         Map<String, String> seen = new HashMap<>(env);
         seen.remove(DaemonLauncher.CHILD_VARIABLE);
         seen.put(LOCAL_PEER_VARIABLE, options.localPeer().orElseGet(ConfigLoading::hostName));
+        socketActivation(env, ProcessHandle.current().pid()).forEach(seen::putIfAbsent);
         return seen;
+    }
+
+    /**
+     * systemd's socket activation: {@code LISTEN_FDS} listening sockets from descriptor 3 on, named
+     * in order by {@code LISTEN_FDNAMES} (colon-separated). Each name becomes a variable holding its
+     * descriptor number, so that {@code bind "fd@${NAME}"} finds it, unless the environment already
+     * has that name. Nothing when {@code LISTEN_PID} is set to another process.
+     */
+    static Map<String, String> socketActivation(Map<String, String> env, long pid) {
+        Map<String, String> names = new HashMap<>();
+        String fds = env.get("LISTEN_FDS");
+        String fdNames = env.get("LISTEN_FDNAMES");
+        String listenPid = env.get("LISTEN_PID");
+        if (fds == null || fdNames == null || (listenPid != null && !listenPid.equals(Long.toString(pid)))) {
+            return names;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(fds);
+        } catch (NumberFormatException e) {
+            return names;
+        }
+        String[] given = fdNames.split(":", -1);
+        for (int i = 0; i < Math.min(n, given.length); i++) {
+            if (!given[i].isEmpty()) {
+                names.putIfAbsent(given[i], Integer.toString(3 + i));
+            }
+        }
+        return names;
     }
 
     /**

@@ -60,12 +60,12 @@ final class DemoCommand {
                     + " in front of the demo's site on 127.0.0.1:" + site + " and its chat on 127.0.0.1:" + chat);
             return RunCommand.serve(config.get(), options, List.of(), env, console,
                     " The demo's site and chat run, but this build of Ferry cannot serve all of the configuration"
-                            + " in front of them yet.",
+                            + " in front of them.",
                     () -> {
                         console.out().println("Ferry demo: open http://" + front + "/ in a browser"
                                 + " (WebSocket chat on ws://" + front + "/ws); stop with Ctrl-C");
                         console.out().flush();
-                    });
+                    }, null);
         }
     }
 

@@ -9,10 +9,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code ferry -f cfg}: load the configuration, refuse it if it is not valid, otherwise serve it
- * until SIGINT or SIGTERM, then exit 0.
+ * until SIGINT or SIGTERM (stop now) or SIGUSR1 (soft stop), then exit 0; SIGHUP and SIGUSR2 reload it.
  */
 final class RunCommand {
 
@@ -25,7 +26,8 @@ final class RunCommand {
         if (config.isEmpty()) {
             return ExitCodes.FAILURE;
         }
-        return serve(config.get(), options, args, env, console, "", () -> { });
+        return serve(config.get(), options, args, env, console, "", () -> { },
+                () -> ConfigLoading.loader(options, env).load(options.configs()));
     }
 
     /**
@@ -33,9 +35,10 @@ final class RunCommand {
      *
      * @param unsupportedHint said after the alert when this build cannot serve at all
      * @param serving run once Ferry serves, before it waits to be stopped
+     * @param source reads the configuration again on SIGHUP or SIGUSR2; null to refuse reloads
      */
     static int serve(Config config, Options options, List<String> args, Map<String, String> env, Console console,
-                     String unsupportedHint, Runnable serving) {
+                     String unsupportedHint, Runnable serving, Supplier<LoadResult> source) {
         if (!ConfigLoading.hasListener(config)) {
             console.alert("[ferry.main()] No enabled listener found (check for 'bind' directives) ! Exiting.");
             return ExitCodes.FAILURE;
@@ -49,7 +52,7 @@ final class RunCommand {
         Logging.configure(options);
         // The advisor speaks once, before serving; servers are not probed so that start-up stays quick.
         Advisor.advise(config, MachineFacts.current().withoutProbes()).forEach(console::finding);
-        try (StopSignals signals = StopSignals.install()) {
+        try (ProcessSignals signals = ProcessSignals.install()) {
             Ferry ferry;
             try {
                 ferry = Ferry.start(config);
@@ -61,7 +64,9 @@ final class RunCommand {
                 console.alert("[ferry.main()] Cannot start: " + (e.getMessage() == null ? e : e.getMessage()));
                 return ExitCodes.FAILURE;
             }
-            signals.onStop(ferry::close);
+            RunningFerry running = new RunningFerry(ferry, source, options, console);
+            signals.on(ProcessSignals.Request.STOP, running::stop);
+            signals.on(ProcessSignals.Request.SOFT_STOP, running::softStop);
             long pid = ProcessHandle.current().pid();
             if (!child && pidfile.isPresent() && !PidFile.write(pidfile.get(), pid, console)) {
                 ferry.close();
@@ -71,8 +76,9 @@ final class RunCommand {
             if (child) {
                 DaemonLauncher.detach();
             }
+            signals.on(ProcessSignals.Request.RELOAD, running::reload);
             serving.run();
-            ferry.awaitClose();
+            running.awaitClose();
             return ExitCodes.OK;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -3,31 +3,40 @@ package io.ferry.net;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
+import java.util.List;
 
 /**
  * Sits on a listening channel before the acceptor: counts each accepted connection against the
  * listener's limits until it closes, and pauses accepting when a limit is reached. Listening
  * channels with a limit read one connection at a time, so the pause takes effect before the next.
+ * The connection keeps the listener's {@link ListenerGroup.Spec} of the moment it was accepted,
+ * whatever a reload does to the listener afterwards.
  */
 final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
 
-    private final Listener listener;
-    private final ListenerGroup group;
+    /** The spec a connection was accepted under. */
+    static final AttributeKey<ListenerGroup.Spec> SPEC = AttributeKey.valueOf("ferry.listenerSpec");
 
-    AcceptGateHandler(Listener listener, ListenerGroup group) {
+    private final Listener listener;
+
+    AcceptGateHandler(Listener listener) {
         this.listener = listener;
-        this.group = group;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Channel child = (Channel) msg;
-        for (ConnectionLimit l : listener.limits()) {
+        ListenerGroup.Spec spec = listener.spec();
+        ListenerGroup group = listener.group();
+        child.attr(SPEC).set(spec);
+        List<ConnectionLimit> limits = spec.limits();
+        for (ConnectionLimit l : limits) {
             l.acquire();
         }
         child.closeFuture().addListener(f -> {
             boolean freed = false;
-            for (ConnectionLimit l : listener.limits()) {
+            for (ConnectionLimit l : limits) {
                 freed |= l.release();
             }
             if (freed) {

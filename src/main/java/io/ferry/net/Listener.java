@@ -7,16 +7,20 @@ import java.util.List;
 /**
  * One listening socket and the connection limits it answers to (global, frontend, bind). It
  * accepts only while none of them is reached.
+ *
+ * <p>A reload hands the socket to the new configuration's {@link ListenerGroup}: from then on the
+ * connections it accepts are set up by the new {@link ListenerGroup.Spec} and counted against the
+ * new limits, while those accepted before stay with the old ones.
  */
 public final class Listener {
 
-    private final String description;
-    private final List<ConnectionLimit> limits;
+    private volatile ListenerGroup.Spec spec;
+    private volatile ListenerGroup group;
     private volatile Channel channel;
 
-    Listener(String description, List<ConnectionLimit> limits) {
-        this.description = description;
-        this.limits = limits;
+    Listener(ListenerGroup.Spec spec, ListenerGroup group) {
+        this.spec = spec;
+        this.group = group;
     }
 
     /** The address it listens on (with the real port when bound to port 0). */
@@ -25,11 +29,26 @@ public final class Listener {
     }
 
     public List<ConnectionLimit> limits() {
-        return limits;
+        return spec.limits();
     }
 
     public String description() {
-        return description;
+        return spec.description();
+    }
+
+    ListenerGroup.Spec spec() {
+        return spec;
+    }
+
+    ListenerGroup group() {
+        return group;
+    }
+
+    /** Serves {@code next} from now on, as a listener of {@code owner}. */
+    void handOver(ListenerGroup.Spec next, ListenerGroup owner) {
+        this.spec = next;
+        this.group = owner;
+        refresh();
     }
 
     void bound(Channel serverChannel) {
@@ -41,7 +60,7 @@ public final class Listener {
     }
 
     boolean mayAccept() {
-        for (ConnectionLimit l : limits) {
+        for (ConnectionLimit l : limits()) {
             if (l.reached()) {
                 return false;
             }
@@ -62,6 +81,6 @@ public final class Listener {
 
     @Override
     public String toString() {
-        return description;
+        return description();
     }
 }

@@ -16,12 +16,28 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * All of a Ferry's listeners. Binding is all or nothing: if one address cannot be bound, those
  * already bound are closed and the error names the address.
+ *
+ * <p>On a reload the new group takes over the listening sockets of the old one whose address is
+ * unchanged ({@link #bindAll(List, ListenerGroup)}): the socket stays open throughout, so no
+ * connection is refused, and connections waiting in its backlog are accepted by the new group.
  */
 public final class ListenerGroup {
 
-    /** How a listener sets up its accepted connections. */
-    public record Spec(String description, InetSocketAddress address, int backlog, List<ConnectionLimit> limits,
-                       ChannelHandler childInitializer, int tcpUserTimeoutMs, boolean keepAlive, boolean noLinger) {
+    /**
+     * Where a listener listens and how it sets up its accepted connections.
+     *
+     * @param address the address to bind; null for an inherited descriptor
+     * @param inheritedFd a listening socket the process inherited ({@code fd@N}), -1 for none
+     */
+    public record Spec(String description, InetSocketAddress address, int inheritedFd, int backlog,
+                       List<ConnectionLimit> limits, ChannelHandler childInitializer, int tcpUserTimeoutMs,
+                       boolean keepAlive, boolean noLinger) {
+
+        /** Whether a listener set up for {@code other} listens where this spec says. */
+        boolean sameSocket(Spec other) {
+            return inheritedFd >= 0 ? inheritedFd == other.inheritedFd
+                    : other.inheritedFd < 0 && address.equals(other.address);
+        }
     }
 
     private final Transport transport;
@@ -29,6 +45,11 @@ public final class ListenerGroup {
     private final EventLoopGroup workers;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
+    /**
+     * @param acceptors the loops of the listening sockets
+     * @param workers the loops of accepted connections; a group that takes over listeners from
+     *                another must have the same
+     */
     public ListenerGroup(Transport transport, EventLoopGroup acceptors, EventLoopGroup workers) {
         this.transport = transport;
         this.acceptors = acceptors;
@@ -37,53 +58,109 @@ public final class ListenerGroup {
 
     /** Binds every spec, or none. */
     public void bindAll(List<Spec> specs) {
+        bindAll(specs, null);
+    }
+
+    /**
+     * Binds every spec, or none, taking over from {@code previous} (when not null) each listening
+     * socket whose address a spec names; the sockets {@code previous} keeps are its own to close.
+     * Nothing is taken over unless every other address could be bound.
+     */
+    public void bindAll(List<Spec> specs, ListenerGroup previous) {
+        if (previous != null && previous.workers != workers) {
+            throw new IllegalArgumentException("listeners can be taken over only on the same event loops");
+        }
+        Listener[] planned = new Listener[specs.size()];
+        List<Listener> fresh = new ArrayList<>();
         try {
-            for (Spec spec : specs) {
-                bind(spec);
+            List<Listener> available = previous == null ? new ArrayList<>() : new ArrayList<>(previous.listeners);
+            for (int i = 0; i < specs.size(); i++) {
+                Spec spec = specs.get(i);
+                Listener reused = null;
+                for (Listener l : available) {
+                    if (l.spec().sameSocket(spec)) {
+                        reused = l;
+                        break;
+                    }
+                }
+                if (reused != null) {
+                    available.remove(reused);
+                    planned[i] = reused;
+                } else {
+                    planned[i] = bind(spec);
+                    fresh.add(planned[i]);
+                }
             }
         } catch (RuntimeException e) {
-            closeAll();
+            close(fresh);
             throw e;
+        }
+        for (int i = 0; i < planned.length; i++) {
+            Listener l = planned[i];
+            if (!fresh.contains(l)) {
+                previous.listeners.remove(l);
+                l.handOver(specs.get(i), this);
+            }
+            listeners.add(l);
+            l.refresh();
         }
     }
 
-    private void bind(Spec spec) {
-        Listener listener = new Listener(spec.description(), spec.limits());
+    private Listener bind(Spec spec) {
+        Listener listener = new Listener(spec, this);
         boolean limited = spec.limits().stream().anyMatch(l -> l.max() > 0);
-        ServerBootstrap b = new ServerBootstrap().group(acceptors, workers).channel(transport.serverChannel())
+        ServerBootstrap b = new ServerBootstrap().group(acceptors, workers)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(new ChannelInitializer<ServerChannel>() {
                     @Override
                     protected void initChannel(ServerChannel ch) {
-                        ch.pipeline().addLast(new AcceptGateHandler(listener, ListenerGroup.this));
+                        ch.pipeline().addLast(new AcceptGateHandler(listener));
                     }
                 })
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, spec.keepAlive())
-                .childHandler(spec.childInitializer());
+                .childHandler(new AcceptedConnectionInitializer(transport));
         if (limited) {
+            // Kept after a reload even if the new limits are gone: it only makes accepting fairer.
             b.option(ChannelOption.MAX_MESSAGES_PER_READ, 1);
-        }
-        if (spec.noLinger()) {
-            b.childOption(ChannelOption.SO_LINGER, 0);
         }
         if (spec.backlog() > 0) {
             b.option(ChannelOption.SO_BACKLOG, spec.backlog());
         }
-        if (spec.tcpUserTimeoutMs() > 0) {
-            b.childOption(transport.tcpUserTimeoutOption(), spec.tcpUserTimeoutMs());
-        }
         Channel ch;
-        try {
-            ch = b.bind(spec.address()).syncUninterruptibly().channel();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot bind " + spec.description() + ": " + e.getMessage(), e);
+        if (spec.inheritedFd() >= 0) {
+            ch = adopt(b, spec);
+        } else {
+            b.channel(transport.serverChannel());
+            try {
+                ch = b.bind(spec.address()).syncUninterruptibly().channel();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot bind " + spec.description() + ": " + e.getMessage(), e);
+            }
         }
         listener.bound(ch);
-        listeners.add(listener);
-        listener.refresh();
+        return listener;
+    }
+
+    /** Registers the inherited listening socket of {@code spec} instead of binding one. */
+    private Channel adopt(ServerBootstrap b, Spec spec) {
+        String what = "cannot use " + spec.description() + ": ";
+        try {
+            b.channelFactory(() -> transport.inheritedServerChannel(spec.inheritedFd()));
+            Channel ch = b.register().syncUninterruptibly().channel();
+            if (!ch.isActive()) {
+                ch.close().syncUninterruptibly();
+                throw new IllegalStateException(what + "descriptor " + spec.inheritedFd()
+                        + " is not a listening TCP socket");
+            }
+            return ch;
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(what + "descriptor " + spec.inheritedFd()
+                    + " is not an open listening TCP socket (" + e.getMessage() + ")", e);
+        }
     }
 
     /** Pauses or resumes each listener according to its limits. */
@@ -105,15 +182,18 @@ public final class ListenerGroup {
         return out;
     }
 
-    /** Closes every listening socket (accepted connections stay). */
+    /** Closes every listening socket of this group (accepted connections stay). */
     public void closeAll() {
-        for (Listener l : listeners) {
+        close(listeners);
+        listeners.clear();
+    }
+
+    private static void close(List<Listener> list) {
+        for (Listener l : list) {
             Channel c = l.channel();
             if (c != null) {
                 c.close().syncUninterruptibly();
             }
         }
-        listeners.clear();
     }
-
 }

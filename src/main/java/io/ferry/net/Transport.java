@@ -41,6 +41,17 @@ public enum Transport {
         return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
+    /**
+     * A listening channel for a socket the process inherited, already bound and listening; only
+     * with epoll (Java NIO cannot wrap a descriptor).
+     */
+    public ServerChannel inheritedServerChannel(int fd) {
+        if (this != EPOLL) {
+            throw new IllegalStateException("inherited listening sockets (fd@) need the epoll transport");
+        }
+        return new EpollServerSocketChannel(fd);
+    }
+
     public Class<? extends SocketChannel> socketChannel() {
         return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
     }

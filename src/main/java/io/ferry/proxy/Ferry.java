@@ -1,6 +1,7 @@
 package io.ferry.proxy;
 
 import io.ferry.balance.HealthChecks;
+import io.ferry.config.Address;
 import io.ferry.config.Bind;
 import io.ferry.config.Config;
 import io.ferry.config.Mode;
@@ -10,11 +11,11 @@ import io.ferry.config.ProxyOption;
 import io.ferry.log.AccessLogs;
 import io.ferry.log.ByteCountHandler;
 import io.ferry.net.ConnectionLimit;
+import io.ferry.net.Descriptors;
 import io.ferry.net.ListenerGroup;
 import io.ferry.net.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -48,12 +49,19 @@ import org.slf4j.LoggerFactory;
 public final class Ferry implements AutoCloseable {
 
     private final Transport transport;
-    private final MultiThreadIoEventLoopGroup loops;
+    private final SharedLoops loops;
+    private final Clock clock;
+    /** Generations this one replaced that may still be finishing their streams. */
+    private final List<Ferry> predecessors = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ListenerGroup listeners;
     private final ProxyRuntime runtime;
     private final ChannelGroup clients;
     private final AccessLogs logs;
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean softStopping = new java.util.concurrent.atomic.AtomicBoolean();
+    private final long hardStopAfterMs;
+    private int derivedMaxconn;
     private final Map<String, Backend> backends = new LinkedHashMap<>();
     private final List<String> notices = new ArrayList<>();
     private final java.util.Set<String> noticedBackends = new java.util.HashSet<>();
@@ -61,24 +69,38 @@ public final class Ferry implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Ferry.class);
     private static final AttributeKey<Deadlines> DEADLINES = AttributeKey.valueOf("ferry.deadlines");
+    private static final AttributeKey<Runnable> SOFT_STOP = AttributeKey.valueOf("ferry.softStop");
 
-    private Ferry(Config config, Clock clock) {
-        transport = Transport.select();
+    private Ferry(Config config, Clock clock, Ferry previous) {
+        transport = previous == null ? Transport.select() : previous.transport;
         RuntimeSupport.check(config, transport);
+        this.clock = clock;
         logs = AccessLogs.start(config, clock);
+        hardStopAfterMs = config.global().hardStopAfterMs();
         int threads = config.global().nbthread() > 0 ? config.global().nbthread()
                 : config.global().nbproc() != null ? config.global().nbproc().value()
                 : Runtime.getRuntime().availableProcessors();
-        loops = transport.newEventLoopGroup(threads);
+        if (previous == null) {
+            loops = new SharedLoops(transport.newEventLoopGroup(threads), threads);
+        } else {
+            loops = previous.loops.retain();
+            if (threads != loops.threads) {
+                notice("the reloaded configuration asks for " + threads + " event-loop threads; this process keeps "
+                        + "its " + loops.threads + " until it is restarted");
+            }
+        }
         clients = new DefaultChannelGroup("ferry-clients", GlobalEventExecutor.INSTANCE);
         runtime = new ProxyRuntime(transport, config.global());
-        listeners = new ListenerGroup(transport, loops, loops);
+        listeners = new ListenerGroup(transport, loops.group, loops.group);
         try {
-            listeners.bindAll(specs(config));
-            checks.start(loops, transport.socketChannel(), config.global().spreadChecks());
+            List<ListenerGroup.Spec> specs = specs(config);
+            checks.start(loops.group, transport.socketChannel(), config.global().spreadChecks());
+            // Last: what it takes over from the previous generation is not given back.
+            listeners.bindAll(specs, previous == null ? null : previous.listeners);
         } catch (RuntimeException e) {
             checks.close();
-            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            listeners.closeAll();
+            loops.release();
             logs.close();
             throw e;
         }
@@ -91,12 +113,46 @@ public final class Ferry implements AutoCloseable {
      * @throws IllegalStateException when a listening address cannot be bound
      */
     public static Ferry start(Config config) {
-        return new Ferry(config, Clock.systemDefaultZone());
+        return new Ferry(config, Clock.systemDefaultZone(), null);
     }
 
     /** As {@link #start(Config)}, with the wall clock (and time zone) of the access logs' dates. */
     public static Ferry start(Config config, Clock clock) {
-        return new Ferry(config, clock);
+        return new Ferry(config, clock, null);
+    }
+
+    /**
+     * Reloads: builds a new Ferry for {@code next} beside this one and returns it; this one then
+     * stops softly, bounded by its own {@code hard-stop-after}, except that its idle kept-alive
+     * connections are not closed: each serves one more request, with {@code Connection: close}, or
+     * ends at its keep-alive deadline, so that no request a client is sending meets a closing socket.
+     *
+     * <p>The new Ferry takes over each listening socket whose address (or inherited descriptor) is
+     * unchanged, so that no connection is refused: from the moment it returns, new connections are
+     * the new Ferry's, and the streams open on this one finish under this one's rules. It runs on
+     * this one's event loops and transport. Closing the new Ferry also closes this one, and its
+     * {@link #awaitClose()} waits for this one too.
+     *
+     * <pre>{@code
+     * Ferry next = ferry.reload(ConfigLoader.builder().build().load(files).valid().orElseThrow());
+     * }</pre>
+     *
+     * @throws NotImplementedException as {@link #start}; this Ferry keeps serving, untouched
+     * @throws IllegalStateException when a new address cannot be bound; this Ferry keeps serving, untouched
+     */
+    public Ferry reload(Config next) {
+        if (closing.get() || softStopping.get()) {
+            throw new IllegalStateException("this Ferry is stopping; there is nothing to reload");
+        }
+        Ferry successor = new Ferry(next, clock, this);
+        successor.predecessors.add(this);
+        for (Ferry older : predecessors) {
+            if (older.closed.getCount() != 0) {
+                successor.predecessors.add(older);
+            }
+        }
+        beginSoftStop();
+        return successor;
     }
 
     /** Makes {@code deadlines} the ones {@link #streamDeadlines} reads for client connection {@code ch}. */
@@ -110,7 +166,7 @@ public final class Ferry implements AutoCloseable {
             backends.put(p.name(), backend);
             checks.add(p, backend.servers, backend::dispatch);
         }
-        int globalMax = config.global().maxconn() == null ? 0 : config.global().maxconn().value();
+        int globalMax = globalMaxconn(config);
         ConnectionLimit global = new ConnectionLimit("global", globalMax);
         List<ListenerGroup.Spec> specs = new ArrayList<>();
         for (Proxy p : config.frontends()) {
@@ -133,23 +189,64 @@ public final class Ferry implements AutoCloseable {
                     } else {
                         HttpStream stream = new HttpStream(runtime, fe, ch, bytes);
                         watch(ch, stream.deadlines);
+                        ch.attr(SOFT_STOP).set(stream::softStop);
                         ch.pipeline().addLast(new ActivityHandler(stream::clientBytes), runtime.newServerCodec(p),
                                 new ClientSideHandler(stream));
                     }
                 }
             };
             for (Bind b : p.binds()) {
-                InetSocketAddress addr = b.address().address() == null
+                boolean inherited = b.address().kind() == Address.Kind.FD;
+                InetSocketAddress addr = inherited ? null : b.address().address() == null
                         ? new InetSocketAddress(b.address().port())
                         : new InetSocketAddress(b.address().address(), b.address().port());
                 List<ConnectionLimit> limits = List.of(global, feLimit,
                         new ConnectionLimit("bind " + b.address() + " of " + p, b.maxconn()));
                 specs.add(new ListenerGroup.Spec("bind " + b.address() + " (" + p + " at " + b.location() + ")",
-                        addr, b.backlog(), limits, init, (int) Math.min(Integer.MAX_VALUE, b.tcpUserTimeoutMs()),
-                        keepAlive, p.option(ProxyOption.NOLINGER)));
+                        addr, inherited ? b.address().fd() : -1, b.backlog(), limits, init,
+                        (int) Math.min(Integer.MAX_VALUE, b.tcpUserTimeoutMs()), keepAlive,
+                        p.option(ProxyOption.NOLINGER)));
             }
         }
         return specs;
+    }
+
+    /**
+     * The global {@code maxconn}: as configured, or derived from the descriptor limit as HAProxy
+     * does; {@code ulimit-n} must not ask for more than the limit the process has. Says when the
+     * limit is too low for {@code maxconn}.
+     */
+    private int globalMaxconn(Config config) {
+        int ulimitN = config.global().ulimitN();
+        java.util.OptionalLong limit = Descriptors.limit();
+        if (ulimitN > 0 && limit.isPresent() && ulimitN > limit.getAsLong()) {
+            throw new IllegalStateException("'ulimit-n " + ulimitN + "' (global): this process may open only "
+                    + limit.getAsLong() + " descriptors and Java cannot raise that limit; raise it before Ferry "
+                    + "starts (LimitNOFILE=" + ulimitN + " in its systemd unit, or ulimit -n " + ulimitN + ")");
+        }
+        long budget = ulimitN > 0 ? ulimitN : limit.orElse(0);
+        long binds = config.frontends().stream().mapToLong(p -> p.binds().size()).sum();
+        long servers = config.backends().stream().mapToLong(p -> p.servers().size()).sum();
+        long reserved = Descriptors.open() + binds + servers;
+        if (config.global().maxconn() != null) {
+            int maxconn = config.global().maxconn().value();
+            long needed = Descriptors.needed(maxconn, reserved);
+            if (budget > 0 && needed > budget) {
+                notice("global maxconn " + maxconn + " (" + config.global().maxconn().location() + ") needs about "
+                        + needed + " file descriptors but this process may open only " + budget + "; beyond about "
+                        + Descriptors.derivedMaxconn(budget, reserved) + " connections, accepting will fail: raise "
+                        + "the limit (LimitNOFILE= in the systemd unit, or ulimit -n) or lower maxconn");
+            }
+            return maxconn;
+        }
+        if (budget == 0) {
+            return 0;
+        }
+        int derived = Descriptors.derivedMaxconn(budget, reserved);
+        LOG.debug("global maxconn is not set: {} from the limit of {} file descriptors ({} in use or reserved, two "
+                + "per connection)", derived, budget, reserved);
+        derivedMaxconn = derived;
+        return derived;
     }
 
     /**
@@ -208,6 +305,14 @@ public final class Ferry implements AutoCloseable {
         return listeners.boundAddresses();
     }
 
+    /**
+     * The global {@code maxconn} derived from the descriptor limit because the configuration sets
+     * none; 0 when it sets one (or the limit is unknown).
+     */
+    public int derivedMaxconn() {
+        return derivedMaxconn;
+    }
+
     /** The transport in use: epoll or NIO. */
     public Transport transport() {
         return transport;
@@ -252,23 +357,99 @@ public final class Ferry implements AutoCloseable {
         return b.servers;
     }
 
-    /** Blocks until the proxy has stopped. */
+    /** Blocks until the proxy has stopped, and the generations it replaced by {@link #reload} too. */
     public void awaitClose() throws InterruptedException {
         closed.await();
+        for (Ferry older : predecessors) {
+            older.awaitClose();
+        }
     }
 
-    /** Stops now: closes listeners and every stream. */
-    @Override
-    public void close() {
+    /**
+     * Soft stop (HAProxy's SIGUSR1): stops accepting at once, closes kept-alive connections that are
+     * idle, and lets every other stream finish: an HTTP connection ends its current transaction and
+     * closes instead of staying alive; a TCP tunnel runs until it ends or one of its deadlines
+     * fires. {@code hard-stop-after}, when set, bounds the wait, then {@link #close()} cuts what is
+     * left. Returns at once; {@link #awaitClose()} returns when the last stream has ended. Not to
+     * be called on one of Ferry's event loops (it waits for them).
+     */
+    public void softStop() {
+        predecessors.forEach(Ferry::softStop);
         if (closed.getCount() == 0) {
             return;
         }
+        beginSoftStop();
+        for (Channel ch : clients) {
+            Runnable stop = ch.attr(SOFT_STOP).get();
+            if (stop != null) {
+                ch.eventLoop().execute(stop);
+            }
+        }
+    }
+
+    /**
+     * What a soft stop and a reload have in common: no more accepting, no more keep-alive, and the
+     * end when the last client connection has closed or {@code hard-stop-after} has passed. An idle
+     * kept-alive connection stays until its next request, served with {@code Connection: close}, or
+     * until its keep-alive deadline: closing it now could cross a request the client is sending.
+     */
+    private void beginSoftStop() {
+        if (!softStopping.compareAndSet(false, true)) {
+            return;
+        }
+        runtime.stop();
+        checks.close();
+        listeners.closeAll();
+        // Connections accepted before the listeners closed (or were handed over) join the group in
+        // tasks that the accepting loop queues on their loops. A first round of empty tasks on every
+        // loop waits for an accept in progress; a second, for the tasks it queued: then the group
+        // holds every connection of this generation.
+        for (int round = 0; round < 2; round++) {
+            List<Future<?>> barrier = new ArrayList<>();
+            loops.group.forEach(loop -> barrier.add(loop.submit(() -> { })));
+            barrier.forEach(Future::awaitUninterruptibly);
+        }
+        if (hardStopAfterMs > 0) {
+            GlobalEventExecutor.INSTANCE.schedule(() -> closeInBackground(true), hardStopAfterMs, TimeUnit.MILLISECONDS);
+        }
+        clients.newCloseFuture().addListener(f -> closeInBackground(false));
+    }
+
+    /**
+     * Ends this generation alone, when its last stream has ended or its {@code hard-stop-after} has
+     * passed; the generations it replaced end on their own terms. Closing blocks on event loops:
+     * called from a listener or a timer, it runs on a thread of its own.
+     */
+    private void closeInBackground(boolean hardStop) {
+        if (closing.get()) {
+            return;
+        }
+        if (hardStop) {
+            LOG.warn("hard-stop-after {} reached: closing the {} connection(s) still open",
+                    seconds(hardStopAfterMs), clients.size());
+        }
+        Thread t = new Thread(this::closeOwn, "ferry-stop");
+        t.start();
+    }
+
+    /** Stops now: closes listeners and every stream, those of the generations it replaced too. */
+    @Override
+    public void close() {
+        predecessors.forEach(Ferry::close);
+        closeOwn();
+    }
+
+    private void closeOwn() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
         try {
+            runtime.stop();
             checks.close();
             listeners.closeAll();
             clients.close().awaitUninterruptibly();
             runtime.closePools();
-            loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            loops.release();
             logs.close();
         } finally {
             closed.countDown();

@@ -193,6 +193,17 @@ final class HttpStream implements QueueEntry.Waiter {
         }
     }
 
+    /**
+     * The proxy is stopping softly: an idle kept-alive connection closes now; one in a transaction
+     * finishes it (its response says {@code Connection: close}) and closes; one whose first request
+     * has not come yet is served once, within its usual deadlines.
+     */
+    void softStop() {
+        if (!closed && keepAliveWait && clientIn.isEmpty()) {
+            client.close();
+        }
+    }
+
     private void drainClient() {
         while (!closed && !clientIn.isEmpty()) {
             Object m = clientIn.peek();
@@ -270,7 +281,7 @@ final class HttpStream implements QueueEntry.Waiter {
         log.routed(backend);
         timeouts = Timeouts.of(frontend.model, backend.model);
         ConnectionMode mode = ConnectionMode.of(frontend.model, backend.model);
-        clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h) && mode.keepsClient();
+        clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h) && mode.keepsClient() && !runtime.stopping();
         serverKeepAlive = mode.keepsServer();
         upgradeRequested = ConnectionHeaders.requestsUpgrade(h) || h.method().equals(HttpMethod.CONNECT);
         ConnectionHeaders.forServer(h, serverKeepAlive);
@@ -568,6 +579,9 @@ final class HttpStream implements QueueEntry.Waiter {
                 clientKeepAlive = false;
             }
         }
+        if (runtime.stopping()) {
+            clientKeepAlive = false;
+        }
         if (request != RequestPhase.COMPLETE) {
             // The server answers before the request ended: finish this response, then close both sides.
             clientKeepAlive = false;
@@ -669,7 +683,7 @@ final class HttpStream implements QueueEntry.Waiter {
         request = RequestPhase.WAITING;
         response = ResponsePhase.NONE;
         upgradeRequested = false;
-        if (!clientKeepAlive || (clientInputShut && clientIn.isEmpty())) {
+        if (!clientKeepAlive || runtime.stopping() || (clientInputShut && clientIn.isEmpty())) {
             closeClientAfterFlush();
             return;
         }

@@ -30,12 +30,23 @@ final class ProxyRuntime {
     private final int maxHead;
     private final ErrorCaptures errors = new ErrorCaptures();
     private final Map<EventLoop, ServerPool> pools = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
 
     ProxyRuntime(Transport transport, GlobalSettings global) {
         this.transport = transport;
         this.global = global;
         // HAProxy: a head must fit in tune.bufsize less the room kept for rewrites.
         this.maxHead = Math.max(1024, global.bufsize() - global.maxrewrite());
+    }
+
+    /** From now on, every HTTP transaction ends its client connection (soft stop, or an older generation after a reload). */
+    void stop() {
+        stopping = true;
+    }
+
+    /** Whether client connections are being wound down: no more keep-alive. */
+    boolean stopping() {
+        return stopping;
     }
 
     Transport transport() {

@@ -70,12 +70,6 @@ final class RuntimeSupport {
         for (GlobalSettings.StatsSocket s : g.statsSockets()) {
             refuse(s.location(), "stats socket", "global", "the runtime API");
         }
-        if (g.ulimitN() > 0) {
-            refuse(Location.NONE, "ulimit-n", "global", "setting the descriptor limit (raise it with the service manager)");
-        }
-        if (g.hardStopAfterMs() > 0) {
-            refuse(Location.NONE, "hard-stop-after", "global", "soft stop and reload");
-        }
     }
 
     private void proxy(Proxy p) {
@@ -150,9 +144,12 @@ final class RuntimeSupport {
     }
 
     private void bind(Bind b, String where) {
-        if (b.address().kind() != Address.Kind.INET) {
-            refuse(b.location(), "bind " + b.address(), where, b.address().kind() == Address.Kind.UNIX
-                    ? "unix socket listeners" : "inherited descriptors (fd@)");
+        if (b.address().kind() == Address.Kind.UNIX) {
+            refuse(b.location(), "bind " + b.address(), where, "unix socket listeners");
+        }
+        if (b.address().kind() == Address.Kind.FD && transport != Transport.EPOLL) {
+            refuse(b.location(), "bind " + b.address(), where, "inherited listening sockets (fd@) without the "
+                    + "epoll transport (Java NIO cannot take over a descriptor)");
         }
         if (b.tcpUserTimeoutMs() > 0 && !transport.supportsTcpUserTimeout()) {
             refuse(b.location(), "tcp-ut", where, "TCP_USER_TIMEOUT without the epoll transport");

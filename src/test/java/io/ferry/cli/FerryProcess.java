@@ -23,7 +23,13 @@ final class FerryProcess implements AutoCloseable {
     }
 
     static FerryProcess start(Map<String, String> env, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return start(env, List.of(), args);
+    }
+
+    /** Runs ferry through {@code launcher}, a command that ends by executing the rest of its command line. */
+    static FerryProcess start(Map<String, String> env, List<String> launcher, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);

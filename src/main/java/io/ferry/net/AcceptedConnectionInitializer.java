@@ -1,0 +1,34 @@
+package io.ferry.net;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+
+/**
+ * Sets up an accepted connection as the {@link ListenerGroup.Spec} it was accepted under says:
+ * socket options, then the spec's own pipeline. Read from the connection rather than fixed at bind
+ * time, so that a listening socket handed to a new configuration serves it.
+ */
+final class AcceptedConnectionInitializer extends ChannelInitializer<Channel> {
+
+    private final Transport transport;
+
+    AcceptedConnectionInitializer(Transport transport) {
+        this.transport = transport;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        ListenerGroup.Spec spec = ch.attr(AcceptGateHandler.SPEC).getAndSet(null);
+        ChannelConfig config = ch.config();
+        config.setOption(ChannelOption.SO_KEEPALIVE, spec.keepAlive());
+        if (spec.noLinger()) {
+            config.setOption(ChannelOption.SO_LINGER, 0);
+        }
+        if (spec.tcpUserTimeoutMs() > 0) {
+            config.setOption(transport.tcpUserTimeoutOption(), spec.tcpUserTimeoutMs());
+        }
+        ch.pipeline().addLast(spec.childInitializer());
+    }
+}

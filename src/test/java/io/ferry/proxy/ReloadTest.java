@@ -1,0 +1,143 @@
+package io.ferry.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.ferry.testing.Configs;
+import io.ferry.testing.TestOrigin;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** {@link Ferry#reload}: listening sockets handed over, old streams finishing, failed reloads leaving all as it was. */
+class ReloadTest extends FerryTestBase {
+
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private static io.ferry.config.Config config(String binds, TestOrigin origin) {
+        return Configs.parse(Configs.HTTP_DEFAULTS + "frontend web\n" + binds + """
+                    default_backend site
+                backend site
+                    server s1 %s
+                """.formatted(origin.address()));
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void anUnchangedAddressKeepsItsSocketAndServesTheNewConfiguration() throws Exception {
+        TestOrigin one = TestOrigin.start("one");
+        TestOrigin two = TestOrigin.start("two");
+        resources.add(one);
+        resources.add(two);
+        Ferry first = Ferry.start(config("    bind 127.0.0.1:0\n", one));
+        ferry = first;
+        int port = first.boundAddresses().get(0).getPort();
+        CompletableFuture<HttpResponse<String>> slow = inFlight(port, one, 1500);
+
+        ferry = first.reload(config("    bind 127.0.0.1:0\n", two));
+
+        assertThat(ferry.boundAddresses()).containsExactly(new InetSocketAddress("127.0.0.1", port));
+        HttpResponse<String> fresh = get(port, "/");
+        assertThat(fresh.headers().firstValue("x-origin")).hasValue("two");
+        // The stream of the old generation finishes under the old configuration, then the old one closes.
+        HttpResponse<String> old = slow.get();
+        assertThat(old.statusCode()).isEqualTo(200);
+        assertThat(old.headers().firstValue("x-origin")).hasValue("one");
+        assertThat(old.headers().firstValue("connection")).hasValue("close");
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.openClientConnections() == 0);
+        assertThat(get(port, "/").headers().firstValue("x-origin")).hasValue("two");
+    }
+
+    @Test
+    void aChangedAddressIsBoundAndTheOldOneClosed() throws Exception {
+        TestOrigin one = TestOrigin.start("one");
+        resources.add(one);
+        int oldPort;
+        int newPort;
+        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+            oldPort = a.getLocalPort();
+            newPort = b.getLocalPort();
+        }
+        ferry = Ferry.start(config("    bind 127.0.0.1:" + oldPort + "\n", one));
+
+        ferry = ferry.reload(config("    bind 127.0.0.1:" + newPort + "\n", one));
+
+        assertThat(get(newPort, "/").statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !accepts(oldPort));
+    }
+
+    @Test
+    void aReloadThatCannotBindLeavesTheRunningFerryAsItWas() throws Exception {
+        TestOrigin one = TestOrigin.start("one");
+        TestOrigin two = TestOrigin.start("two");
+        resources.add(one);
+        resources.add(two);
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            ferry = Ferry.start(config("    bind 127.0.0.1:0\n", one));
+            int port = ferry.boundAddresses().get(0).getPort();
+
+            assertThatThrownBy(() -> ferry.reload(config("    bind 127.0.0.1:0\n    bind 127.0.0.1:"
+                    + taken.getLocalPort() + "\n", two)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("cannot bind bind 127.0.0.1:" + taken.getLocalPort());
+
+            assertThat(ferry.boundAddresses()).containsExactly(new InetSocketAddress("127.0.0.1", port));
+            assertThat(get(port, "/").headers().firstValue("x-origin")).hasValue("one");
+        }
+    }
+
+    @Test
+    void aSoftStopOfTheNewGenerationEndsTheOlderOnesToo() throws Exception {
+        TestOrigin one = TestOrigin.start("one");
+        resources.add(one);
+        Ferry first = Ferry.start(config("    bind 127.0.0.1:0\n", one));
+        ferry = first;
+        int port = first.boundAddresses().get(0).getPort();
+        CompletableFuture<HttpResponse<String>> slow = inFlight(port, one, 1000);
+        Ferry second = first.reload(config("    bind 127.0.0.1:0\n", one));
+        ferry = second;
+
+        second.softStop();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !accepts(port));
+        assertThat(slow.get().statusCode()).isEqualTo(200);
+        java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                second.awaitClose();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(first.openClientConnections()).isZero();
+    }
+
+    /** A request the origin answers after {@code ms}, once the origin has it. */
+    private CompletableFuture<HttpResponse<String>> inFlight(int port, TestOrigin origin, int ms) {
+        CompletableFuture<HttpResponse<String>> f = client.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/delay/" + ms)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> origin.requests() == 1);
+        return f;
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+}
