@@ -142,9 +142,11 @@ class HealthCheckTest {
             assertThat(server("a").state().lastCheck().status()).isEqualTo("L4CON");
             assertThat(server("a").state().downTransitions()).isEqualTo(1);
             assertThat(server("a").state().failedChecks()).isEqualTo(2);
-            assertThat(lines()).anySatisfy(l -> assertThat(l).matches("Server app/a is DOWN, reason: Layer4 connection "
+            // The log line follows the state change, from the checker's thread.
+            await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(lines())
+                    .anySatisfy(l -> assertThat(l).matches("Server app/a is DOWN, reason: Layer4 connection "
                     + "problem, info: \"Connection refused\", check duration: \\d+ms\\. 1 active and 0 backup servers "
-                    + "left\\. \\d+ sessions active, 0 requeued, 0 remaining in queue\\."));
+                    + "left\\. \\d+ sessions active, 0 requeued, 0 remaining in queue\\.")));
 
             int bBefore = b.requests();
             await().atMost(Duration.ofSeconds(8)).until(() -> b.requests() > bBefore + 10);
@@ -153,9 +155,11 @@ class HealthCheckTest {
             TestOrigin a2 = origin("a2", aPort);
             await().atMost(Duration.ofMillis(200 * 2 + 200 + SLACK_MS)).pollInterval(Duration.ofMillis(10))
                     .until(() -> server("a").state().status().equals("UP"));
-            assertThat(lines()).anySatisfy(l -> assertThat(l).matches("Server app/a is UP, reason: Layer4 check "
+            // The log line follows the state change, from the checker's thread.
+            await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(lines())
+                    .anySatisfy(l -> assertThat(l).matches("Server app/a is UP, reason: Layer4 check "
                     + "passed, check duration: \\d+ms\\. 2 active and 0 backup servers online\\. 0 sessions "
-                    + "requeued, 0 total in queue\\."));
+                    + "requeued, 0 total in queue\\.")));
             await().atMost(Duration.ofSeconds(8)).until(() -> a2.requests() > 5);
             assertThat(downAfterMs).isLessThanOrEqualTo(200 * 3 + SLACK_MS);
             assertThat((System.nanoTime() - back) / 1_000_000).isLessThan(5_000);
@@ -196,9 +200,12 @@ class HealthCheckTest {
         backup.close();
         await().atMost(Duration.ofSeconds(3)).until(() -> !server("a").state().usable() && !server("x").state().usable());
         assertThat(server("x").state().status()).isEqualTo("DOWN");
-        assertThat(lines()).contains("backend app has no server available!");
-        assertThat(lines()).anySatisfy(l -> assertThat(l).startsWith("Backup Server app/x is DOWN, reason: Layer4 "
-                + "connection problem, info: \"Connection refused\""));
+        await().atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(lines()).contains("backend app has no server available!"));
+        // The log line follows the state change, from the checker's thread.
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(lines())
+                    .anySatisfy(l -> assertThat(l).startsWith("Backup Server app/x is DOWN, reason: Layer4 "
+                + "connection problem, info: \"Connection refused\"")));
         HttpResponse<String> r = get("/x");
         assertThat(r.statusCode()).isEqualTo(503);
     }
