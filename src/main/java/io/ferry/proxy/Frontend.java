@@ -9,8 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A frontend at run time: where its requests go ({@code use_backend} rules, then {@code default_backend}). */
-final class Frontend {
+/**
+ * A frontend at run time: where its requests go ({@code use_backend} rules, then {@code
+ * default_backend}), its counters and connection limit. Public for reading only (the runtime API).
+ */
+public final class Frontend {
 
     private record Route(Proxy.UseBackend rule, Backend backend) {
     }
@@ -22,9 +25,14 @@ final class Frontend {
     final AccessLog log;
     private final ConnectionLimit global;
     private final ConnectionLimit own;
+    final ProxyCounters counters = new ProxyCounters();
+    /** The position of the proxy in the configuration, from 1 (HAProxy's {@code iid}). */
+    private final int id;
 
-    Frontend(Proxy model, Map<String, Backend> backends, AccessLog log, ConnectionLimit global, ConnectionLimit own) {
+    Frontend(Proxy model, int id, Map<String, Backend> backends, AccessLog log, ConnectionLimit global,
+             ConnectionLimit own) {
         this.model = model;
+        this.id = id;
         this.log = log;
         this.global = global;
         this.own = own;
@@ -65,7 +73,29 @@ final class Frontend {
         return own.current();
     }
 
-    String name() {
+    public String name() {
         return model.name();
+    }
+
+    /** Its section in the configuration. */
+    public Proxy model() {
+        return model;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public ProxyCounters counters() {
+        return counters;
+    }
+
+    ConnectionLimit limit() {
+        return own;
+    }
+
+    /** Its {@code maxconn} (the global one when it sets none), 0 for no limit. */
+    public int maxconn() {
+        return own.max();
     }
 }

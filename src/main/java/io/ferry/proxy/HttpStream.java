@@ -35,7 +35,7 @@ import java.util.ArrayDeque;
  * and the other side can take more. All methods run on the client's event loop, which is also the
  * server connection's.
  */
-final class HttpStream implements QueueEntry.Waiter {
+final class HttpStream implements QueueEntry.Waiter, StreamView {
 
     /** Where the current request is, on the client side. */
     enum RequestPhase { WAITING, BODY, COMPLETE }
@@ -757,6 +757,31 @@ final class HttpStream implements QueueEntry.Waiter {
         while ((m = q.poll()) != null) {
             ReferenceCountUtil.release(m);
         }
+    }
+
+    @Override
+    public long id() {
+        return log.stats.id;
+    }
+
+    @Override
+    public StreamSnapshot snapshot() {
+        StreamSnapshot.Side c = closed ? StreamSnapshot.Side.CLOSED
+                : clientInputShut ? StreamSnapshot.Side.HALF_CLOSED_READ : StreamSnapshot.Side.ESTABLISHED;
+        StreamSnapshot.Side s = conn == null ? StreamSnapshot.Side.NONE
+                : serverPhase == ServerPhase.CONNECTING ? StreamSnapshot.Side.CONNECTING : StreamSnapshot.Side.ESTABLISHED;
+        return log.snapshot(client, c, s, deadlines);
+    }
+
+    @Override
+    public void kill() {
+        log.killed();
+        client.close();
+    }
+
+    @Override
+    public BackendServer server() {
+        return log.stats.server();
     }
 
     @Override
