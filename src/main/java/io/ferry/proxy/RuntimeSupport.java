@@ -80,7 +80,12 @@ final class RuntimeSupport {
             logTarget(l, "global");
         }
         for (GlobalSettings.StatsSocket s : g.statsSockets()) {
-            refuse(s.location(), "stats socket", "global", "the runtime API");
+            if (s.address().kind() == Address.Kind.FD) {
+                refuse(s.location(), "stats socket " + s.address(), "global", "inherited descriptors (fd@)");
+            } else if (s.address().kind() == Address.Kind.UNIX && transport != Transport.EPOLL) {
+                refuse(s.location(), "stats socket " + s.address(), "global", "unix stream sockets without the epoll "
+                        + "transport (listen on an ADDRESS:PORT)");
+            }
         }
         if (g.ulimitN() > 0) {
             refuse(Location.NONE, "ulimit-n", "global", "setting the descriptor limit (raise it with the service manager)");
