@@ -92,26 +92,11 @@ final class StatTable {
         v[10] = "0";
         v[11] = "0";
         responseErrors(v, c);
-        int activeWeight = 0;
-        int backupWeight = 0;
-        int act = 0;
-        int bck = 0;
-        for (BackendServer s : b.servers()) {
-            if (s.usable()) {
-                if (s.backup()) {
-                    bck++;
-                    backupWeight += s.weight();
-                } else {
-                    act++;
-                    activeWeight += s.weight();
-                }
-            }
-        }
-        // HAProxy: the weight of the active servers, or of the backups when no active one is usable.
-        v[17] = act + bck > 0 ? "UP" : "DOWN";
-        v[18] = n(act > 0 ? activeWeight : backupWeight);
-        v[19] = n(act);
-        v[20] = n(bck);
+        UsableServers u = UsableServers.of(b);
+        v[17] = u.status();
+        v[18] = n(u.weight());
+        v[19] = n(u.active());
+        v[20] = n(u.backup());
         v[25] = b.queueLimit() > 0 ? n(b.queueLimit()) : null;
         v[30] = n(c.selected());
         return new Row('B', b.id(), 0, v);

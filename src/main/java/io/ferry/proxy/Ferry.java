@@ -63,6 +63,7 @@ public final class Ferry implements AutoCloseable {
     private final long startMillis = System.currentTimeMillis();
     private ConnectionLimit globalLimit;
     private final List<FerryService.Running> services = new ArrayList<>();
+    private final Map<String, HttpService> httpServices = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static final Logger LOG = LoggerFactory.getLogger(Ferry.class);
     private static final AttributeKey<Deadlines> DEADLINES = AttributeKey.valueOf("ferry.deadlines");
@@ -81,11 +82,16 @@ public final class Ferry implements AutoCloseable {
         runtime = new ProxyRuntime(transport, config.global());
         listeners = new ListenerGroup(transport, loops, loops);
         try {
-            listeners.bindAll(specs(config));
-            checks.start(loops, transport.socketChannel(), config.global().spreadChecks());
+            List<ListenerGroup.Spec> specs = specs(config);
+            // Services first: the frontends' use-service rules need theirs before the first request.
             for (FerryService service : FerryService.all()) {
                 services.add(service.start(this, loops));
             }
+            for (Frontend f : frontends.values()) {
+                f.checkServices();
+            }
+            listeners.bindAll(specs);
+            checks.start(loops, transport.socketChannel(), config.global().spreadChecks());
         } catch (RuntimeException e) {
             closeServices();
             checks.close();
@@ -125,7 +131,7 @@ public final class Ferry implements AutoCloseable {
             ConnectionLimit feLimit = new ConnectionLimit(p.toString(),
                     p.maxconn() == null ? globalMax : p.maxconn().value());
             Frontend fe = new Frontend(p, config.proxies().indexOf(p) + 1, backends, logs.frontend(p.name()), global,
-                    feLimit);
+                    feLimit, httpServices);
             frontends.put(p.name(), fe);
             boolean keepAlive = p.option(ProxyOption.CLITCPKA) || p.option(ProxyOption.TCPKA);
             boolean tcp = p.mode().value() == Mode.TCP;
@@ -327,6 +333,14 @@ public final class Ferry implements AutoCloseable {
             out.addAll(s.addresses());
         }
         return out;
+    }
+
+    /**
+     * Makes {@code service} answer the requests that {@code http-request use-service NAME} rules
+     * select; a {@link FerryService} calls it from its {@code start}.
+     */
+    public void registerHttpService(String name, HttpService service) {
+        httpServices.put(name, service);
     }
 
     /** The frontends (and listen sections), in configuration order. */

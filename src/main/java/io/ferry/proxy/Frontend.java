@@ -26,12 +26,21 @@ public final class Frontend {
     private final ConnectionLimit global;
     private final ConnectionLimit own;
     final ProxyCounters counters = new ProxyCounters();
+    /** Its {@code http-request use-service} rules, in order (the only request rules run so far). */
+    private final List<io.ferry.config.HttpRule> serviceRules = new ArrayList<>();
+    private final Map<String, HttpService> services;
     /** The position of the proxy in the configuration, from 1 (HAProxy's {@code iid}). */
     private final int id;
 
     Frontend(Proxy model, int id, Map<String, Backend> backends, AccessLog log, ConnectionLimit global,
-             ConnectionLimit own) {
+             ConnectionLimit own, Map<String, HttpService> services) {
         this.model = model;
+        this.services = services;
+        for (io.ferry.config.HttpRule r : model.httpRequestRules()) {
+            if (r.action() instanceof io.ferry.config.HttpAction.UseService) {
+                serviceRules.add(r);
+            }
+        }
         this.id = id;
         this.log = log;
         this.global = global;
@@ -56,6 +65,27 @@ public final class Frontend {
             }
         }
         return defaultBackend;
+    }
+
+    /** The service a {@code use-service} rule gives the request to, or null. */
+    HttpService service(RequestSample sample) {
+        for (io.ferry.config.HttpRule r : serviceRules) {
+            if (AclMatcher.test(r.condition(), sample)) {
+                return services.get(((io.ferry.config.HttpAction.UseService) r.action()).name());
+            }
+        }
+        return null;
+    }
+
+    /** Fails when a {@code use-service} rule names a service no {@link FerryService} registered. */
+    void checkServices() {
+        for (io.ferry.config.HttpRule r : serviceRules) {
+            String name = ((io.ferry.config.HttpAction.UseService) r.action()).name();
+            if (!services.containsKey(name)) {
+                throw new IllegalStateException(r.location() + ": 'http-request use-service " + name + "' (" + model
+                        + "): no such service is available");
+            }
+        }
     }
 
     /** The backend when no rule applies: {@code default_backend}, or the section itself for {@code listen}. */

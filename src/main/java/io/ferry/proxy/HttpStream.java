@@ -214,6 +214,17 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         log.request(h);
         sample = new RequestSample(h, (InetSocketAddress) client.remoteAddress(),
                 (InetSocketAddress) client.localAddress());
+        HttpService service = frontend.service(sample);
+        if (service != null) {
+            clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h);
+            log.servedLocally(service.logName());
+            answer(200, false, close -> {
+                HttpResponse r = service.answer(h);
+                ConnectionHeaders.forClient(r, h, !close);
+                return r;
+            });
+            return;
+        }
         backend = frontend.route(sample);
         if (backend == null) {
             clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h);
@@ -621,6 +632,14 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
 
     /** Sends one of Ferry's own responses for the current request, then goes on like a normal end. */
     private void sendError(int status) {
+        answer(status, HttpErrors.alwaysCloses(status), close -> HttpErrors.response(status, close));
+    }
+
+    /**
+     * Answers the current request with Ferry's own response ({@code reply} given whether the
+     * connection closes after it), then goes on like a normal end.
+     */
+    private void answer(int status, boolean mustClose, java.util.function.Function<Boolean, HttpResponse> reply) {
         leaveQueue();
         if (conn != null || server != null) {
             detachServer(true);
@@ -635,10 +654,10 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
                 request = RequestPhase.COMPLETE;
             }
         }
-        boolean close = HttpErrors.alwaysCloses(status) || request != RequestPhase.COMPLETE || !clientKeepAlive;
+        boolean close = mustClose || request != RequestPhase.COMPLETE || !clientKeepAlive;
         clientKeepAlive = !close;
         serverKeepAlive = false;
-        writeClient(HttpErrors.response(status, close));
+        writeClient(reply.apply(close));
         response = ResponsePhase.COMPLETE;
         log.status(status);
         if (status == 400 || status == 408) {

@@ -6,6 +6,7 @@ import io.ferry.config.Bind;
 import io.ferry.config.Config;
 import io.ferry.config.GlobalSettings;
 import io.ferry.config.HealthCheck;
+import io.ferry.config.HttpAction;
 import io.ferry.config.HttpRule;
 import io.ferry.config.Location;
 import io.ferry.config.LogTarget;
@@ -103,8 +104,14 @@ final class RuntimeSupport {
                 refuse(u.location(), "use_backend", where, "layer-4 routing rules in mode tcp (use default_backend)");
             }
         }
+        // use-service rules run when they are a frontend's only request rules (before routing).
+        boolean onlyServices = p.kind().isFrontend() && !tcp
+                && p.httpRequestRules().stream().allMatch(r -> r.action() instanceof HttpAction.UseService);
         for (HttpRule r : p.httpRequestRules()) {
-            refuse(r.location(), "http-request " + actionWord(r), where, "request rules");
+            if (!onlyServices) {
+                refuse(r.location(), "http-request " + actionWord(r), where, r.action() instanceof HttpAction.UseService
+                        ? "use-service rules in a backend, in mode tcp, or beside other request rules" : "request rules");
+            }
         }
         for (HttpRule r : p.httpResponseRules()) {
             refuse(r.location(), "http-response " + actionWord(r), where, "response rules");

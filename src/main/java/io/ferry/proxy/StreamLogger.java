@@ -91,6 +91,22 @@ final class StreamLogger {
         }
     }
 
+    /**
+     * The request is answered by a service inside Ferry: logged as HAProxy does, with the frontend
+     * as backend, the service's pseudo-server name, and {@code LR}.
+     */
+    void servedLocally(String server) {
+        terminate(Cause.LOCAL, Phase.REQUEST);
+        if (active()) {
+            long now = System.nanoTime();
+            record.headComplete(now);
+            record.backend(frontend.name());
+            record.serverAssigned(server, null, now);
+            record.connected(now);
+            record.responseHead(200, now);
+        }
+    }
+
     void connected() {
         if (active()) {
             record.connected(System.nanoTime());

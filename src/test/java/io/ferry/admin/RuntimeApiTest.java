@@ -30,13 +30,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The runtime API on stats sockets: each command's output, the levels, and what the commands change. */
-class RuntimeApiTest {
+class RuntimeApiTest extends AdminTestBase {
 
     /** HAProxy 2.6's first 51 columns, as its {@code show stat} prints them. */
     private static final String HAPROXY_HEADER = "# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,"
@@ -44,20 +43,8 @@ class RuntimeApiTest {
             + "throttle,lbtot,tracked,type,rate,rate_lim,rate_max,check_status,check_code,check_duration,hrsp_1xx,"
             + "hrsp_2xx,hrsp_3xx,hrsp_4xx,hrsp_5xx,hrsp_other,hanafail,req_rate,req_rate_max,req_tot,cli_abrt,srv_abrt,";
 
-    private final List<AutoCloseable> resources = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private Ferry ferry;
     private final Map<String, InetSocketAddress> sockets = new HashMap<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        if (ferry != null) {
-            ferry.close();
-        }
-        for (AutoCloseable r : resources) {
-            r.close();
-        }
-    }
 
     private TestOrigin origin(String name) {
         TestOrigin o = TestOrigin.start(name);
@@ -79,12 +66,7 @@ class RuntimeApiTest {
     }
 
     private String cli(String level, String line) throws Exception {
-        try (Socket s = new Socket()) {
-            s.connect(sockets.get(level), 5000);
-            s.setSoTimeout(10000);
-            s.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return cli(sockets.get(level), line);
     }
 
     private String get(String path) throws Exception {
@@ -176,11 +158,13 @@ class RuntimeApiTest {
         assertThat(Long.parseLong(s1.get("hrsp_2xx")) + Long.parseLong(s2.get("hrsp_2xx"))).isEqualTo(4);
         assertThat(s1.get("iid")).isEqualTo(be.get("iid"));
         // Every transaction ended; the client keeps its connection open.
-        List<Map<String, String>> after = csv(cli("user", "show stat"));
-        assertThat(row(after, "be", "BACKEND").get("scur")).isEqualTo("0");
-        assertThat(row(after, "be", "s1").get("scur")).isEqualTo("0");
-        assertThat(row(after, "fe", "FRONTEND").get("scur")).isEqualTo(Integer.toString(ferry.openClientConnections()));
-        assertThat(Integer.parseInt(row(after, "fe", "FRONTEND").get("smax"))).isPositive();
+        // (A transaction leaves the counts just after its response is flushed.)
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            List<Map<String, String>> after = csv(cli("user", "show stat"));
+            return row(after, "be", "BACKEND").get("scur").equals("0") && row(after, "be", "s1").get("scur").equals("0")
+                    && row(after, "fe", "FRONTEND").get("scur").equals(Integer.toString(ferry.openClientConnections()));
+        });
+        assertThat(Integer.parseInt(row(csv(cli("user", "show stat")), "fe", "FRONTEND").get("smax"))).isPositive();
     }
 
     @Test
@@ -208,8 +192,11 @@ class RuntimeApiTest {
             raw.send("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
             assertThat(raw.readAll()).startsWith("HTTP/1.1 400");
         }
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
-                row(csv(cli("user", "show stat")), "fe", "FRONTEND").get("scur").equals("0"));
+        // Counted as each transaction ends, just after its response is flushed.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            List<Map<String, String>> r = csv(cli("user", "show stat"));
+            return row(r, "fe", "FRONTEND").get("ereq").equals("1") && row(r, "gone", "BACKEND").get("econ").equals("1");
+        });
         List<Map<String, String>> rows = csv(cli("user", "show stat"));
         Map<String, String> fe = row(rows, "fe", "FRONTEND");
         assertThat(fe.get("ereq")).isEqualTo("1");
@@ -395,31 +382,6 @@ class RuntimeApiTest {
         assertThat(row(csv(cli("user", "show stat")), "fe", "FRONTEND").get("slim")).isEqualTo("7");
         assertThat(cli("user", "show info")).contains("Maxconn: 9\n");
         assertThat(ferry.maxconn()).isEqualTo(9);
-    }
-
-    /** What a test server does with each connection it accepts. */
-    private interface ConnectionScript {
-        void run(Socket s) throws Exception;
-    }
-
-    /** A TCP server on an ephemeral port running {@code script} on each connection; closed after the test. */
-    private ServerSocket tcpServer(ConnectionScript script) throws Exception {
-        ServerSocket ss = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-        resources.add(ss);
-        Thread t = new Thread(() -> {
-            try {
-                while (true) {
-                    Socket s = ss.accept();
-                    resources.add(s);
-                    script.run(s);
-                }
-            } catch (Exception e) {
-                // Closed at the end of the test.
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-        return ss;
     }
 
     @Test
