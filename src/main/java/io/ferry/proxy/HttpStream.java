@@ -146,6 +146,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         if (log.transactionOpen()) {
             clientGone();
         }
+        log.closed();
         leaveQueue();
         deadlines.close();
         releaseAll(clientIn);

@@ -40,7 +40,6 @@ final class StreamLogger {
         this.bytes = bytes;
         this.stats = new StreamCounters(frontend);
         bytes.listener(stats);
-        client.closeFuture().addListener(f -> stats.closed());
         if (log != null) {
             record = log.accepted((InetSocketAddress) client.remoteAddress(), (InetSocketAddress) client.localAddress(),
                     System.nanoTime());
@@ -177,6 +176,11 @@ final class StreamLogger {
     /** The stream entered {@code s} (tunnel, half-closed). */
     void state(ProxyCounters.ConnState s) {
         stats.state(s);
+    }
+
+    /** The stream is over (after its last {@link #end}): it leaves the counts. */
+    void closed() {
+        stats.closed();
     }
 
     /** An administrator ends the stream ({@code shutdown session}): its end is logged with {@code K}. */

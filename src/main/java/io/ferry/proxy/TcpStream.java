@@ -317,6 +317,7 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
             slot = null;
         }
         log.end(true);
+        log.closed();
         deadlines.close();
         ByteBuf b;
         while ((b = early.poll()) != null) {

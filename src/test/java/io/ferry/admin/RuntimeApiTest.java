@@ -192,10 +192,18 @@ class RuntimeApiTest extends AdminTestBase {
             raw.send("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
             assertThat(raw.readAll()).startsWith("HTTP/1.1 400");
         }
+        // A client that leaves (a reset) while its server prepares the answer.
+        try (io.ferry.testing.RawClient raw = new io.ferry.testing.RawClient(ferry.boundAddresses().get(0))) {
+            raw.send("GET /delay/5000 HTTP/1.1\r\nHost: a\r\n\r\n");
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> cli("operator", "show sess")
+                    .contains(" srv=s1 "));
+            raw.reset();
+        }
         // Counted as each transaction ends, just after its response is flushed.
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
             List<Map<String, String>> r = csv(cli("user", "show stat"));
-            return row(r, "fe", "FRONTEND").get("ereq").equals("1") && row(r, "gone", "BACKEND").get("econ").equals("1");
+            return row(r, "fe", "FRONTEND").get("ereq").equals("1") && row(r, "gone", "BACKEND").get("econ").equals("1")
+                    && row(r, "be", "BACKEND").get("cli_abrt").equals("1");
         });
         List<Map<String, String>> rows = csv(cli("user", "show stat"));
         Map<String, String> fe = row(rows, "fe", "FRONTEND");
@@ -211,6 +219,8 @@ class RuntimeApiTest extends AdminTestBase {
         assertThat(d1.get("wretr")).isEqualTo("2");
         assertThat(d1.get("scur")).isEqualTo("0");
         assertThat(row(rows, "be", "BACKEND").get("econ")).isEqualTo("0");
+        assertThat(row(rows, "be", "s1").get("cli_abrt")).isEqualTo("1");
+        assertThat(row(rows, "be", "BACKEND").get("eresp")).isEqualTo("0");
     }
 
     @Test
