@@ -3,6 +3,7 @@ package io.ferry.admin;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -74,6 +75,13 @@ final class CliHandler extends SimpleChannelInboundHandler<String> {
         if (evt instanceof IdleStateEvent) {
             // stats timeout: an idle connection is closed.
             ctx.close();
+        } else if (evt instanceof ChannelInputShutdownEvent) {
+            // The client said all it will say: close once what it asked is answered (same thread, in order).
+            try {
+                executor.execute(ctx::close);
+            } catch (RejectedExecutionException e) {
+                ctx.close();
+            }
         }
         ctx.fireUserEventTriggered(evt);
     }

@@ -7,6 +7,7 @@ import io.ferry.proxy.FerryService;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
@@ -105,7 +106,9 @@ public final class RuntimeApiService implements FerryService {
             where = a.address() == null ? new InetSocketAddress(a.port()) : new InetSocketAddress(a.address(), a.port());
         }
         Level level = Level.of(s.level());
+        // A client that sends its line and shuts its output (echo ... | socat) still gets its answer.
         ServerBootstrap b = new ServerBootstrap().group(loops).channel(channel)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {

@@ -301,6 +301,19 @@ class RuntimeApiTest extends AdminTestBase {
     }
 
     @Test
+    void aClientThatShutsItsOutputAfterItsLineStillGetsTheAnswer() throws Exception {
+        startOnOneOrigin();
+        try (Socket s = new Socket()) {
+            s.connect(sockets.get("user"), 5000);
+            s.setSoTimeout(10000);
+            s.getOutputStream().write("show cli level; show cli level\n".getBytes(StandardCharsets.US_ASCII));
+            s.shutdownOutput();
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                    .isEqualTo("user\n\nuser\n\n");
+        }
+    }
+
+    @Test
     void severalCommandsOnOneLineAndPromptMode() throws Exception {
         startOnOneOrigin();
         assertThat(cli("admin", "show cli level; show cli level")).isEqualTo("admin\n\nadmin\n\n");
@@ -481,6 +494,7 @@ class RuntimeApiTest extends AdminTestBase {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path))).isEqualTo("rw-------");
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
             ch.write(ByteBuffer.wrap("show cli level\n".getBytes(StandardCharsets.US_ASCII)));
+            ch.shutdownOutput();
             ByteBuffer buf = ByteBuffer.allocate(1024);
             StringBuilder b = new StringBuilder();
             while (ch.read(buf) >= 0) {
