@@ -40,7 +40,8 @@ final class Commands {
                 a -> null);
         add("quit", Level.USER, "quit                                    : disconnect", a -> null);
         add("show info", Level.USER, "show info                               : report information about the running process",
-                a -> Info.text(ferry));
+                a -> a.isEmpty() ? Info.text(ferry) : "Ferry's 'show info' takes no argument (got '" + a.get(0)
+                        + "').\n");
         add("show stat", Level.USER, "show stat [typed|json]                  : report counters for each proxy and server",
                 this::showStat);
         add("show servers state", Level.USER,
@@ -94,7 +95,7 @@ final class Commands {
         List<String> args = words.subList(match.words.split(" ").length, words.size());
         switch (match.words) {
             case "help" -> {
-                return help(session.level);
+                return args.isEmpty() ? help(session.level) : matching(args, session.level);
             }
             case "prompt" -> {
                 session.prompt = !session.prompt;
@@ -125,6 +126,18 @@ final class Commands {
                 : "Unknown command, but maybe one of the following ones is a better match:\n" + b;
     }
 
+    /** {@code help WORDS}: the commands of the level that start with those words. */
+    private String matching(List<String> args, Level level) {
+        String prefix = String.join(" ", args);
+        StringBuilder b = new StringBuilder();
+        for (Command c : commands) {
+            if (level.allows(c.level) && (c.words + " ").startsWith(prefix + " ")) {
+                b.append("  ").append(c.help).append('\n');
+            }
+        }
+        return b.length() == 0 ? help(level) : "The following commands are valid at this level:\n" + b;
+    }
+
     private String help(Level level) {
         StringBuilder b = new StringBuilder("The following commands are valid at this level:\n");
         for (Command c : commands) {
@@ -136,6 +149,10 @@ final class Commands {
     }
 
     private String showStat(List<String> args) {
+        // HAProxy's filters (proxy, type, server id, up, no-maint) are not applied: refused rather than ignored.
+        if (args.size() > 1 || (args.size() == 1 && !args.get(0).equals("typed") && !args.get(0).equals("json"))) {
+            return "Ferry's 'show stat' takes only 'typed' or 'json' (got '" + String.join(" ", args) + "').\n";
+        }
         List<StatTable.Row> rows = StatTable.rows(ferry);
         if (args.contains("json")) {
             return StatTable.json(rows);

@@ -279,6 +279,9 @@ class RuntimeApiTest extends AdminTestBase {
         assertThat(ferry.backends().get(0).servers().get(0).state().status()).isEqualTo("MAINT");
         assertThat(cli("user", "help")).contains("show stat").doesNotContain("show sess", "disable server");
         assertThat(cli("admin", "help")).contains("show sess", "disable server", "shutdown session");
+        assertThat(cli("admin", "help set maxconn")).isEqualTo("The following commands are valid at this level:\n"
+                + "  set maxconn global <value>              : change the per-process maxconn setting\n"
+                + "  set maxconn frontend <frontend> <value> : change a frontend's maxconn setting\n\n");
     }
 
     @Test
@@ -298,6 +301,10 @@ class RuntimeApiTest extends AdminTestBase {
         assertThat(cli("admin", "shutdown session 0x99999")).isEqualTo("No such session (use 'show sess').\n\n");
         assertThat(cli("admin", "show sess 0x99999")).isEqualTo("Session not found.\n\n");
         assertThat(cli("admin", "show servers state nope")).isEqualTo("Can't find backend.\n\n");
+        // What Ferry does not filter is refused, not ignored.
+        assertThat(cli("user", "show stat -1 2 -1"))
+                .isEqualTo("Ferry's 'show stat' takes only 'typed' or 'json' (got '-1 2 -1').\n\n");
+        assertThat(cli("user", "show info json")).isEqualTo("Ferry's 'show info' takes no argument (got 'json').\n\n");
     }
 
     @Test
