@@ -64,13 +64,14 @@ abstract class Algorithm {
 
     /** Smooth weighted interleaving (a server of weight 3 appears 3 times, spread out). */
     private static BackendServer[] spread(List<BackendServer> servers) {
-        int total = servers.stream().mapToInt(BackendServer::weight).sum();
+        int[] weights = servers.stream().mapToInt(BackendServer::weight).toArray();
+        int total = java.util.Arrays.stream(weights).sum();
         BackendServer[] out = new BackendServer[total];
         long[] current = new long[servers.size()];
         for (int i = 0; i < total; i++) {
             int best = 0;
             for (int j = 0; j < servers.size(); j++) {
-                current[j] += servers.get(j).weight();
+                current[j] += weights[j];
                 if (current[j] > current[best]) {
                     best = j;
                 }

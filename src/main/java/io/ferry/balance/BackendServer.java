@@ -15,13 +15,15 @@ public final class BackendServer {
     private final String name;
     private final InetAddress address;
     private final int port;
-    private final int weight;
+    private final int initialWeight;
+    private volatile int weight;
     private final boolean backup;
     private final boolean disabled;
     private final int id;
     private final int maxconn;
     private final int maxqueue;
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger maxConnections = new AtomicInteger();
     private final ServerState state;
 
     /**
@@ -47,6 +49,7 @@ public final class BackendServer {
         this.address = address;
         this.port = port;
         this.weight = weight;
+        this.initialWeight = weight;
         this.backup = backup;
         this.disabled = disabled;
         this.id = id;
@@ -67,8 +70,18 @@ public final class BackendServer {
         return port;
     }
 
+    /** Its weight now: as configured, unless changed at run time ({@link Balancer#weight}). */
     public int weight() {
         return weight;
+    }
+
+    /** Its weight in the configuration ({@code show servers state}'s {@code srv_iweight}). */
+    public int initialWeight() {
+        return initialWeight;
+    }
+
+    void weight(int w) {
+        this.weight = w;
     }
 
     public boolean backup() {
@@ -94,7 +107,7 @@ public final class BackendServer {
         return state;
     }
 
-    /** Whether it can ever take load-balanced traffic: a weight above 0. */
+    /** Whether it can take load-balanced traffic with its weight now: a weight above 0. */
     public boolean balanced() {
         return weight > 0;
     }
@@ -109,6 +122,20 @@ public final class BackendServer {
         return connections.get();
     }
 
+    /** The most streams that used it at once ({@code smax}). */
+    public int maxConnections() {
+        return maxConnections.get();
+    }
+
+    private void counted(int now) {
+        int m;
+        while (now > (m = maxConnections.get())) {
+            if (maxConnections.compareAndSet(m, now)) {
+                return;
+            }
+        }
+    }
+
     public int maxconn() {
         return maxconn;
     }
@@ -119,13 +146,13 @@ public final class BackendServer {
 
     /** Takes a connection slot whatever the limit (a slot just given back and taken again). */
     public void acquire() {
-        connections.incrementAndGet();
+        counted(connections.incrementAndGet());
     }
 
     /** Takes a connection slot if {@code maxconn} allows; lock-free. */
     public boolean tryAcquire() {
         if (maxconn == 0) {
-            connections.incrementAndGet();
+            counted(connections.incrementAndGet());
             return true;
         }
         while (true) {
@@ -134,6 +161,7 @@ public final class BackendServer {
                 return false;
             }
             if (connections.compareAndSet(c, c + 1)) {
+                counted(c + 1);
                 return true;
             }
         }

@@ -19,33 +19,72 @@ import java.util.Set;
  */
 public final class Balancer {
 
-    private final Algorithm active;
-    private final Algorithm backups;
-    /** The backups in order, when only the first usable one is used (no {@code allbackups}). */
-    private final List<BackendServer> firstBackup;
-    private final List<BackendServer> all;
-    private final int candidates;
+    /** The servers with a weight above 0, split by role, with their algorithms; replaced when a weight changes. */
+    private record Groups(Algorithm active, Algorithm backups, List<BackendServer> firstBackup) {
+    }
 
-    private Balancer(Algorithm active, Algorithm backups, List<BackendServer> firstBackup) {
-        this.active = active;
-        this.backups = backups;
-        this.firstBackup = firstBackup;
-        List<BackendServer> a = new ArrayList<>(active.servers);
-        a.addAll(backups.servers);
-        this.all = List.copyOf(a);
+    private final Balance balance;
+    private final List<BackendServer> all;
+    private final boolean allBackups;
+    private final int candidates;
+    private volatile Groups groups;
+
+    private Balancer(Balance balance, List<BackendServer> servers, boolean allBackups) {
+        this.balance = balance;
+        this.all = List.copyOf(servers);
+        this.allBackups = allBackups;
         this.candidates = all.size();
+        this.groups = group();
     }
 
     /** Builds the balancer of a backend. */
     public static Balancer create(Balance balance, List<BackendServer> servers, boolean allBackups) {
+        return new Balancer(balance, servers, allBackups);
+    }
+
+    private Groups group() {
         List<BackendServer> act = new ArrayList<>();
         List<BackendServer> bck = new ArrayList<>();
-        for (BackendServer s : servers) {
+        for (BackendServer s : all) {
             if (s.balanced()) {
                 (s.backup() ? bck : act).add(s);
             }
         }
-        return new Balancer(Algorithm.of(balance, act), Algorithm.of(balance, bck), allBackups ? null : List.copyOf(bck));
+        return new Groups(Algorithm.of(balance, act), Algorithm.of(balance, bck), allBackups ? null : List.copyOf(bck));
+    }
+
+    /**
+     * Whether the algorithm is static (HAProxy: {@code static-rr} and {@code map-based} hashing),
+     * where a server's weight can only be set to 0 or back to its configured weight at run time.
+     */
+    public boolean staticWeights() {
+        return switch (balance.algorithm()) {
+            case STATIC_RR -> true;
+            case SOURCE, URI, URL_PARAM, HDR -> balance.hashType() == Balance.HashType.MAP_BASED;
+            default -> false;
+        };
+    }
+
+    /**
+     * Changes the weight of one of its servers at run time (the runtime API's {@code set server
+     * weight}) and rebuilds the schedules; picks already under way finish on the old ones.
+     *
+     * @throws IllegalArgumentException when the weight is outside 0..256, the server is not one of
+     *     its own, or the algorithm is static and the weight is neither 0 nor the configured one
+     */
+    public synchronized void weight(BackendServer server, int weight) {
+        if (!all.contains(server)) {
+            throw new IllegalArgumentException(server + " is not a server of this backend");
+        }
+        if (weight < 0 || weight > 256) {
+            throw new IllegalArgumentException("Absolute weight can only be between 0 and 256 inclusive.");
+        }
+        if (staticWeights() && weight != 0 && weight != server.initialWeight()) {
+            throw new IllegalArgumentException("Backend is using a static LB algorithm and only accepts weights "
+                    + "'0%' and '100%'.");
+        }
+        server.weight(weight);
+        groups = group();
     }
 
     /**
@@ -53,9 +92,10 @@ public final class Balancer {
      * is usable; null when there is none.
      */
     public BackendServer pick(BalanceKey key, Set<BackendServer> excluded) {
-        BackendServer s = active.pick(key, excluded);
+        Groups g = groups;
+        BackendServer s = g.active.pick(key, excluded);
         if (s == null) {
-            s = firstBackup == null ? backups.pick(key, excluded) : Algorithm.firstUsable(firstBackup, excluded);
+            s = g.firstBackup == null ? g.backups.pick(key, excluded) : Algorithm.firstUsable(g.firstBackup, excluded);
         }
         return s;
     }

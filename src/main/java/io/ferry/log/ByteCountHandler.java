@@ -11,13 +11,30 @@ import io.netty.channel.ChannelPromise;
  */
 public final class ByteCountHandler extends ChannelDuplexHandler {
 
+    /** Told of every count as it happens (the stream's counters), on the connection's event loop. */
+    public interface Listener {
+        void read(long bytes);
+
+        void written(long bytes);
+    }
+
     private long written;
     private long read;
+    private Listener listener;
+
+    /** Sets who is told of each count from now on. */
+    public void listener(Listener l) {
+        this.listener = l;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf b) {
-            read += b.readableBytes();
+            int n = b.readableBytes();
+            read += n;
+            if (listener != null) {
+                listener.read(n);
+            }
         }
         ctx.fireChannelRead(msg);
     }
@@ -25,7 +42,11 @@ public final class ByteCountHandler extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof ByteBuf b) {
-            written += b.readableBytes();
+            int n = b.readableBytes();
+            written += n;
+            if (listener != null) {
+                listener.written(n);
+            }
         }
         ctx.write(msg, promise);
     }

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ConnectionLimit {
 
     private final String name;
-    private final int max;
+    private volatile int max;
     private final AtomicInteger current = new AtomicInteger();
 
     /**
@@ -29,6 +29,17 @@ public final class ConnectionLimit {
         return max;
     }
 
+    /**
+     * Changes the limit at run time (the runtime API's {@code set maxconn}); the listeners answering
+     * to it resume or pause on {@link ListenerGroup#refreshAll()}.
+     */
+    public void max(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("maxconn must not be negative");
+        }
+        this.max = max;
+    }
+
     public int current() {
         return current.get();
     }
@@ -44,7 +55,8 @@ public final class ConnectionLimit {
 
     /** Counts one connection gone; true when this brought the count back below the limit. */
     boolean release() {
-        return current.decrementAndGet() == max - 1 && max > 0;
+        int m = max;
+        return current.decrementAndGet() == m - 1 && m > 0;
     }
 
     @Override

@@ -164,7 +164,7 @@ public final class ListenerGroup {
     }
 
     /** Pauses or resumes each listener according to its limits. */
-    void refreshAll() {
+    public void refreshAll() {
         for (Listener l : listeners) {
             l.refresh();
         }

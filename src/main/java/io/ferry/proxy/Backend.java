@@ -12,10 +12,18 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A backend at run time: its servers and balancer, built once from the model. */
-final class Backend {
+/**
+ * A backend at run time: its servers and balancer, built once from the model, and the counters of
+ * the backend and of each server. Public for reading only (the runtime API).
+ */
+public final class Backend {
 
     final Proxy model;
+    final ProxyCounters counters = new ProxyCounters();
+    private final java.util.Map<BackendServer, ProxyCounters> serverCounters = new java.util.IdentityHashMap<>();
+    private final AtomicInteger queueMax = new AtomicInteger();
+    /** The position of the proxy in the configuration, from 1 (HAProxy's {@code iid}). */
+    private final int id;
     final List<BackendServer> servers;
     final Balancer balancer;
     final boolean redispatch;
@@ -25,18 +33,22 @@ final class Backend {
     /** The sum of the servers' {@code maxqueue}, or 0 when one of them has none (no limit). */
     private final int maxQueue;
 
-    Backend(Proxy model) {
+    Backend(Proxy model, int id) {
         this.model = model;
+        this.id = id;
         List<BackendServer> list = new ArrayList<>();
-        int id = 1;
+        int serverId = 1;
         for (Server s : model.servers()) {
             ServerState state = new ServerState(s.options().disabled(), HealthChecks.checked(model, s),
                     s.options().rise(), s.options().fall(), System::currentTimeMillis);
             list.add(new BackendServer(model.name(), s.name(), s.address().address(), s.address().port(),
-                    s.options().weight(), s.options().backup(), id++, s.options().maxconn(),
+                    s.options().weight(), s.options().backup(), serverId++, s.options().maxconn(),
                     s.options().maxqueue(), state));
         }
         this.servers = List.copyOf(list);
+        for (BackendServer s : servers) {
+            serverCounters.put(s, new ProxyCounters());
+        }
         int limit = 0;
         for (BackendServer s : servers) {
             if (s.balanced() && !s.disabled()) {
@@ -52,16 +64,67 @@ final class Backend {
         this.redispatch = model.option(ProxyOption.REDISPATCH);
     }
 
-    String name() {
+    public String name() {
         return model.name();
+    }
+
+    /** Its section in the configuration. */
+    public Proxy model() {
+        return model;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public List<BackendServer> servers() {
+        return servers;
+    }
+
+    public ProxyCounters counters() {
+        return counters;
+    }
+
+    /** The counters of one of its servers. */
+    public ProxyCounters counters(BackendServer s) {
+        return serverCounters.get(s);
+    }
+
+    /**
+     * Changes a server's weight at run time ({@code set server weight}).
+     *
+     * @throws IllegalArgumentException with HAProxy's answer when the weight is not allowed
+     */
+    public void weight(BackendServer s, int weight) {
+        balancer.weight(s, weight);
+    }
+
+    /** {@code qmax}: the most streams that waited at once. */
+    public int queueMax() {
+        return queueMax.get();
+    }
+
+    /** {@code qlimit}: the sum of the servers' {@code maxqueue}, 0 for no limit. */
+    public int queueLimit() {
+        return maxQueue;
+    }
+
+    /** The server named {@code name}, or null. */
+    public BackendServer server(String name) {
+        for (BackendServer s : servers) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
     }
 
     Proxy.HttpReuse reuse() {
         return model.httpReuse();
     }
 
-    /** Streams waiting now. */
-    int queued() {
+    /** {@code qcur}: streams waiting now. */
+    public int queued() {
         return queued.get();
     }
 
@@ -70,7 +133,7 @@ final class Backend {
         if (maxQueue > 0 && queued.get() >= maxQueue) {
             return false;
         }
-        queued.incrementAndGet();
+        ProxyCounters.raise(queueMax, queued.incrementAndGet());
         queue.add(e);
         // A slot may have been freed between the failed pick and the add.
         dispatch();
@@ -91,7 +154,7 @@ final class Backend {
     }
 
     /** Gives free slots to the oldest waiting streams, on their own event loops; returns how many got one. */
-    int dispatch() {
+    public int dispatch() {
         int served = 0;
         while (true) {
             QueueEntry e = queue.peek();

@@ -66,12 +66,20 @@ public final class Ferry implements AutoCloseable {
     private final List<String> notices = new ArrayList<>();
     private final java.util.Set<String> noticedBackends = new java.util.HashSet<>();
     private final HealthChecks checks = new HealthChecks();
+    private final Map<String, Frontend> frontends = new LinkedHashMap<>();
+    private final Config config;
+    private final long startMillis = System.currentTimeMillis();
+    private ConnectionLimit globalLimit;
+    private final List<FerryService.Running> services = new ArrayList<>();
+    private final Map<String, HttpService> httpServices = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static final Logger LOG = LoggerFactory.getLogger(Ferry.class);
     private static final AttributeKey<Deadlines> DEADLINES = AttributeKey.valueOf("ferry.deadlines");
     private static final AttributeKey<Runnable> SOFT_STOP = AttributeKey.valueOf("ferry.softStop");
+    private static final AttributeKey<StreamView> STREAM = AttributeKey.valueOf("ferry.stream");
 
     private Ferry(Config config, Clock clock, Ferry previous) {
+        this.config = config;
         transport = previous == null ? Transport.select() : previous.transport;
         RuntimeSupport.check(config, transport);
         this.clock = clock;
@@ -94,13 +102,24 @@ public final class Ferry implements AutoCloseable {
         listeners = new ListenerGroup(transport, loops.group, loops.group);
         try {
             List<ListenerGroup.Spec> specs = specs(config);
+            // Services before the listeners: the frontends' use-service rules need theirs before the
+            // first request. A reload takes the stats sockets over: the previous generation's close
+            // first, and open again if this one fails to start.
+            if (previous != null) {
+                previous.closeServices();
+            }
+            startServices();
             checks.start(loops.group, transport.socketChannel(), config.global().spreadChecks());
             // Last: what it takes over from the previous generation is not given back.
             listeners.bindAll(specs, previous == null ? null : previous.listeners);
         } catch (RuntimeException e) {
+            closeServices();
             checks.close();
             listeners.closeAll();
             loops.release();
+            if (previous != null) {
+                previous.startServices();
+            }
             logs.close();
             throw e;
         }
@@ -155,24 +174,31 @@ public final class Ferry implements AutoCloseable {
         return successor;
     }
 
-    /** Makes {@code deadlines} the ones {@link #streamDeadlines} reads for client connection {@code ch}. */
-    static void watch(Channel ch, Deadlines deadlines) {
+    /**
+     * Makes {@code stream} and its {@code deadlines} the ones {@link #streamDeadlines} and the
+     * runtime API read for client connection {@code ch}.
+     */
+    static void watch(Channel ch, Deadlines deadlines, StreamView stream) {
         ch.attr(DEADLINES).set(deadlines);
+        ch.attr(STREAM).set(stream);
     }
 
     private List<ListenerGroup.Spec> specs(Config config) {
         for (Proxy p : config.backends()) {
-            Backend backend = new Backend(p);
+            Backend backend = new Backend(p, config.proxies().indexOf(p) + 1);
             backends.put(p.name(), backend);
             checks.add(p, backend.servers, backend::dispatch);
         }
         int globalMax = globalMaxconn(config);
         ConnectionLimit global = new ConnectionLimit("global", globalMax);
+        globalLimit = global;
         List<ListenerGroup.Spec> specs = new ArrayList<>();
         for (Proxy p : config.frontends()) {
             ConnectionLimit feLimit = new ConnectionLimit(p.toString(),
                     p.maxconn() == null ? globalMax : p.maxconn().value());
-            Frontend fe = new Frontend(p, backends, logs.frontend(p.name()), global, feLimit);
+            Frontend fe = new Frontend(p, config.proxies().indexOf(p) + 1, backends, logs.frontend(p.name()), global,
+                    feLimit, httpServices);
+            frontends.put(p.name(), fe);
             boolean keepAlive = p.option(ProxyOption.CLITCPKA) || p.option(ProxyOption.TCPKA);
             boolean tcp = p.mode().value() == Mode.TCP;
             finNotices(p, fe.reachable());
@@ -184,11 +210,11 @@ public final class Ferry implements AutoCloseable {
                     ch.pipeline().addLast(bytes);
                     if (tcp) {
                         TcpStream stream = new TcpStream(runtime, fe, ch, bytes);
-                        watch(ch, stream.deadlines);
+                        watch(ch, stream.deadlines, stream);
                         ch.pipeline().addLast(new TunnelHandler(stream, TcpStream.Side.CLIENT));
                     } else {
                         HttpStream stream = new HttpStream(runtime, fe, ch, bytes);
-                        watch(ch, stream.deadlines);
+                        watch(ch, stream.deadlines, stream);
                         ch.attr(SOFT_STOP).set(stream::softStop);
                         ch.pipeline().addLast(new ActivityHandler(stream::clientBytes), runtime.newServerCodec(p),
                                 new ClientSideHandler(stream));
@@ -445,6 +471,7 @@ public final class Ferry implements AutoCloseable {
         }
         try {
             runtime.stop();
+            closeServices();
             checks.close();
             listeners.closeAll();
             clients.close().awaitUninterruptibly();
@@ -476,5 +503,150 @@ public final class Ferry implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    private void startServices() {
+        for (FerryService service : FerryService.all()) {
+            services.add(service.start(this, loops.group));
+        }
+        for (Frontend f : frontends.values()) {
+            f.checkServices();
+        }
+    }
+
+    private void closeServices() {
+        for (FerryService.Running s : services) {
+            try {
+                s.close();
+            } catch (Exception e) {
+                LOG.warn("stopping {}: {}", s, e.toString());
+            }
+        }
+        services.clear();
+    }
+
+    // ---- what the runtime API reads and changes ------------------------------------------------
+
+    /** The configuration it runs. */
+    public Config config() {
+        return config;
+    }
+
+    /** When it started, in wall-clock milliseconds. */
+    public long startMillis() {
+        return startMillis;
+    }
+
+    /** The event loop threads. */
+    public int threads() {
+        return loops.group.executorCount();
+    }
+
+    /**
+     * The addresses the services listen on (the runtime API's {@code stats socket} lines, in their
+     * order), with real ports for port 0.
+     */
+    public List<java.net.SocketAddress> serviceAddresses() {
+        List<java.net.SocketAddress> out = new ArrayList<>();
+        for (FerryService.Running s : services) {
+            out.addAll(s.addresses());
+        }
+        return out;
+    }
+
+    /**
+     * Makes {@code service} answer the requests that {@code http-request use-service NAME} rules
+     * select; a {@link FerryService} calls it from its {@code start}.
+     */
+    public void registerHttpService(String name, HttpService service) {
+        httpServices.put(name, service);
+    }
+
+    /** The frontends (and listen sections), in configuration order. */
+    public List<Frontend> frontends() {
+        return List.copyOf(frontends.values());
+    }
+
+    /** The backends (and listen sections), in configuration order. */
+    public List<Backend> backends() {
+        return List.copyOf(backends.values());
+    }
+
+    /** The process-wide connection limit ({@code global maxconn}), 0 for none. */
+    public int maxconn() {
+        return globalLimit.max();
+    }
+
+    /** Changes {@code global maxconn} ({@code set maxconn global}); listeners resume or pause at once. */
+    public void maxconn(int max) {
+        globalLimit.max(max);
+        listeners.refreshAll();
+    }
+
+    /** Changes a frontend's {@code maxconn} ({@code set maxconn frontend}). */
+    public void maxconn(Frontend frontend, int max) {
+        frontend.limit().max(max);
+        listeners.refreshAll();
+    }
+
+    /** Client connections accepted since start. */
+    public long acceptedConnections() {
+        return frontends.values().stream().mapToLong(f -> f.counters.total()).sum();
+    }
+
+    /** Every live stream, each read on its own event loop, oldest first. */
+    public List<StreamSnapshot> streams() {
+        List<Future<StreamSnapshot>> futures = new ArrayList<>();
+        for (Channel ch : clients) {
+            StreamView v = ch.attr(STREAM).get();
+            if (v != null) {
+                futures.add(ch.eventLoop().submit(v::snapshot));
+            }
+        }
+        List<StreamSnapshot> out = new ArrayList<>();
+        for (Future<StreamSnapshot> f : futures) {
+            f.awaitUninterruptibly();
+            if (f.isSuccess()) {
+                out.add(f.getNow());
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(StreamSnapshot::id));
+        return out;
+    }
+
+    /** Ends stream {@code id} ({@code shutdown session}); false when there is no such stream. */
+    public boolean shutdownStream(long id) {
+        for (Channel ch : clients) {
+            StreamView v = ch.attr(STREAM).get();
+            if (v != null && v.id() == id) {
+                ch.eventLoop().submit(v::kill).awaitUninterruptibly();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Ends every stream whose current transaction uses {@code server}; returns how many. */
+    public int shutdownStreams(io.ferry.balance.BackendServer server) {
+        List<Future<Boolean>> futures = new ArrayList<>();
+        for (Channel ch : clients) {
+            StreamView v = ch.attr(STREAM).get();
+            if (v != null) {
+                futures.add(ch.eventLoop().submit(() -> {
+                    if (v.server() == server) {
+                        v.kill();
+                        return true;
+                    }
+                    return false;
+                }));
+            }
+        }
+        int n = 0;
+        for (Future<Boolean> f : futures) {
+            if (f.awaitUninterruptibly().isSuccess() && f.getNow()) {
+                n++;
+            }
+        }
+        return n;
     }
 }

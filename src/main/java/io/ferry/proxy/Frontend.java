@@ -9,8 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A frontend at run time: where its requests go ({@code use_backend} rules, then {@code default_backend}). */
-final class Frontend {
+/**
+ * A frontend at run time: where its requests go ({@code use_backend} rules, then {@code
+ * default_backend}), its counters and connection limit. Public for reading only (the runtime API).
+ */
+public final class Frontend {
 
     private record Route(Proxy.UseBackend rule, Backend backend) {
     }
@@ -22,9 +25,23 @@ final class Frontend {
     final AccessLog log;
     private final ConnectionLimit global;
     private final ConnectionLimit own;
+    final ProxyCounters counters = new ProxyCounters();
+    /** Its {@code http-request use-service} rules, in order (the only request rules run so far). */
+    private final List<io.ferry.config.HttpRule> serviceRules = new ArrayList<>();
+    private final Map<String, HttpService> services;
+    /** The position of the proxy in the configuration, from 1 (HAProxy's {@code iid}). */
+    private final int id;
 
-    Frontend(Proxy model, Map<String, Backend> backends, AccessLog log, ConnectionLimit global, ConnectionLimit own) {
+    Frontend(Proxy model, int id, Map<String, Backend> backends, AccessLog log, ConnectionLimit global,
+             ConnectionLimit own, Map<String, HttpService> services) {
         this.model = model;
+        this.services = services;
+        for (io.ferry.config.HttpRule r : model.httpRequestRules()) {
+            if (r.action() instanceof io.ferry.config.HttpAction.UseService) {
+                serviceRules.add(r);
+            }
+        }
+        this.id = id;
         this.log = log;
         this.global = global;
         this.own = own;
@@ -64,6 +81,27 @@ final class Frontend {
         return out;
     }
 
+    /** The service a {@code use-service} rule gives the request to, or null. */
+    HttpService service(RequestSample sample) {
+        for (io.ferry.config.HttpRule r : serviceRules) {
+            if (AclMatcher.test(r.condition(), sample)) {
+                return services.get(((io.ferry.config.HttpAction.UseService) r.action()).name());
+            }
+        }
+        return null;
+    }
+
+    /** Fails when a {@code use-service} rule names a service no {@link FerryService} registered. */
+    void checkServices() {
+        for (io.ferry.config.HttpRule r : serviceRules) {
+            String name = ((io.ferry.config.HttpAction.UseService) r.action()).name();
+            if (!services.containsKey(name)) {
+                throw new IllegalStateException(r.location() + ": 'http-request use-service " + name + "' (" + model
+                        + "): no such service is available");
+            }
+        }
+    }
+
     /** The backend when no rule applies: {@code default_backend}, or the section itself for {@code listen}. */
     Backend defaultBackend() {
         return defaultBackend;
@@ -79,7 +117,29 @@ final class Frontend {
         return own.current();
     }
 
-    String name() {
+    public String name() {
         return model.name();
+    }
+
+    /** Its section in the configuration. */
+    public Proxy model() {
+        return model;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public ProxyCounters counters() {
+        return counters;
+    }
+
+    ConnectionLimit limit() {
+        return own;
+    }
+
+    /** Its {@code maxconn} (the global one when it sets none), 0 for no limit. */
+    public int maxconn() {
+        return own.max();
     }
 }

@@ -45,7 +45,7 @@ import java.util.ArrayDeque;
  * and the other side can take more. All methods run on the client's event loop, which is also the
  * server connection's.
  */
-final class HttpStream implements QueueEntry.Waiter {
+final class HttpStream implements QueueEntry.Waiter, StreamView {
 
     /** Where the current request is, on the client side. */
     enum RequestPhase { WAITING, BODY, COMPLETE }
@@ -179,6 +179,7 @@ final class HttpStream implements QueueEntry.Waiter {
         if (log.transactionOpen()) {
             clientGone();
         }
+        log.closed();
         leaveQueue();
         deadlines.close();
         releaseAll(clientIn);
@@ -270,6 +271,17 @@ final class HttpStream implements QueueEntry.Waiter {
         log.request(h);
         sample = new RequestSample(h, (InetSocketAddress) client.remoteAddress(),
                 (InetSocketAddress) client.localAddress());
+        HttpService service = frontend.service(sample);
+        if (service != null) {
+            clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h);
+            log.servedLocally(service.logName());
+            answer(200, false, close -> {
+                HttpResponse r = service.answer(h);
+                ConnectionHeaders.forClient(r, h, !close);
+                return r;
+            });
+            return;
+        }
         backend = frontend.route(sample);
         if (backend == null) {
             clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h);
@@ -620,7 +632,7 @@ final class HttpStream implements QueueEntry.Waiter {
         writeClient(r);
         client.write(LastHttpContent.EMPTY_LAST_CONTENT);
         TcpStream tunnel = TcpStream.switched(runtime, frontend, backend, client, c.channel, slot, log);
-        Ferry.watch(client, tunnel.deadlines);
+        Ferry.watch(client, tunnel.deadlines, tunnel);
         Object m;
         while ((m = serverIn.poll()) != null) {
             if (m instanceof ByteBuf b) {
@@ -731,6 +743,14 @@ final class HttpStream implements QueueEntry.Waiter {
 
     /** Sends one of Ferry's own responses for the current request, then goes on like a normal end. */
     private void sendError(int status) {
+        answer(status, HttpErrors.alwaysCloses(status), close -> HttpErrors.response(status, close));
+    }
+
+    /**
+     * Answers the current request with Ferry's own response ({@code reply} given whether the
+     * connection closes after it), then goes on like a normal end.
+     */
+    private void answer(int status, boolean mustClose, java.util.function.Function<Boolean, HttpResponse> reply) {
         leaveQueue();
         if (conn != null || server != null) {
             detachServer(true);
@@ -745,10 +765,10 @@ final class HttpStream implements QueueEntry.Waiter {
                 request = RequestPhase.COMPLETE;
             }
         }
-        boolean close = HttpErrors.alwaysCloses(status) || request != RequestPhase.COMPLETE || !clientKeepAlive;
+        boolean close = mustClose || request != RequestPhase.COMPLETE || !clientKeepAlive;
         clientKeepAlive = !close;
         serverKeepAlive = false;
-        writeClient(HttpErrors.response(status, close));
+        writeClient(reply.apply(close));
         response = ResponsePhase.COMPLETE;
         log.status(status);
         if (status == 400 || status == 408 || status == 414 || status == 431) {
@@ -867,6 +887,31 @@ final class HttpStream implements QueueEntry.Waiter {
         while ((m = q.poll()) != null) {
             ReferenceCountUtil.release(m);
         }
+    }
+
+    @Override
+    public long id() {
+        return log.stats.id;
+    }
+
+    @Override
+    public StreamSnapshot snapshot() {
+        StreamSnapshot.Side c = closed ? StreamSnapshot.Side.CLOSED
+                : clientInputShut ? StreamSnapshot.Side.HALF_CLOSED_READ : StreamSnapshot.Side.ESTABLISHED;
+        StreamSnapshot.Side s = conn == null ? StreamSnapshot.Side.NONE
+                : serverPhase == ServerPhase.CONNECTING ? StreamSnapshot.Side.CONNECTING : StreamSnapshot.Side.ESTABLISHED;
+        return log.snapshot(client, c, s, deadlines);
+    }
+
+    @Override
+    public void kill() {
+        log.killed();
+        client.close();
+    }
+
+    @Override
+    public BackendServer server() {
+        return log.stats.server();
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.ferry.config.Bind;
 import io.ferry.config.Config;
 import io.ferry.config.GlobalSettings;
 import io.ferry.config.HealthCheck;
+import io.ferry.config.HttpAction;
 import io.ferry.config.HttpRule;
 import io.ferry.config.Location;
 import io.ferry.config.LogTarget;
@@ -68,7 +69,12 @@ final class RuntimeSupport {
             logTarget(l, "global");
         }
         for (GlobalSettings.StatsSocket s : g.statsSockets()) {
-            refuse(s.location(), "stats socket", "global", "the runtime API");
+            if (s.address().kind() == Address.Kind.FD) {
+                refuse(s.location(), "stats socket " + s.address(), "global", "inherited descriptors (fd@)");
+            } else if (s.address().kind() == Address.Kind.UNIX && transport != Transport.EPOLL) {
+                refuse(s.location(), "stats socket " + s.address(), "global", "unix stream sockets without the epoll "
+                        + "transport (listen on an ADDRESS:PORT)");
+            }
         }
     }
 
@@ -80,8 +86,14 @@ final class RuntimeSupport {
                 refuse(u.location(), "use_backend", where, "layer-4 routing rules in mode tcp (use default_backend)");
             }
         }
+        // use-service rules run when they are a frontend's only request rules (before routing).
+        boolean onlyServices = p.kind().isFrontend() && !tcp
+                && p.httpRequestRules().stream().allMatch(r -> r.action() instanceof HttpAction.UseService);
         for (HttpRule r : p.httpRequestRules()) {
-            refuse(r.location(), "http-request " + actionWord(r), where, "request rules");
+            if (!onlyServices) {
+                refuse(r.location(), "http-request " + actionWord(r), where, r.action() instanceof HttpAction.UseService
+                        ? "use-service rules in a backend, in mode tcp, or beside other request rules" : "request rules");
+            }
         }
         for (HttpRule r : p.httpResponseRules()) {
             refuse(r.location(), "http-response " + actionWord(r), where, "response rules");

@@ -13,9 +13,10 @@ import io.netty.handler.codec.http.HttpResponse;
 import java.net.InetSocketAddress;
 
 /**
- * A stream's side of the access log: fills the {@link StreamLog} of the current transaction (HTTP)
- * or of the stream (TCP) from the stream's hooks and emits it when it ends. Does nothing when the
- * frontend logs nowhere. Runs on the stream's event loop.
+ * A stream's side of the access log and of the counters: fills the {@link StreamLog} of the current
+ * transaction (HTTP) or of the stream (TCP) from the stream's hooks and emits it when it ends (not
+ * when the frontend logs nowhere), and tells its {@link StreamCounters} the same events. Runs on the
+ * stream's event loop.
  */
 final class StreamLogger {
 
@@ -30,11 +31,15 @@ final class StreamLogger {
     private BackendServer server;
     private Backend backend;
     private long requests;
+    final StreamCounters stats;
+    private boolean killed;
 
     StreamLogger(Frontend frontend, Channel client, ByteCountHandler bytes) {
         this.frontend = frontend;
         this.log = frontend.log;
         this.bytes = bytes;
+        this.stats = new StreamCounters(frontend);
+        bytes.listener(stats);
         if (log != null) {
             record = log.accepted((InetSocketAddress) client.remoteAddress(), (InetSocketAddress) client.localAddress(),
                     System.nanoTime());
@@ -50,12 +55,14 @@ final class StreamLogger {
     }
 
     void firstByte() {
+        stats.firstByte();
         if (active()) {
             record.firstByte(log.millis(), System.nanoTime());
         }
     }
 
     void request(HttpRequest h) {
+        stats.request();
         if (active()) {
             record.requestLine(h.method().name(), h.uri(), h.protocolVersion().text());
             record.requestCounter(++requests);
@@ -68,6 +75,7 @@ final class StreamLogger {
     /** The request is routed to {@code b}: its head counts as complete from now (HAProxy's {@code TR}). */
     void routed(Backend b) {
         backend = b;
+        stats.routed(b);
         if (active()) {
             record.headComplete(System.nanoTime());
             record.backend(b.name());
@@ -76,8 +84,25 @@ final class StreamLogger {
 
     void serverAssigned(BackendServer s) {
         server = s;
+        stats.serverAssigned(s);
         if (active()) {
             record.serverAssigned(s.name(), new InetSocketAddress(s.address(), s.port()), System.nanoTime());
+        }
+    }
+
+    /**
+     * The request is answered by a service inside Ferry: logged as HAProxy does, with the frontend
+     * as backend, the service's pseudo-server name, and {@code LR}.
+     */
+    void servedLocally(String server) {
+        terminate(Cause.LOCAL, Phase.REQUEST);
+        if (active()) {
+            long now = System.nanoTime();
+            record.headComplete(now);
+            record.backend(frontend.name());
+            record.serverAssigned(server, null, now);
+            record.connected(now);
+            record.responseHead(200, now);
         }
     }
 
@@ -90,18 +115,21 @@ final class StreamLogger {
     /** Queued in {@code b}'s queue: {@code %bq} is its length then, this stream included, as HAProxy logs it. */
     void queued(Backend b) {
         backend = b;
+        stats.queued();
         if (active()) {
             record.queuePositions(0, b.queued());
         }
     }
 
     void leftQueue() {
+        stats.leftQueue();
         if (active()) {
             record.leftQueue(System.nanoTime());
         }
     }
 
     void response(HttpResponse r) {
+        stats.response(r.status().code());
         if (active()) {
             record.responseHead(r.status().code(), System.nanoTime());
             if (log.capturesResponse()) {
@@ -112,18 +140,25 @@ final class StreamLogger {
 
     /** Ferry answered {@code status} itself. */
     void status(int status) {
+        stats.status(status);
         if (active()) {
             record.status(status);
         }
     }
 
     void retries(int n) {
+        stats.retry();
         if (active()) {
             record.retries(n);
         }
     }
 
     void terminate(Cause cause, Phase phase) {
+        // An administrator's 'shutdown session' shows as the abort it causes; HAProxy logs it as K.
+        if (killed && (cause == Cause.CLIENT_ABORT || cause == Cause.SERVER_ABORT)) {
+            cause = Cause.KILLED;
+        }
+        stats.terminate(cause, phase);
         if (active()) {
             record.terminate(cause, phase);
         }
@@ -135,7 +170,22 @@ final class StreamLogger {
 
     /** Whether the current transaction has begun: the stream's first, or bytes of a next request arrived. */
     boolean transactionOpen() {
-        return active() && !emitted && (first || record.receivedAnything());
+        return (active() && !emitted && (first || record.receivedAnything())) || stats.inTransaction();
+    }
+
+    /** The stream entered {@code s} (tunnel, half-closed). */
+    void state(ProxyCounters.ConnState s) {
+        stats.state(s);
+    }
+
+    /** The stream is over (after its last {@link #end}): it leaves the counts. */
+    void closed() {
+        stats.closed();
+    }
+
+    /** An administrator ends the stream ({@code shutdown session}): its end is logged with {@code K}. */
+    void killed() {
+        killed = true;
     }
 
     /**
@@ -144,6 +194,7 @@ final class StreamLogger {
      * answers before a stream exists.
      */
     void end(boolean countBytes) {
+        stats.end();
         if (!active() || emitted) {
             return;
         }
@@ -162,6 +213,16 @@ final class StreamLogger {
         record.counters(frontend.globalConnections(), frontend.connections(), beconn,
                 server == null ? 0 : server.connections());
         log.emit(record);
+    }
+
+    /** What {@code show sess} prints of the stream, with its connections' states. */
+    StreamSnapshot snapshot(Channel client, StreamSnapshot.Side clientSide, StreamSnapshot.Side serverSide,
+                            Deadlines deadlines) {
+        Backend b = stats.backend();
+        BackendServer s = stats.server();
+        return new StreamSnapshot(stats.id, client.remoteAddress(), frontend.name(), b == null ? null : b.name(),
+                s == null ? null : s.name(), (System.nanoTime() - stats.acceptedNanos) / 1_000_000, stats.state(),
+                clientSide, serverSide, deadlines.snapshot());
     }
 
     /** Ready for the next request on the same client connection. */

@@ -30,7 +30,7 @@ import java.util.ArrayDeque;
  *
  * <p>Reads are on demand: a side is read only when the other side's connection can take more.
  */
-final class TcpStream implements QueueEntry.Waiter {
+final class TcpStream implements QueueEntry.Waiter, StreamView {
 
     /** The two connections of a stream. */
     enum Side { CLIENT, SERVER }
@@ -104,6 +104,7 @@ final class TcpStream implements QueueEntry.Waiter {
      */
     void started(boolean clientFinSeen) {
         phase = ServerPhase.CONNECTED;
+        log.state(ProxyCounters.ConnState.TUNNEL);
         tunnelDeadlines();
         ByteBuf b;
         while ((b = early.poll()) != null) {
@@ -181,6 +182,7 @@ final class TcpStream implements QueueEntry.Waiter {
 
     private void connected() {
         log.connected();
+        log.state(ProxyCounters.ConnState.TUNNEL);
         deadlines.clear(Deadline.CONNECT);
         phase = ServerPhase.CONNECTED;
         tunnelDeadlines();
@@ -338,9 +340,11 @@ final class TcpStream implements QueueEntry.Waiter {
             }
         });
         if (side == Side.CLIENT && clientRead == Direction.OPEN) {
+            log.state(ProxyCounters.ConnState.HALF_CLOSED_CLIENT);
             deadlines.clear(Deadline.CLIENT);
             deadlines.startIdle(Deadline.CLIENT_FIN, timeouts.clientFin());
         } else if (side == Side.SERVER && serverRead == Direction.OPEN) {
+            log.state(ProxyCounters.ConnState.HALF_CLOSED_SERVER);
             deadlines.clear(Deadline.SERVER);
             deadlines.startIdle(Deadline.SERVER_FIN, timeouts.serverFin());
         }
@@ -372,6 +376,7 @@ final class TcpStream implements QueueEntry.Waiter {
             slot = null;
         }
         log.end(true);
+        log.closed();
         deadlines.close();
         ByteBuf b;
         while ((b = early.poll()) != null) {
@@ -446,6 +451,41 @@ final class TcpStream implements QueueEntry.Waiter {
         if (ch.isActive() && (reset || !ch.isWritable())) {
             ch.config().setOption(ChannelOption.SO_LINGER, 0);
         }
+    }
+
+    @Override
+    public long id() {
+        return log.stats.id;
+    }
+
+    @Override
+    public StreamSnapshot snapshot() {
+        StreamSnapshot.Side serverSide = switch (phase) {
+            case NONE, QUEUED, RETRY_WAIT -> StreamSnapshot.Side.NONE;
+            case CONNECTING -> StreamSnapshot.Side.CONNECTING;
+            case SWITCHING, CONNECTED -> side(serverRead, serverWrite);
+        };
+        return log.snapshot(client, side(clientRead, clientWrite), serverSide, deadlines);
+    }
+
+    private StreamSnapshot.Side side(Direction read, Direction write) {
+        if (closed || (read == Direction.SHUT && write == Direction.SHUT)) {
+            return StreamSnapshot.Side.CLOSED;
+        }
+        return read == Direction.SHUT ? StreamSnapshot.Side.HALF_CLOSED_READ
+                : write == Direction.SHUT ? StreamSnapshot.Side.HALF_CLOSED_WRITE : StreamSnapshot.Side.ESTABLISHED;
+    }
+
+    @Override
+    public void kill() {
+        log.killed();
+        closed(Side.CLIENT);
+        client.close();
+    }
+
+    @Override
+    public BackendServer server() {
+        return log.stats.server();
     }
 
     /** What the stream looks like now, for diagnostics. */

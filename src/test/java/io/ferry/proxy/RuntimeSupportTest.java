@@ -153,4 +153,48 @@ class RuntimeSupportTest {
                 "test.cfg:19: 'tcp-check connect' (backend db) is not implemented yet: Ferry's runtime has no "
                         + "second connection in a tcp-check script (connect may only come first) so far");
     }
+
+    @Test
+    void statsSocketsOnDescriptorsAndUnixPathsWithoutEpollAreRefused() {
+        var config = Configs.parse("""
+                global
+                    stats socket 127.0.0.1:0 level admin
+                    stats socket /tmp/ferry-admin.sock
+                    stats socket fd@3
+                """ + Configs.HTTP_DEFAULTS + """
+                frontend www
+                    bind 127.0.0.1:0
+                """);
+        assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.EPOLL)).containsExactly(
+                "test.cfg:4: 'stats socket fd@3' (global) is not implemented yet: Ferry's runtime has no "
+                        + "inherited descriptors (fd@) so far");
+        assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.NIO)).containsExactly(
+                "test.cfg:3: 'stats socket /tmp/ferry-admin.sock' (global) is not implemented yet: Ferry's runtime "
+                        + "has no unix stream sockets without the epoll transport (listen on an ADDRESS:PORT) so far",
+                "test.cfg:4: 'stats socket fd@3' (global) is not implemented yet: Ferry's runtime has no "
+                        + "inherited descriptors (fd@) so far");
+    }
+
+    @Test
+    void useServiceRunsOnlyAsAFrontendsOnlyRequestRules() {
+        var config = Configs.parse(Configs.HTTP_DEFAULTS + """
+                frontend ok
+                    bind 127.0.0.1:0
+                    http-request use-service prometheus-exporter if { path /metrics }
+                frontend mixed
+                    bind 127.0.0.1:0
+                    http-request deny if { path /admin }
+                    http-request use-service prometheus-exporter
+                backend b
+                    http-request use-service prometheus-exporter
+                    server s1 127.0.0.1:8080
+                """);
+        assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.NIO)).containsExactly(
+                "test.cfg:11: 'http-request deny' (frontend mixed) is not implemented yet: Ferry's runtime has no "
+                        + "request rules so far",
+                "test.cfg:12: 'http-request use-service' (frontend mixed) is not implemented yet: Ferry's runtime has "
+                        + "no use-service rules in a backend, in mode tcp, or beside other request rules so far",
+                "test.cfg:14: 'http-request use-service' (backend b) is not implemented yet: Ferry's runtime has no "
+                        + "use-service rules in a backend, in mode tcp, or beside other request rules so far");
+    }
 }

@@ -1,0 +1,165 @@
+package io.ferry.admin;
+
+import io.ferry.config.Address;
+import io.ferry.config.GlobalSettings;
+import io.ferry.proxy.Ferry;
+import io.ferry.proxy.FerryService;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.codec.string.StringDecoder;
+import io.netty.handler.codec.string.StringEncoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The runtime API: one listening socket per {@code stats socket} line of {@code global}, a TCP
+ * address or a unix socket path (epoll transport), with its level and, for a path, its
+ * permissions ({@code mode}). Connections idle for {@code stats timeout} (10 s by default) are
+ * closed. Started by {@link Ferry#start} through {@link FerryService}.
+ */
+public final class RuntimeApiService implements FerryService {
+
+    /** A line longer than this is refused (the connection closes). */
+    static final int MAX_LINE = 16384;
+
+    @Override
+    public Running start(Ferry ferry, EventLoopGroup loops) {
+        List<GlobalSettings.StatsSocket> sockets = ferry.config().global().statsSockets();
+        if (sockets.isEmpty()) {
+            return () -> { };
+        }
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ferry-runtime-api");
+            t.setDaemon(true);
+            return t;
+        });
+        Commands commands = new Commands(ferry);
+        long timeoutMs = ferry.config().global().statsTimeoutMs();
+        List<Channel> bound = new ArrayList<>();
+        List<Path> paths = new ArrayList<>();
+        Running stop = new Running() {
+            @Override
+            public List<SocketAddress> addresses() {
+                return bound.stream().map(Channel::localAddress).toList();
+            }
+
+            @Override
+            public void close() throws Exception {
+                for (Channel c : bound) {
+                    c.close().syncUninterruptibly();
+                }
+                for (Path p : paths) {
+                    Files.deleteIfExists(p);
+                }
+                executor.shutdownNow();
+                executor.awaitTermination(2, TimeUnit.SECONDS);
+            }
+        };
+        try {
+            for (GlobalSettings.StatsSocket s : sockets) {
+                bound.add(bind(ferry, loops, s, commands, executor, timeoutMs, paths));
+            }
+        } catch (RuntimeException e) {
+            try {
+                stop.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        return stop;
+    }
+
+    private static Channel bind(Ferry ferry, EventLoopGroup loops, GlobalSettings.StatsSocket s, Commands commands,
+                                ExecutorService executor, long timeoutMs, List<Path> paths) {
+        Address a = s.address();
+        Class<? extends ServerChannel> channel;
+        SocketAddress where;
+        Path path = null;
+        if (a.kind() == Address.Kind.UNIX) {
+            path = Path.of(a.path());
+            removeStale(path);
+            channel = EpollServerDomainSocketChannel.class;
+            where = new DomainSocketAddress(a.path());
+        } else {
+            channel = ferry.transport().serverChannel();
+            where = a.address() == null ? new InetSocketAddress(a.port()) : new InetSocketAddress(a.address(), a.port());
+        }
+        Level level = Level.of(s.level());
+        // A client that sends its line and shuts its output (echo ... | socat) still gets its answer.
+        ServerBootstrap b = new ServerBootstrap().group(loops).channel(channel)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new IdleStateHandler(0, 0, timeoutMs, TimeUnit.MILLISECONDS),
+                                new LineBasedFrameDecoder(MAX_LINE), new StringDecoder(StandardCharsets.UTF_8),
+                                new StringEncoder(StandardCharsets.UTF_8), new CliHandler(commands, level, executor));
+                    }
+                });
+        Channel ch;
+        try {
+            ch = b.bind(where).syncUninterruptibly().channel();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot bind stats socket " + a + " (" + s.location() + "): "
+                    + e.getMessage(), e);
+        }
+        if (path != null) {
+            paths.add(path);
+            if (s.mode() >= 0) {
+                permissions(path, s.mode());
+            }
+        }
+        return ch;
+    }
+
+    /** A socket file left by an earlier run is replaced, as HAProxy does; any other file is not touched. */
+    private static void removeStale(Path path) {
+        try {
+            if (Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot replace stats socket " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void permissions(Path path, int mode) {
+        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] bits = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.OWNER_READ};
+        for (int i = 0; i < bits.length; i++) {
+            if ((mode & (1 << i)) != 0) {
+                set.add(bits[i]);
+            }
+        }
+        try {
+            Files.setPosixFilePermissions(path, set);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot set mode " + Integer.toOctalString(mode) + " on stats socket "
+                    + path + ": " + e.getMessage(), e);
+        }
+    }
+}
