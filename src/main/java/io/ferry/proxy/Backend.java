@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Backend {
 
     final Proxy model;
+    /** Its rules, forwardfor and error pages. */
+    final ProxyRules rules;
     final List<BackendServer> servers;
     final Balancer balancer;
     final boolean redispatch;
@@ -27,6 +29,7 @@ final class Backend {
 
     Backend(Proxy model) {
         this.model = model;
+        this.rules = ProxyRules.of(model);
         List<BackendServer> list = new ArrayList<>();
         int id = 1;
         for (Server s : model.servers()) {

@@ -16,6 +16,8 @@ final class Frontend {
     }
 
     final Proxy model;
+    /** Its rules, forwardfor and error pages. */
+    final ProxyRules rules;
     private final List<Route> routes = new ArrayList<>();
     private final Backend defaultBackend;
     /** Its access log, null when it logs nowhere. */
@@ -25,6 +27,7 @@ final class Frontend {
 
     Frontend(Proxy model, Map<String, Backend> backends, AccessLog log, ConnectionLimit global, ConnectionLimit own) {
         this.model = model;
+        this.rules = ProxyRules.of(model);
         this.log = log;
         this.global = global;
         this.own = own;

@@ -2,7 +2,8 @@ package io.ferry.proxy;
 
 import io.ferry.balance.BackendServer;
 import io.ferry.http.ConnectionHeaders;
-import io.ferry.http.HttpErrors;
+import io.ferry.http.ErrorPages;
+import io.ferry.http.HttpRules;
 import io.ferry.http.RequestSample;
 import io.ferry.log.ByteCountHandler;
 import io.ferry.log.Termination.Cause;
@@ -13,6 +14,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
@@ -23,6 +25,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.function.Function;
 
 /**
  * One client connection in {@code mode http} and the server connection it uses for its current
@@ -214,6 +217,10 @@ final class HttpStream implements QueueEntry.Waiter {
         log.request(h);
         sample = new RequestSample(h, (InetSocketAddress) client.remoteAddress(),
                 (InetSocketAddress) client.localAddress());
+        clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h) && ConnectionMode.of(frontend.model, frontend.model).keepsClient();
+        if (answered(ProxyRules.beforeRouting(frontend, sample), Phase.REQUEST)) {
+            return;
+        }
         backend = frontend.route(sample);
         if (backend == null) {
             clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h);
@@ -227,6 +234,9 @@ final class HttpStream implements QueueEntry.Waiter {
         ConnectionMode mode = ConnectionMode.of(frontend.model, backend.model);
         clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h) && mode.keepsClient();
         serverKeepAlive = mode.keepsServer();
+        if (answered(ProxyRules.afterRouting(frontend, backend, sample), Phase.REQUEST)) {
+            return;
+        }
         ConnectionHeaders.forServer(h, serverKeepAlive);
         attempts = new ServerAttempts(backend, sample, this, client.eventLoop());
         replayed = false;
@@ -504,6 +514,11 @@ final class HttpStream implements QueueEntry.Waiter {
             sendError(502);
             return;
         }
+        // As in HAProxy, response rules see final responses and 101, not other interim ones.
+        if ((r.status().code() >= 200 || r.status().code() == 101)
+                && answered(ProxyRules.response(frontend, backend, sample, r), r)) {
+            return;
+        }
         if (r.status().code() < 200) {
             ConnectionHeaders.stripHopByHop(r.headers());
             response = ResponsePhase.INTERIM;
@@ -619,8 +634,46 @@ final class HttpStream implements QueueEntry.Waiter {
         }
     }
 
-    /** Sends one of Ferry's own responses for the current request, then goes on like a normal end. */
+    /** A rule answered the request in {@code phase}: a deny is the proxy's refusal (P), a reply a local answer (L). */
+    private boolean answered(HttpRules.Verdict v, Phase phase) {
+        if (v == null) {
+            return false;
+        }
+        log.terminate(v.denied() ? Cause.PROXY : Cause.LOCAL, phase);
+        if (v.denied()) {
+            sendError(v.status());
+        } else {
+            sendLocal(v.status(), false, close -> {
+                if (close) {
+                    v.reply().headers().add("connection", "close");
+                }
+                return v.reply();
+            });
+        }
+        return true;
+    }
+
+    /** A response rule answered instead of the server's response {@code r}, whose connection cannot be reused. */
+    private boolean answered(HttpRules.Verdict v, HttpResponse r) {
+        if (v == null) {
+            return false;
+        }
+        ReferenceCountUtil.release(r);
+        detachServer(true);
+        return answered(v, Phase.HEADERS);
+    }
+
+    /** Sends one of Ferry's own responses for the current request (an {@code errorfile}'s if any). */
     private void sendError(int status) {
+        ErrorPages.Page page = ProxyRules.errorPage(status, frontend, backend);
+        sendLocal(status, page.closes(), page.empty() ? null : page::response);
+    }
+
+    /**
+     * Sends a response made here ({@code reply} gets whether the connection closes after it;
+     * null sends nothing and closes), then goes on like a normal end.
+     */
+    private void sendLocal(int status, boolean mustClose, Function<Boolean, FullHttpResponse> reply) {
         leaveQueue();
         if (conn != null || server != null) {
             detachServer(true);
@@ -635,10 +688,12 @@ final class HttpStream implements QueueEntry.Waiter {
                 request = RequestPhase.COMPLETE;
             }
         }
-        boolean close = HttpErrors.alwaysCloses(status) || request != RequestPhase.COMPLETE || !clientKeepAlive;
+        boolean close = mustClose || reply == null || request != RequestPhase.COMPLETE || !clientKeepAlive;
         clientKeepAlive = !close;
         serverKeepAlive = false;
-        writeClient(HttpErrors.response(status, close));
+        if (reply != null) {
+            writeClient(reply.apply(close));
+        }
         response = ResponsePhase.COMPLETE;
         log.status(status);
         if (status == 400 || status == 408) {

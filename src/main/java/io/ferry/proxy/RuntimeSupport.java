@@ -6,7 +6,9 @@ import io.ferry.config.Bind;
 import io.ferry.config.Config;
 import io.ferry.config.GlobalSettings;
 import io.ferry.config.HealthCheck;
+import io.ferry.config.HttpAction;
 import io.ferry.config.HttpRule;
+import io.ferry.config.LogFormat;
 import io.ferry.config.Location;
 import io.ferry.config.LogTarget;
 import io.ferry.config.Mode;
@@ -15,6 +17,7 @@ import io.ferry.config.ProxyOption;
 import io.ferry.config.Server;
 import io.ferry.config.ServerOptions;
 import io.ferry.config.TimeoutKind;
+import io.ferry.http.SampleFormat;
 import io.ferry.net.Transport;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,8 +32,7 @@ import java.util.Set;
  */
 final class RuntimeSupport {
 
-    private static final Set<ProxyOption> NOT_IMPLEMENTED_OPTIONS = Set.of(ProxyOption.FORWARDFOR,
-            ProxyOption.ABORTONCLOSE,
+    private static final Set<ProxyOption> NOT_IMPLEMENTED_OPTIONS = Set.of(ProxyOption.ABORTONCLOSE,
             ProxyOption.ACCEPT_INVALID_HTTP_REQUEST, ProxyOption.ACCEPT_INVALID_HTTP_RESPONSE);
 
     /** Timeouts whose subject does not exist yet, and that subject. */
@@ -99,15 +101,11 @@ final class RuntimeSupport {
             }
         }
         for (HttpRule r : p.httpRequestRules()) {
-            refuse(r.location(), "http-request " + actionWord(r), where, "request rules");
+            httpRule(r, "http-request", false, where);
         }
         for (HttpRule r : p.httpResponseRules()) {
-            refuse(r.location(), "http-response " + actionWord(r), where, "response rules");
+            httpRule(r, "http-response", true, where);
         }
-        if (p.forwardFor() != null) {
-            refuse(p.forwardFor().location(), "option forwardfor", where, "X-Forwarded-For");
-        }
-        p.errorFiles().forEach((code, file) -> refuse(file.location(), "errorfile " + code, where, "error files"));
         for (LogTarget l : p.logs()) {
             logTarget(l, where);
         }
@@ -137,7 +135,7 @@ final class RuntimeSupport {
             if (!value.value()) {
                 return;
             }
-            if (NOT_IMPLEMENTED_OPTIONS.contains(option) && !(option == ProxyOption.FORWARDFOR && p.forwardFor() != null)) {
+            if (NOT_IMPLEMENTED_OPTIONS.contains(option)) {
                 refuse(value.location(), "option " + option.word(), where, "this option");
             }
         });
@@ -203,6 +201,44 @@ final class RuntimeSupport {
         if (o.tcpUserTimeoutMs() > 0 && !transport.supportsTcpUserTimeout()) {
             refuse(s.location(), "tcp-ut", at, "TCP_USER_TIMEOUT without the epoll transport");
         }
+    }
+
+    /** {@code auth} and {@code use-service} are not implemented; values must be renderable while a rule runs. */
+    private void httpRule(HttpRule r, String side, boolean response, String where) {
+        String keyword = side + " " + actionWord(r);
+        if (r.action() instanceof HttpAction.Auth) {
+            refuse(r.location(), keyword, where, "HTTP authentication (userlists)");
+        } else if (r.action() instanceof HttpAction.UseService) {
+            refuse(r.location(), keyword, where, "services in rules (the Prometheus exporter)");
+        }
+        for (LogFormat f : formats(r.action())) {
+            String problem = SampleFormat.problem(f, response);
+            if (problem != null) {
+                problems.add(new Problem(r.location(), r.location() + ": '" + keyword + "' (" + where + ") cannot be "
+                        + "evaluated by Ferry: " + problem));
+            }
+        }
+    }
+
+    private static List<LogFormat> formats(HttpAction a) {
+        if (a instanceof HttpAction.SetHeader h) {
+            return List.of(h.value());
+        } else if (a instanceof HttpAction.AddHeader h) {
+            return List.of(h.value());
+        } else if (a instanceof HttpAction.ReplaceHeader h) {
+            return List.of(h.replacement());
+        } else if (a instanceof HttpAction.SetPath h) {
+            return List.of(h.path());
+        } else if (a instanceof HttpAction.SetQuery h) {
+            return List.of(h.query());
+        } else if (a instanceof HttpAction.SetUri h) {
+            return List.of(h.uri());
+        } else if (a instanceof HttpAction.Redirect h) {
+            return List.of(h.target());
+        } else if (a instanceof HttpAction.Return h && h.bodyFormat() != null) {
+            return List.of(h.bodyFormat());
+        }
+        return List.of();
     }
 
     private static String actionWord(HttpRule r) {
