@@ -15,6 +15,7 @@ public final class BackendServer {
     private final String name;
     private final InetAddress address;
     private final int port;
+    private final String unixPath;
     private final int weight;
     private final boolean backup;
     private final boolean disabled;
@@ -41,6 +42,13 @@ public final class BackendServer {
      */
     public BackendServer(String backend, String name, InetAddress address, int port, int weight, boolean backup,
                          int id, int maxconn, int maxqueue, ServerState state) {
+        this(backend, name, address, port, null, weight, backup, id, maxconn, maxqueue, state);
+    }
+
+    /** A server at {@code address:port}, or on the unix socket {@code unixPath} (then address is null). */
+    public BackendServer(String backend, String name, InetAddress address, int port, String unixPath, int weight,
+                         boolean backup, int id, int maxconn, int maxqueue, ServerState state) {
+        this.unixPath = unixPath;
         boolean disabled = state.admin() == ServerState.Admin.MAINT;
         this.backend = backend;
         this.name = name;
@@ -65,6 +73,11 @@ public final class BackendServer {
 
     public int port() {
         return port;
+    }
+
+    /** The path of its unix socket ({@code unix@/path}), or null for a TCP server. */
+    public String unixPath() {
+        return unixPath;
     }
 
     public int weight() {

@@ -36,6 +36,7 @@ final class Backend {
             ServerState state = new ServerState(s.options().disabled(), HealthChecks.checked(model, s),
                     s.options().rise(), s.options().fall(), System::currentTimeMillis);
             list.add(new BackendServer(model.name(), s.name(), s.address().address(), s.address().port(),
+                    s.address().kind() == io.ferry.config.Address.Kind.UNIX ? s.address().path() : null,
                     s.options().weight(), s.options().backup(), id++, s.options().maxconn(),
                     s.options().maxqueue(), state));
         }

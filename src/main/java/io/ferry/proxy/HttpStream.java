@@ -350,12 +350,11 @@ final class HttpStream implements QueueEntry.Waiter {
     private void connect() {
         reusedConn = false;
         serverPhase = ServerPhase.CONNECTING;
-        int port = server.port() != 0 ? server.port() : ((InetSocketAddress) client.localAddress()).getPort();
         ServerConnection c = runtime.newServerConnection(client.eventLoop(), server, frontend.model, backend.model);
         c.owner = this;
         conn = c;
         deadlines.start(Deadline.CONNECT, timeouts.connect());
-        c.channel.connect(new InetSocketAddress(server.address(), port)).addListener((ChannelFutureListener) f -> {
+        c.channel.connect(runtime.serverAddress(server, client)).addListener((ChannelFutureListener) f -> {
             if (conn != c || closed) {
                 c.channel.close();
                 return;

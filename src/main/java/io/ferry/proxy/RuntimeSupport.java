@@ -181,9 +181,17 @@ final class RuntimeSupport {
     private void server(Server s, String where) {
         ServerOptions o = s.options();
         String at = where + ", server " + s.name();
-        if (s.address().kind() != Address.Kind.INET) {
-            refuse(s.location(), "server address " + s.address(), at, s.address().kind() == Address.Kind.UNIX
-                    ? "unix socket servers" : "fd@ servers");
+        if (s.address().kind() == Address.Kind.FD) {
+            refuse(s.location(), "server address " + s.address(), at, "fd@ servers");
+        }
+        if (s.address().kind() == Address.Kind.UNIX && !transport.supportsUnixSockets()) {
+            refuse(s.location(), "server address " + s.address(), at, "unix socket servers without the epoll transport");
+        }
+        if (s.address().kind() == Address.Kind.UNIX && o.check()) {
+            refuse(s.location(), "check", at, "health checks of unix socket servers");
+        }
+        if (s.address().kind() == Address.Kind.UNIX && o.tcpUserTimeoutMs() > 0) {
+            refuse(s.location(), "tcp-ut", at, "TCP options on unix socket servers (tcp-ut applies to TCP only)");
         }
         if (o.slowstart() > 0) {
             refuse(s.location(), "slowstart", at, "slow start");

@@ -25,7 +25,7 @@ class RuntimeSupportTest {
                     timeout queue 3s
                     timeout tunnel 1h
                     server s1 127.0.0.1:8080 maxconn 10
-                    server s2 unix@/run/app.sock
+                    server s2 unix@/run/app.sock check
                 listen raw
                     mode tcp
                     bind 127.0.0.1:0
@@ -41,8 +41,8 @@ class RuntimeSupportTest {
                                 + "Ferry's runtime has no half-closed connections in mode http so far",
                         "test.cfg:13: 'timeout tunnel' (backend app) is not implemented yet: "
                                 + "Ferry's runtime has no WebSocket tunnels in mode http so far",
-                        "test.cfg:15: 'server address unix@/run/app.sock' (backend app, server s2) is not "
-                                + "implemented yet: Ferry's runtime has no unix socket servers so far",
+                        "test.cfg:15: 'check' (backend app, server s2) is not "
+                                + "implemented yet: Ferry's runtime has no health checks of unix socket servers so far",
                         "test.cfg:19: 'use_backend' (listen raw) is not implemented yet: "
                                 + "Ferry's runtime has no layer-4 routing rules in mode tcp (use default_backend) so far"));
     }
@@ -121,6 +121,18 @@ class RuntimeSupportTest {
                         + "the epoll transport (log to a UDP address, stdout or stderr) so far",
                 "test.cfg:23: 'capture request header' (listen raw) is not implemented yet: Ferry's runtime has no "
                         + "header captures in mode tcp (there are no headers to capture) so far");
+    }
+
+    @Test
+    void unixSocketServersNeedEpoll() {
+        var config = Configs.parse(Configs.HTTP_DEFAULTS + """
+                backend php
+                    server fpm unix@/run/php-fpm.sock
+                """);
+        assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.EPOLL)).isEmpty();
+        assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.NIO)).containsExactly(
+                "test.cfg:7: 'server address unix@/run/php-fpm.sock' (backend php, server fpm) is not implemented yet: "
+                        + "Ferry's runtime has no unix socket servers without the epoll transport so far");
     }
 
     @Test
