@@ -116,9 +116,6 @@ final class RuntimeSupport {
         if (p.stats().enabled()) {
             refuse(p.stats().location(), "stats", where, "the stats page");
         }
-        if (p.disabled()) {
-            refuse(p.location(), "disabled", where, "disabled proxies (remove the section, or comment it out)");
-        }
         if (p.kind().isBackend()) {
             balance(p, where);
         }

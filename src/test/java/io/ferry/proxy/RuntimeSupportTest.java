@@ -48,7 +48,7 @@ class RuntimeSupportTest {
     }
 
     @Test
-    void hashFunctionsAvalancheRandomDrawsAndDisabledProxiesAreRefused() {
+    void hashFunctionsAvalancheAndRandomDrawsAreRefusedButNotDisabledProxies() {
         var config = Configs.parse(Configs.HTTP_DEFAULTS + """
                 backend h
                     balance uri
@@ -63,7 +63,7 @@ class RuntimeSupportTest {
                 """);
         assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.NIO)).extracting(m -> m.split(" is not")[0])
                 .containsExactly("test.cfg:6: 'hash-type djb2' (backend h)", "test.cfg:6: 'hash-type avalanche' (backend h)",
-                        "test.cfg:10: 'balance random(3)' (backend r)", "test.cfg:13: 'disabled' (backend off)");
+                        "test.cfg:10: 'balance random(3)' (backend r)");
     }
 
     @Test
