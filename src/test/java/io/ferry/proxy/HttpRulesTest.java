@@ -277,6 +277,8 @@ class HttpRulesTest extends OriginFerryTestBase {
                     http-request set-header X-B %[hdr_beg(host)]
                     http-response set-header X-S %ST
                     http-request set-header X-S %ST
+                    http-request auth if { path /a }
+                    http-request use-service prometheus-exporter if { path /m }
                     default_backend app
                 backend app
                     server s1 127.0.0.1:8080
@@ -287,6 +289,10 @@ class HttpRulesTest extends OriginFerryTestBase {
                 m -> assertThat(m).startsWith("test.cfg:9: 'http-request set-header' (frontend www) cannot be evaluated "
                         + "by Ferry: '%[hdr_beg(host)]' is an ACL matching form, not a value"),
                 m -> assertThat(m).startsWith("test.cfg:11: 'http-request set-header' (frontend www) cannot be "
-                        + "evaluated by Ferry: the log-format variable '%ST'"));
+                        + "evaluated by Ferry: the log-format variable '%ST'"),
+                m -> assertThat(m).isEqualTo("test.cfg:12: 'http-request auth' (frontend www) is not implemented yet: "
+                        + "Ferry's runtime has no HTTP authentication (userlists) so far"),
+                m -> assertThat(m).isEqualTo("test.cfg:13: 'http-request use-service' (frontend www) is not implemented "
+                        + "yet: Ferry's runtime has no services in rules (the Prometheus exporter) so far"));
     }
 }
