@@ -120,7 +120,8 @@ public final class ErrorPages {
         String[] lines = text.substring(0, headEnd).split("\r?\n");
         String[] first = lines[0].split(" ", 3);
         HttpVersion version = HttpVersion.valueOf(first[0]);
-        int code = first.length > 1 ? Integer.parseInt(first[1].strip()) : status;
+        int code = first.length > 1 && first[1].strip().matches("[1-5][0-9][0-9]") ? Integer.parseInt(first[1].strip())
+                : status;
         HttpResponseStatus line = new HttpResponseStatus(code, first.length > 2 ? first[2].strip() : "");
         java.util.List<String[]> headers = new java.util.ArrayList<>();
         boolean delimited = false;

@@ -124,6 +124,23 @@ class HttpRulesTest extends OriginFerryTestBase {
     }
 
     @Test
+    void aDeniedRequestWhoseBodyIsStillComingClosesTheConnectionAfterTheAnswer() throws Exception {
+        InetSocketAddress at = start("""
+                frontend www
+                    bind 127.0.0.1:0
+                    http-request deny if { method POST }
+                    default_backend app
+                backend app
+                    server s1 ORIGIN
+                """);
+        try (RawClient raw = new RawClient(at)) {
+            raw.send("POST /up HTTP/1.1\r\nHost: h\r\nContent-Length: 100000\r\n\r\npartial");
+            assertThat(raw.readAll()).startsWith("HTTP/1.1 403 Forbidden\r\n").contains("connection: close\r\n");
+        }
+        assertThat(origin.requests()).isZero();
+    }
+
+    @Test
     void frontendRulesRunBeforeRoutingAndTheBackendsAfterAllowStopsOnlyItsOwnList() throws Exception {
         InetSocketAddress at = start("""
                 frontend www
