@@ -1,6 +1,7 @@
 package io.ferry.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
@@ -49,8 +50,37 @@ public final class ConnectionHeaders {
         h.remove(HttpHeaderNames.UPGRADE);
     }
 
-    /** Prepares a request for the server: keep that connection alive or close it after the response. */
+    /**
+     * Whether a request asks to switch protocols (RFC 9110 §7.8): an HTTP/1.1 request with an
+     * {@code Upgrade} header that its {@code Connection} header names. HTTP/1.0 requests cannot
+     * upgrade: their {@code Upgrade} header is ignored.
+     */
+    public static boolean requestsUpgrade(HttpRequest r) {
+        return r.protocolVersion().equals(HttpVersion.HTTP_1_1) && r.headers().contains(HttpHeaderNames.UPGRADE)
+                && r.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    }
+
+    /** Whether an upgrade request asks for the WebSocket protocol (RFC 6455 §4.1). */
+    public static boolean upgradesToWebSocket(HttpRequest r) {
+        for (String v : r.headers().getAll(HttpHeaderNames.UPGRADE)) {
+            for (String token : v.split(",")) {
+                if (token.strip().equalsIgnoreCase("websocket")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Prepares a request for the server: keep that connection alive or close it after the response.
+     * An upgrade request keeps its {@code Upgrade} header, with {@code Connection: upgrade}.
+     */
     public static void forServer(HttpRequest r, boolean keepAlive) {
+        if (requestsUpgrade(r)) {
+            keepUpgrade(r.headers());
+            return;
+        }
         stripHopByHop(r.headers());
         if (!keepAlive) {
             r.headers().set(HttpHeaderNames.CONNECTION, "close");
@@ -69,6 +99,19 @@ public final class ConnectionHeaders {
         } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
             r.headers().set(HttpHeaderNames.CONNECTION, "keep-alive");
         }
+    }
+
+    /** Prepares a {@code 101 Switching Protocols} response for the client: its {@code Upgrade} stays. */
+    public static void forSwitch(HttpResponse r) {
+        keepUpgrade(r.headers());
+    }
+
+    /** Removes the hop-by-hop headers but {@code Upgrade}, and says {@code Connection: upgrade}. */
+    private static void keepUpgrade(HttpHeaders h) {
+        List<String> upgrade = h.getAll(HttpHeaderNames.UPGRADE);
+        stripHopByHop(h);
+        h.set(HttpHeaderNames.UPGRADE, upgrade);
+        h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
     }
 
     /** Whether a response to {@code method} with this status never has a body (HEAD, 1xx, 204, 304). */

@@ -99,6 +99,11 @@ public final class Ferry implements AutoCloseable {
         return new Ferry(config, clock);
     }
 
+    /** Makes {@code deadlines} the ones {@link #streamDeadlines} reads for client connection {@code ch}. */
+    static void watch(Channel ch, Deadlines deadlines) {
+        ch.attr(DEADLINES).set(deadlines);
+    }
+
     private List<ListenerGroup.Spec> specs(Config config) {
         for (Proxy p : config.backends()) {
             if (p.disabled()) {
@@ -126,9 +131,7 @@ public final class Ferry implements AutoCloseable {
             Frontend fe = new Frontend(p, backends, logs.frontend(p.name()), global, feLimit);
             boolean keepAlive = p.option(ProxyOption.CLITCPKA) || p.option(ProxyOption.TCPKA);
             boolean tcp = p.mode().value() == Mode.TCP;
-            if (tcp) {
-                finNotices(p, fe.defaultBackend());
-            }
+            finNotices(p, fe.reachable());
             ChannelInitializer<SocketChannel> init = new ChannelInitializer<>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
@@ -137,11 +140,11 @@ public final class Ferry implements AutoCloseable {
                     ch.pipeline().addLast(bytes);
                     if (tcp) {
                         TcpStream stream = new TcpStream(runtime, fe, ch, bytes);
-                        ch.attr(DEADLINES).set(stream.deadlines);
+                        watch(ch, stream.deadlines);
                         ch.pipeline().addLast(new TunnelHandler(stream, TcpStream.Side.CLIENT));
                     } else {
                         HttpStream stream = new HttpStream(runtime, fe, ch, bytes);
-                        ch.attr(DEADLINES).set(stream.deadlines);
+                        watch(ch, stream.deadlines);
                         ch.pipeline().addLast(new ActivityHandler(stream::clientBytes), runtime.newServerCodec(),
                                 new ClientSideHandler(stream));
                     }
@@ -163,18 +166,33 @@ public final class Ferry implements AutoCloseable {
 
     /**
      * Ferry's safe default beyond HAProxy, said once per proxy at start: a half-closed tunnel side
-     * without {@code timeout client-fin}/{@code server-fin} is reaped after min(its timeout, 30 s).
+     * (mode tcp, or a WebSocket in mode http) without {@code timeout client-fin}/{@code server-fin}
+     * is reaped after min(its timeout, 30 s).
      */
-    private void finNotices(Proxy frontend, Backend backend) {
+    private void finNotices(Proxy frontend, List<Backend> reachable) {
         if (frontend.timeout(TimeoutKind.CLIENT_FIN).isEmpty()) {
-            long fin = TunnelTimeouts.defaultFin(Timeouts.of(frontend, TimeoutKind.CLIENT),
-                    backend == null ? 0 : Timeouts.of(backend.model, TimeoutKind.TUNNEL));
+            long client = Timeouts.of(frontend, TimeoutKind.CLIENT);
+            java.util.TreeSet<Long> fins = new java.util.TreeSet<>();
+            fins.add(TunnelTimeouts.defaultFin(client, 0));
+            if (!reachable.isEmpty()) {
+                fins.clear();
+                for (Backend b : reachable) {
+                    fins.add(TunnelTimeouts.defaultFin(client, Timeouts.of(b.model, TimeoutKind.TUNNEL)));
+                }
+            }
+            String after = fins.size() == 1 ? seconds(fins.first())
+                    : "between " + seconds(fins.first()) + " and " + seconds(fins.last()) + " (by backend)";
             notice(frontend + " (" + frontend.location() + "): 'timeout client-fin' is not set; a half-closed "
-                    + "client connection is closed after " + seconds(fin) + " of inactivity, "
+                    + "client connection is closed after " + after + " of inactivity, "
                     + "min(timeout client or tunnel, 30s), rather than after the client timeout");
         }
-        if (backend != null && backend.model.timeout(TimeoutKind.SERVER_FIN).isEmpty()
-                && noticedBackends.add(backend.name())) {
+        for (Backend backend : reachable) {
+            serverFinNotice(backend);
+        }
+    }
+
+    private void serverFinNotice(Backend backend) {
+        if (backend.model.timeout(TimeoutKind.SERVER_FIN).isEmpty() && noticedBackends.add(backend.name())) {
             long fin = TunnelTimeouts.defaultFin(Timeouts.of(backend.model, TimeoutKind.SERVER),
                     Timeouts.of(backend.model, TimeoutKind.TUNNEL));
             notice(backend.model + " (" + backend.model.location() + "): 'timeout server-fin' is not set; a "

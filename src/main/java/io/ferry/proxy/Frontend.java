@@ -53,6 +53,20 @@ final class Frontend {
         return defaultBackend;
     }
 
+    /** Every backend a request can be routed to: those of the rules, then the default, each once. */
+    List<Backend> reachable() {
+        List<Backend> out = new ArrayList<>();
+        for (Route r : routes) {
+            if (r.backend() != null && !out.contains(r.backend())) {
+                out.add(r.backend());
+            }
+        }
+        if (defaultBackend != null && !out.contains(defaultBackend)) {
+            out.add(defaultBackend);
+        }
+        return out;
+    }
+
     /** The backend when no rule applies: {@code default_backend}, or the section itself for {@code listen}. */
     Backend defaultBackend() {
         return defaultBackend;

@@ -1,6 +1,7 @@
 package io.ferry.proxy;
 
 import io.ferry.balance.BackendServer;
+import io.ferry.config.TimeoutKind;
 import io.ferry.http.ConnectionHeaders;
 import io.ferry.http.ErrorPages;
 import io.ferry.http.HttpRules;
@@ -9,14 +10,21 @@ import io.ferry.log.ByteCountHandler;
 import io.ferry.log.Termination.Cause;
 import io.ferry.log.Termination.Phase;
 import io.ferry.proxy.Deadlines.Deadline;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -53,6 +61,7 @@ final class HttpStream implements QueueEntry.Waiter {
     private final Frontend frontend;
     private final Channel client;
     private final Timeouts clientTimeouts;
+    private final long clientFin;
     final Deadlines deadlines;
     private final ArrayDeque<Object> clientIn = new ArrayDeque<>();
     private final ArrayDeque<Object> serverIn = new ArrayDeque<>();
@@ -82,12 +91,19 @@ final class HttpStream implements QueueEntry.Waiter {
     private final StreamLogger log;
     private boolean connectTimedOut;
     private int retries;
+    /**
+     * The current request may turn the connection into a tunnel (an {@code Upgrade}, or {@code
+     * CONNECT}); its client is not read again until the answer comes.
+     */
+    private boolean upgradeRequested;
 
     HttpStream(ProxyRuntime runtime, Frontend frontend, Channel client, ByteCountHandler bytes) {
         this.runtime = runtime;
         this.frontend = frontend;
         this.client = client;
         this.clientTimeouts = Timeouts.of(frontend.model, frontend.model);
+        long fin = Timeouts.of(frontend.model, TimeoutKind.CLIENT_FIN);
+        this.clientFin = fin > 0 ? fin : TunnelTimeouts.defaultFin(clientTimeouts.client(), 0);
         this.deadlines = new Deadlines(System::nanoTime, runtime.scheduler(client.eventLoop()), this::expired);
         this.log = new StreamLogger(frontend, client, bytes);
     }
@@ -95,7 +111,7 @@ final class HttpStream implements QueueEntry.Waiter {
     // ---- client side -------------------------------------------------------------------------
 
     void clientActive() {
-        deadlines.startIdle(Deadline.CLIENT, clientTimeouts.client());
+        deadlines.startIdle(Deadline.CLIENT, clientIdle());
         deadlines.start(Deadline.HTTP_REQUEST, clientTimeouts.httpRequest());
         client.read();
     }
@@ -109,7 +125,7 @@ final class HttpStream implements QueueEntry.Waiter {
         if (keepAliveWait) {
             keepAliveWait = false;
             deadlines.clear(Deadline.HTTP_KEEP_ALIVE);
-            deadlines.startIdle(Deadline.CLIENT, clientTimeouts.client());
+            deadlines.startIdle(Deadline.CLIENT, clientIdle());
             deadlines.start(Deadline.HTTP_REQUEST, clientTimeouts.httpRequest());
         }
     }
@@ -138,7 +154,17 @@ final class HttpStream implements QueueEntry.Waiter {
         clientInputShut = true;
         if (request == RequestPhase.WAITING && clientIn.isEmpty()) {
             client.close();
+        } else if (deadlines.isSet(Deadline.CLIENT)) {
+            deadlines.startIdle(Deadline.CLIENT, clientIdle());
         }
+    }
+
+    /**
+     * The client's inactivity timeout: {@code timeout client}, or once the client has half-closed
+     * its connection, {@code timeout client-fin} (Ferry's default: min(timeout client, 30 s)).
+     */
+    private long clientIdle() {
+        return clientInputShut ? clientFin : clientTimeouts.client();
     }
 
     void clientClosed() {
@@ -188,7 +214,9 @@ final class HttpStream implements QueueEntry.Waiter {
             return;
         }
         boolean want = switch (request) {
-            case WAITING, COMPLETE -> true;
+            case WAITING -> true;
+            // After an upgrade request the client's next bytes may be another protocol's: wait for the answer.
+            case COMPLETE -> !upgradeRequested;
             case BODY -> serverPhase == ServerPhase.CONNECTED && conn.channel.isWritable();
         };
         if (want) {
@@ -200,7 +228,7 @@ final class HttpStream implements QueueEntry.Waiter {
         deadlines.clear(Deadline.HTTP_REQUEST);
         deadlines.clear(Deadline.HTTP_KEEP_ALIVE);
         keepAliveWait = false;
-        deadlines.startIdle(Deadline.CLIENT, clientTimeouts.client());
+        deadlines.startIdle(Deadline.CLIENT, clientIdle());
         request = RequestPhase.BODY;
         head = h;
         if (h instanceof FullHttpRequest || h.decoderResult().isFailure() || !valid(h)) {
@@ -237,6 +265,7 @@ final class HttpStream implements QueueEntry.Waiter {
         if (answered(ProxyRules.afterRouting(frontend, backend, sample), Phase.REQUEST)) {
             return;
         }
+        upgradeRequested = ConnectionHeaders.requestsUpgrade(h) || h.method().equals(HttpMethod.CONNECT);
         ConnectionHeaders.forServer(h, serverKeepAlive);
         attempts = new ServerAttempts(backend, sample, this, client.eventLoop());
         replayed = false;
@@ -246,10 +275,17 @@ final class HttpStream implements QueueEntry.Waiter {
         proceed(attempts.choose());
     }
 
-    /** RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host; and the head must fit {@code tune.http.maxhdr}. */
+    /**
+     * RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host; and the head must fit {@code
+     * tune.http.maxhdr}. RFC 6455 §4.1: a WebSocket upgrade carries a {@code Sec-WebSocket-Key}.
+     */
     private boolean valid(HttpRequest h) {
         int hosts = h.headers().getAll(HttpHeaderNames.HOST).size();
         if (hosts > 1 || (hosts == 0 && h.protocolVersion().equals(HttpVersion.HTTP_1_1))) {
+            return false;
+        }
+        if (ConnectionHeaders.requestsUpgrade(h) && ConnectionHeaders.upgradesToWebSocket(h)
+                && !h.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
             return false;
         }
         return h.headers().size() <= runtime.maxHeaders();
@@ -506,16 +542,24 @@ final class HttpStream implements QueueEntry.Waiter {
     }
 
     private void beginResponse(HttpResponse r) {
+        // As in HAProxy, response rules see final responses and 101, not other interim ones.
+        if (r.decoderResult().isSuccess() && (r.status().code() >= 200 || r.status().code() == 101)
+                && answered(ProxyRules.response(frontend, backend, sample, r), r)) {
+            return;
+        }
+        boolean switching = r.status().code() == 101
+                || (head.method().equals(HttpMethod.CONNECT) && r.status().codeClass() == HttpStatusClass.SUCCESS);
+        if (switching && upgradeRequested && request == RequestPhase.COMPLETE && clientIn.isEmpty()
+                && r.decoderResult().isSuccess()) {
+            switchProtocols(r);
+            return;
+        }
+        // A 101 nobody asked for, or before the request ended, or with the client already talking.
         if (r.decoderResult().isFailure() || r.status().code() == 101) {
             ReferenceCountUtil.release(r);
             detachServer(true);
             log.terminate(Cause.PROXY, Phase.HEADERS);
             sendError(502);
-            return;
-        }
-        // As in HAProxy, response rules see final responses and 101, not other interim ones.
-        if ((r.status().code() >= 200 || r.status().code() == 101)
-                && answered(ProxyRules.response(frontend, backend, sample, r), r)) {
             return;
         }
         if (r.status().code() < 200) {
@@ -524,6 +568,8 @@ final class HttpStream implements QueueEntry.Waiter {
             writeClient(r);
             return;
         }
+        // Any final answer but 101 refuses the upgrade: the connection stays HTTP.
+        upgradeRequested = false;
         boolean bodyless = ConnectionHeaders.bodyless(head.method(), r);
         boolean delimited = bodyless || ConnectionHeaders.delimited(r);
         serverKeepAlive &= ConnectionHeaders.wantsKeepAlive(r) && delimited;
@@ -543,8 +589,56 @@ final class HttpStream implements QueueEntry.Waiter {
         ConnectionHeaders.forClient(r, head, clientKeepAlive);
         log.response(r);
         response = ResponsePhase.BODY;
-        deadlines.startIdle(Deadline.CLIENT, clientTimeouts.client());
+        deadlines.startIdle(Deadline.CLIENT, clientIdle());
         writeClient(r);
+    }
+
+    /**
+     * The server switched protocols ({@code 101}, or a {@code 2xx} to {@code CONNECT}): send its
+     * answer to the client, and from here both
+     * connections are a byte tunnel ({@link TcpStream}) with half-close and the tunnel deadlines.
+     * The HTTP codecs leave both pipelines; bytes they held, and bytes the server sent after its
+     * {@code 101}, go through the tunnel in order.
+     */
+    private void switchProtocols(HttpResponse r) {
+        if (r.status().code() == 101) {
+            ConnectionHeaders.forSwitch(r);
+        } else {
+            ConnectionHeaders.stripHopByHop(r.headers());
+        }
+        log.response(r);
+        response = ResponsePhase.COMPLETE;
+        ServerConnection c = conn;
+        BackendServer slot = server;
+        conn = null;
+        server = null;
+        serverPhase = ServerPhase.NONE;
+        c.owner = null;
+        closed = true;
+        deadlines.close();
+        writeClient(r);
+        client.write(LastHttpContent.EMPTY_LAST_CONTENT);
+        TcpStream tunnel = TcpStream.switched(runtime, frontend, backend, client, c.channel, slot, log);
+        Ferry.watch(client, tunnel.deadlines);
+        Object m;
+        while ((m = serverIn.poll()) != null) {
+            if (m instanceof ByteBuf b) {
+                tunnel.data(TcpStream.Side.SERVER, b);
+            } else {
+                // The decoder's end of the 101 (no body).
+                ReferenceCountUtil.release(m);
+            }
+        }
+        c.channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        ChannelPipeline sp = c.channel.pipeline();
+        sp.replace(ServerSideHandler.class, "tunnel", new TunnelHandler(tunnel, TcpStream.Side.SERVER));
+        sp.remove(HttpClientCodec.class);
+        sp.remove(ActivityHandler.class);
+        ChannelPipeline cp = client.pipeline();
+        cp.replace(ClientSideHandler.class, "tunnel", new TunnelHandler(tunnel, TcpStream.Side.CLIENT));
+        cp.remove(HttpServerCodec.class);
+        cp.remove(ActivityHandler.class);
+        tunnel.started();
     }
 
     private void forwardResponseContent(HttpContent c) {
@@ -587,6 +681,7 @@ final class HttpStream implements QueueEntry.Waiter {
         backend = null;
         request = RequestPhase.WAITING;
         response = ResponsePhase.NONE;
+        upgradeRequested = false;
         if (!clientKeepAlive || (clientInputShut && clientIn.isEmpty())) {
             closeClientAfterFlush();
             return;

@@ -35,16 +35,6 @@ final class RuntimeSupport {
     private static final Set<ProxyOption> NOT_IMPLEMENTED_OPTIONS = Set.of(ProxyOption.ABORTONCLOSE,
             ProxyOption.ACCEPT_INVALID_HTTP_REQUEST, ProxyOption.ACCEPT_INVALID_HTTP_RESPONSE);
 
-    /** Timeouts whose subject does not exist yet, and that subject. */
-    private static final Map<TimeoutKind, String> NOT_IMPLEMENTED_TIMEOUTS = Map.of(
-            TimeoutKind.TUNNEL, "WebSocket tunnels in mode http",
-            TimeoutKind.CLIENT_FIN, "half-closed connections in mode http",
-            TimeoutKind.SERVER_FIN, "half-closed connections in mode http");
-
-    /** Implemented for {@code mode tcp} proxies. */
-    private static final Set<TimeoutKind> TUNNEL_TIMEOUTS = Set.of(TimeoutKind.TUNNEL, TimeoutKind.CLIENT_FIN,
-            TimeoutKind.SERVER_FIN);
-
     private record Problem(Location location, String message) {
     }
 
@@ -134,12 +124,6 @@ final class RuntimeSupport {
             }
             if (NOT_IMPLEMENTED_OPTIONS.contains(option)) {
                 refuse(value.location(), "option " + option.word(), where, "this option");
-            }
-        });
-        p.timeouts().forEach((kind, value) -> {
-            String subject = NOT_IMPLEMENTED_TIMEOUTS.get(kind);
-            if (subject != null && !(tcp && TUNNEL_TIMEOUTS.contains(kind))) {
-                refuse(value.location(), "timeout " + kind.word(), where, subject);
             }
         });
         if (p.kind().isFrontend()) {

@@ -38,7 +38,7 @@ final class TcpStream implements QueueEntry.Waiter {
     enum Direction { OPEN, SHUT }
 
     /** The server connection's progress. */
-    enum ServerPhase { NONE, QUEUED, CONNECTING, RETRY_WAIT, CONNECTED }
+    enum ServerPhase { NONE, QUEUED, CONNECTING, RETRY_WAIT, SWITCHING, CONNECTED }
 
     private final ProxyRuntime runtime;
     private final Backend backend;
@@ -47,6 +47,8 @@ final class TcpStream implements QueueEntry.Waiter {
     final Deadlines deadlines;
     private final BalanceKey key;
     private final ArrayDeque<ByteBuf> early = new ArrayDeque<>();
+    /** What the server sent while an HTTP stream was switching to this tunnel. */
+    private final ArrayDeque<ByteBuf> switchingFromServer = new ArrayDeque<>();
     private final ServerAttempts attempts;
 
     private Direction clientRead = Direction.OPEN;
@@ -62,14 +64,53 @@ final class TcpStream implements QueueEntry.Waiter {
     private int retries;
 
     TcpStream(ProxyRuntime runtime, Frontend frontend, Channel client, ByteCountHandler bytes) {
+        this(runtime, frontend, frontend.defaultBackend(), client, new StreamLogger(frontend, client, bytes), true);
+    }
+
+    private TcpStream(ProxyRuntime runtime, Frontend frontend, Backend backend, Channel client, StreamLogger log,
+                      boolean balance) {
         this.runtime = runtime;
-        this.backend = frontend.defaultBackend();
+        this.backend = backend;
         this.client = client;
         this.timeouts = backend == null ? null : TunnelTimeouts.of(frontend.model, backend.model);
         this.deadlines = new Deadlines(System::nanoTime, runtime.scheduler(client.eventLoop()), this::expired);
         this.key = new SourceKey(client);
-        this.attempts = backend == null ? null : new ServerAttempts(backend, key, this, client.eventLoop());
-        this.log = new StreamLogger(frontend, client, bytes);
+        this.attempts = backend == null || !balance ? null
+                : new ServerAttempts(backend, key, this, client.eventLoop());
+        this.log = log;
+    }
+
+    /**
+     * The tunnel an HTTP stream becomes once its server answered {@code 101 Switching Protocols}:
+     * both connections are up, {@code slot} is the server slot it holds until it ends, and the
+     * transaction's log line is written when the tunnel ends. Until {@link #started}, while the
+     * caller takes the HTTP codecs out of both pipelines and puts a {@link TunnelHandler} on each,
+     * what {@link #data} gets from either side waits.
+     */
+    static TcpStream switched(ProxyRuntime runtime, Frontend frontend, Backend backend, Channel client,
+                              Channel server, BackendServer slot, StreamLogger log) {
+        TcpStream t = new TcpStream(runtime, frontend, backend, client, log, false);
+        t.server = server;
+        t.slot = slot;
+        t.phase = ServerPhase.SWITCHING;
+        return t;
+    }
+
+    /** A {@link #switched} tunnel starts: what waited is written, the deadlines start, both sides are read. */
+    void started() {
+        phase = ServerPhase.CONNECTED;
+        tunnelDeadlines();
+        ByteBuf b;
+        while ((b = early.poll()) != null) {
+            server.write(b);
+        }
+        while ((b = switchingFromServer.poll()) != null) {
+            client.write(b);
+        }
+        client.flush();
+        server.flush();
+        maybeRead(Side.SERVER);
+        maybeRead(Side.CLIENT);
     }
 
     void clientActive() {
@@ -133,13 +174,7 @@ final class TcpStream implements QueueEntry.Waiter {
         log.connected();
         deadlines.clear(Deadline.CONNECT);
         phase = ServerPhase.CONNECTED;
-        if (timeouts.tunnel() > 0) {
-            // timeout tunnel replaces client and server once both sides are connected.
-            deadlines.clear(Deadline.CLIENT);
-            deadlines.startIdle(Deadline.TUNNEL, timeouts.tunnel());
-        } else {
-            deadlines.startIdle(Deadline.SERVER, timeouts.server());
-        }
+        tunnelDeadlines();
         ByteBuf b;
         while ((b = early.poll()) != null) {
             server.write(b);
@@ -150,6 +185,18 @@ final class TcpStream implements QueueEntry.Waiter {
         }
         maybeRead(Side.SERVER);
         maybeRead(Side.CLIENT);
+    }
+
+    /** timeout tunnel replaces client and server once both sides are connected. */
+    private void tunnelDeadlines() {
+        if (timeouts.tunnel() > 0) {
+            deadlines.clear(Deadline.CLIENT);
+            deadlines.clear(Deadline.SERVER);
+            deadlines.startIdle(Deadline.TUNNEL, timeouts.tunnel());
+        } else {
+            deadlines.startIdle(Deadline.CLIENT, timeouts.client());
+            deadlines.startIdle(Deadline.SERVER, timeouts.server());
+        }
     }
 
     private void connectFailed() {
@@ -181,11 +228,14 @@ final class TcpStream implements QueueEntry.Waiter {
         if (side == Side.CLIENT) {
             if (phase == ServerPhase.CONNECTED && serverWrite == Direction.OPEN) {
                 server.write(b);
+                touch(Side.SERVER);
             } else if (phase != ServerPhase.CONNECTED) {
                 early.add(b);
             } else {
                 b.release();
             }
+        } else if (phase == ServerPhase.SWITCHING) {
+            switchingFromServer.add(b);
         } else if (clientWrite == Direction.OPEN) {
             client.write(b);
             touch(Side.CLIENT);
@@ -316,6 +366,9 @@ final class TcpStream implements QueueEntry.Waiter {
         deadlines.close();
         ByteBuf b;
         while ((b = early.poll()) != null) {
+            b.release();
+        }
+        while ((b = switchingFromServer.poll()) != null) {
             b.release();
         }
         closeAfterFlush(client);

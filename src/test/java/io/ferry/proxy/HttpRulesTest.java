@@ -196,6 +196,38 @@ class HttpRulesTest extends OriginFerryTestBase {
     }
 
     @Test
+    void anUpgradeRequestAndIts101PassThroughTheRules() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> seenHead = new java.util.concurrent.atomic.AtomicReference<>();
+        io.ferry.testing.ScriptedServer ws = new io.ferry.testing.ScriptedServer((head, in, out) -> {
+            seenHead.set(head);
+            io.ferry.testing.ScriptedServer.write(out, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
+            in.transferTo(out);
+        });
+        try (ws) {
+            InetSocketAddress at = start("""
+                    frontend www
+                        bind 127.0.0.1:0
+                        http-request set-header X-Client %[src]
+                        http-response set-header X-Tunnel "%ST"
+                        default_backend app
+                    backend app
+                        server s1 WS
+                    """.replace("WS", ws.address()));
+            try (RawClient raw = new RawClient(at)) {
+                raw.send("GET /ws HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+                String head = raw.readUntil("\r\n\r\n", 1);
+                assertThat(head).startsWith("HTTP/1.1 101 ").containsIgnoringCase("upgrade: websocket\r\n")
+                        .contains("x-tunnel: 101\r\n");
+                raw.send("ping");
+                assertThat(raw.readUntil("ping", 1)).endsWith("ping");
+            }
+            assertThat(seenHead.get()).containsIgnoringCase("upgrade: websocket").contains("x-client: 127.0.0.1");
+        }
+    }
+
+    @Test
     void forwardforAppendsAHeaderLineAsHaproxyDoes() throws Exception {
         InetSocketAddress at = start("""
                 frontend www

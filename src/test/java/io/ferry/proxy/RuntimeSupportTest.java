@@ -37,10 +37,6 @@ class RuntimeSupportTest {
                 .satisfies(e -> assertThat(((NotImplementedException) e).problems()).containsExactly(
                         "test.cfg:8: 'bind unix@/tmp/ferry-test.sock' (frontend www) is not implemented yet: "
                                 + "Ferry's runtime has no unix socket listeners so far",
-                        "test.cfg:9: 'timeout client-fin' (frontend www) is not implemented yet: "
-                                + "Ferry's runtime has no half-closed connections in mode http so far",
-                        "test.cfg:13: 'timeout tunnel' (backend app) is not implemented yet: "
-                                + "Ferry's runtime has no WebSocket tunnels in mode http so far",
                         "test.cfg:15: 'check' (backend app, server s2) is not "
                                 + "implemented yet: Ferry's runtime has no health checks of unix socket servers so far",
                         "test.cfg:19: 'use_backend' (listen raw) is not implemented yet: "
