@@ -1,6 +1,7 @@
 package io.ferry.proxy;
 
 import io.ferry.balance.BackendServer;
+import io.ferry.config.ProxyOption;
 import io.ferry.config.TimeoutKind;
 import io.ferry.http.ConnectionHeaders;
 import io.ferry.http.ErrorPages;
@@ -153,6 +154,11 @@ final class HttpStream implements QueueEntry.Waiter {
     void clientInputShutdown() {
         clientInputShut = true;
         if (request == RequestPhase.WAITING && clientIn.isEmpty()) {
+            client.close();
+        } else if (backend != null && backend.model.option(ProxyOption.ABORTONCLOSE)
+                && (serverPhase == ServerPhase.QUEUED || serverPhase == ServerPhase.CONNECTING
+                    || serverPhase == ServerPhase.RETRY_WAIT)) {
+            // option abortonclose: a client that closed while its request waits for a server is gone.
             client.close();
         } else if (deadlines.isSet(Deadline.CLIENT)) {
             deadlines.startIdle(Deadline.CLIENT, clientIdle());

@@ -32,7 +32,7 @@ import java.util.Set;
  */
 final class RuntimeSupport {
 
-    private static final Set<ProxyOption> NOT_IMPLEMENTED_OPTIONS = Set.of(ProxyOption.ABORTONCLOSE,
+    private static final Set<ProxyOption> NOT_IMPLEMENTED_OPTIONS = Set.of(
             ProxyOption.ACCEPT_INVALID_HTTP_REQUEST, ProxyOption.ACCEPT_INVALID_HTTP_RESPONSE);
 
     private record Problem(Location location, String message) {

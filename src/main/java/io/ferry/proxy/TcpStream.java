@@ -2,6 +2,7 @@ package io.ferry.proxy;
 
 import io.ferry.balance.BackendServer;
 import io.ferry.balance.BalanceKey;
+import io.ferry.config.ProxyOption;
 import io.ferry.log.ByteCountHandler;
 import io.ferry.log.Termination.Cause;
 import io.ferry.log.Termination.Phase;
@@ -299,7 +300,7 @@ final class TcpStream implements QueueEntry.Waiter {
             deadlines.clear(Deadline.CLIENT_FIN);
             if (phase == ServerPhase.CONNECTED) {
                 shutOutput(Side.SERVER);
-            } else if (early.isEmpty()) {
+            } else if (early.isEmpty() || backend.model.option(ProxyOption.ABORTONCLOSE)) {
                 log.terminate(Cause.CLIENT_ABORT, phase == ServerPhase.QUEUED ? Phase.QUEUE : Phase.CONNECT);
                 close();
                 return;

@@ -106,4 +106,34 @@ class ServerQueueTest extends OriginFerryTestBase {
         assertThat(origin.seen()).extracting(HttpRequest::uri).containsExactly("/delay/1500?a", "/gone", "/delay/1?c");
         Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> ferry.openClientConnections() == 0);
     }
+
+    @Test
+    void withAbortOnCloseAQueuedRequestWhoseClientClosedIsDropped() throws Exception {
+        InetSocketAddress addr = start("    option abortonclose", "");
+        try (RawClient a = send(addr, "/delay/1500?a")) {
+            Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> origin.requests() == 1);
+            try (RawClient b = send(addr, "/delay/50?b")) {
+                awaitQueued(1);
+                b.shutdownOutput();
+                assertThat(b.readAll()).as("dropped without an answer").isEmpty();
+                assertThat(ferry.queued("app")).isZero();
+            }
+            assertThat(a.readUntil("o GET /delay/1500?a", 1)).startsWith("HTTP/1.1 200");
+        }
+        assertThat(origin.seen()).extracting(HttpRequest::uri).containsExactly("/delay/1500?a");
+    }
+
+    @Test
+    void withoutAbortOnCloseAQueuedRequestWhoseClientHalfClosedIsServed() throws Exception {
+        InetSocketAddress addr = start("", "");
+        try (RawClient a = send(addr, "/delay/500?a")) {
+            Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> origin.requests() == 1);
+            try (RawClient b = send(addr, "/delay/50?b")) {
+                awaitQueued(1);
+                b.shutdownOutput();
+                assertThat(b.readAll()).startsWith("HTTP/1.1 200");
+            }
+        }
+        assertThat(origin.seen()).extracting(HttpRequest::uri).containsExactly("/delay/500?a", "/delay/50?b");
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.testing.Configs;
 import io.ferry.testing.KernelSockets;
 import io.ferry.testing.ScriptedServer;
+import io.ferry.testing.SilentClients;
 import io.ferry.testing.TestOrigin;
 import io.ferry.testing.WebSocketEcho;
 import java.io.ByteArrayOutputStream;
@@ -76,19 +77,6 @@ class WebSocketTunnelTest extends FerryTestBase {
         return s;
     }
 
-    /** Reads a response head byte by byte, so that nothing after it is consumed. */
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        while (!b.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                break;
-            }
-            b.write(c);
-        }
-        return b.toString(StandardCharsets.ISO_8859_1);
-    }
-
     @Test
     void aWebSocketSessionArrivesIntactBothWays() throws Exception {
         WebSocketEcho echo = new WebSocketEcho();
@@ -139,7 +127,7 @@ class WebSocketTunnelTest extends FerryTestBase {
         Socket s = connect(addr);
         s.getOutputStream().write(UPGRADE.getBytes(StandardCharsets.ISO_8859_1));
         InputStream in = s.getInputStream();
-        String head = readHead(in);
+        String head = SilentClients.readHead(in);
         assertThat(head).startsWith("HTTP/1.1 101 ").containsIgnoringCase("upgrade: websocket")
                 .containsIgnoringCase("connection: upgrade");
         assertThat(new String(in.readNBytes(5), StandardCharsets.ISO_8859_1)).isEqualTo("early");
@@ -179,14 +167,14 @@ class WebSocketTunnelTest extends FerryTestBase {
         OutputStream out = s.getOutputStream();
         out.write(UPGRADE.getBytes(StandardCharsets.ISO_8859_1));
         InputStream in = s.getInputStream();
-        String first = readHead(in);
+        String first = SilentClients.readHead(in);
         assertThat(first).startsWith("HTTP/1.1 200 ").doesNotContainIgnoringCase("\r\nupgrade:");
         in.readNBytes(contentLength(first));
         assertThat(origin.seen().get(0).headers().get("Upgrade")).isEqualTo("websocket");
         assertThat(origin.seen().get(0).headers().get("Connection")).isEqualToIgnoringCase("upgrade");
 
         out.write("GET /again HTTP/1.1\r\nHost: test\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        String second = readHead(in);
+        String second = SilentClients.readHead(in);
         assertThat(second).startsWith("HTTP/1.1 200 ");
         assertThat(origin.seen()).hasSize(2);
         assertThat(origin.seen().get(1).uri()).isEqualTo("/again");
@@ -204,7 +192,7 @@ class WebSocketTunnelTest extends FerryTestBase {
         s.getOutputStream().write("CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n"
                 .getBytes(StandardCharsets.ISO_8859_1));
         InputStream in = s.getInputStream();
-        assertThat(readHead(in)).startsWith("HTTP/1.1 200 ");
+        assertThat(SilentClients.readHead(in)).startsWith("HTTP/1.1 200 ");
         byte[] data = new byte[64 << 10];
         new Random(443).nextBytes(data);
         s.getOutputStream().write(data);
@@ -248,7 +236,7 @@ class WebSocketTunnelTest extends FerryTestBase {
         InetSocketAddress addr = start(TIMEOUTS, server.address());
         Socket s = connect(addr);
         s.getOutputStream().write("GET / HTTP/1.1\r\nHost: test\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        assertThat(readHead(s.getInputStream())).startsWith("HTTP/1.1 502 ");
+        assertThat(SilentClients.readHead(s.getInputStream())).startsWith("HTTP/1.1 502 ");
     }
 
     @Test
@@ -268,7 +256,7 @@ class WebSocketTunnelTest extends FerryTestBase {
         Socket s = connect(addr);
         s.getOutputStream().write(UPGRADE.getBytes(StandardCharsets.ISO_8859_1));
         InputStream in = s.getInputStream();
-        assertThat(readHead(in)).startsWith("HTTP/1.1 101 ");
+        assertThat(SilentClients.readHead(in)).startsWith("HTTP/1.1 101 ");
         s.getOutputStream().write('a');
         assertThat(in.read()).isEqualTo('a');
         assertThat(ferry.streamDeadlines()).singleElement()
@@ -296,7 +284,7 @@ class WebSocketTunnelTest extends FerryTestBase {
         }
         // Each client gets its 101, then the server's FIN, and stays connected and silent.
         for (Socket c : clients) {
-            assertThat(readHead(c.getInputStream())).startsWith("HTTP/1.1 101 ");
+            assertThat(SilentClients.readHead(c.getInputStream())).startsWith("HTTP/1.1 101 ");
             assertThat(c.getInputStream().read()).isEqualTo(-1);
         }
         long closedAt = System.nanoTime();
