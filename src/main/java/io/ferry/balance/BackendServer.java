@@ -15,6 +15,7 @@ public final class BackendServer {
     private final String name;
     private final InetAddress address;
     private final int port;
+    private final String unixPath;
     private final int initialWeight;
     private volatile int weight;
     private final boolean backup;
@@ -43,6 +44,13 @@ public final class BackendServer {
      */
     public BackendServer(String backend, String name, InetAddress address, int port, int weight, boolean backup,
                          int id, int maxconn, int maxqueue, ServerState state) {
+        this(backend, name, address, port, null, weight, backup, id, maxconn, maxqueue, state);
+    }
+
+    /** A server at {@code address:port}, or on the unix socket {@code unixPath} (then address is null). */
+    public BackendServer(String backend, String name, InetAddress address, int port, String unixPath, int weight,
+                         boolean backup, int id, int maxconn, int maxqueue, ServerState state) {
+        this.unixPath = unixPath;
         boolean disabled = state.admin() == ServerState.Admin.MAINT;
         this.backend = backend;
         this.name = name;
@@ -68,6 +76,11 @@ public final class BackendServer {
 
     public int port() {
         return port;
+    }
+
+    /** The path of its unix socket ({@code unix@/path}), or null for a TCP server. */
+    public String unixPath() {
+        return unixPath;
     }
 
     /** Its weight now: as configured, unless changed at run time ({@link Balancer#weight}). */

@@ -35,7 +35,9 @@ final class HttpRuleKeywords {
                 none(l, a);
                 return new HttpAction.Allow();
             });
-            action(r, side, "deny", "[deny_status STATUS]", HttpRuleKeywords::deny);
+            // HAProxy denies a response with 502 unless told otherwise.
+            int denyStatus = side == Side.REQUEST ? 403 : 502;
+            action(r, side, "deny", "[deny_status STATUS]", (l, a) -> deny(l, a, denyStatus));
             action(r, side, "return", "[status STATUS] [content-type TYPE] [string TEXT | lf-string FORMAT | file PATH]",
                     HttpRuleKeywords::returnAction);
             action(r, side, "redirect", "location|prefix|scheme TARGET [code 301|302|303|307|308] [drop-query] "
@@ -156,9 +158,9 @@ final class HttpRuleKeywords {
         }
     }
 
-    private static HttpAction deny(Line line, List<String> args) {
+    private static HttpAction deny(Line line, List<String> args, int defaultStatus) {
         if (args.isEmpty()) {
-            return new HttpAction.Deny(403);
+            return new HttpAction.Deny(defaultStatus);
         }
         if (!args.get(0).equals("deny_status")) {
             throw new ConfigProblem("'" + line.keyword() + "' does not support '" + args.get(0) + "'",

@@ -1,6 +1,7 @@
 package io.ferry.http;
 
 import io.ferry.balance.BalanceKey;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
@@ -16,6 +17,8 @@ public final class RequestSample implements BalanceKey {
     private final HttpRequest request;
     private final InetSocketAddress source;
     private final InetSocketAddress destination;
+    /** The headers {@code hdr()} reads: the request's, or a response's in response rules. */
+    private final HttpHeaders headers;
     private String path;
     private String query;
 
@@ -23,6 +26,25 @@ public final class RequestSample implements BalanceKey {
         this.request = request;
         this.source = source;
         this.destination = destination;
+        this.headers = request.headers();
+    }
+
+    private RequestSample(RequestSample s, HttpHeaders headers) {
+        this.request = s.request;
+        this.source = s.source;
+        this.destination = s.destination;
+        this.headers = headers;
+    }
+
+    /** The same request, whose header fetches read {@code headers} (a response's, for response rules). */
+    public RequestSample withHeaders(HttpHeaders headers) {
+        return new RequestSample(this, headers);
+    }
+
+    /** The request's URI was rewritten: parts computed from it are computed again. */
+    public void uriChanged() {
+        path = null;
+        query = null;
     }
 
     public HttpRequest request() {
@@ -52,7 +74,7 @@ public final class RequestSample implements BalanceKey {
 
     @Override
     public String header(String name) {
-        return request.headers().get(name);
+        return headers.get(name);
     }
 
     public InetSocketAddress destination() {
@@ -126,7 +148,7 @@ public final class RequestSample implements BalanceKey {
      */
     public List<String> headerValues(String name) {
         List<String> out = new ArrayList<>();
-        List<String> raw = name.isEmpty() ? allValues() : request.headers().getAll(name);
+        List<String> raw = name.isEmpty() ? allValues() : headers.getAll(name);
         for (String v : raw) {
             for (String part : v.split(",")) {
                 out.add(part.strip());
@@ -137,7 +159,7 @@ public final class RequestSample implements BalanceKey {
 
     private List<String> allValues() {
         List<String> all = new ArrayList<>();
-        request.headers().forEach(e -> all.add(e.getValue()));
+        headers.forEach(e -> all.add(e.getValue()));
         return all;
     }
 }

@@ -1,11 +1,13 @@
 package io.ferry.net;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -13,6 +15,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * The socket implementation Ferry runs on: Linux's epoll through Netty's native transport when it
@@ -54,6 +58,27 @@ public enum Transport {
 
     public Class<? extends SocketChannel> socketChannel() {
         return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    /**
+     * Whether unix stream sockets ({@code unix@/path} servers) are available: with epoll, whose
+     * channels also offer half-close on them.
+     */
+    public boolean supportsUnixSockets() {
+        return this == EPOLL;
+    }
+
+    /** Client channels to unix stream sockets; only with {@link #supportsUnixSockets()}. */
+    public Class<? extends Channel> domainSocketChannel() {
+        if (this != EPOLL) {
+            throw new IllegalStateException("unix stream sockets need the epoll transport");
+        }
+        return EpollDomainSocketChannel.class;
+    }
+
+    /** The address of the unix socket {@code path} for {@link #domainSocketChannel()}. */
+    public SocketAddress domainSocketAddress(String path) {
+        return new DomainSocketAddress(path);
     }
 
     /** Whether {@code TCP_USER_TIMEOUT} can be set on sockets. */

@@ -24,6 +24,8 @@ public final class Backend {
     private final AtomicInteger queueMax = new AtomicInteger();
     /** The position of the proxy in the configuration, from 1 (HAProxy's {@code iid}). */
     private final int id;
+    /** Its rules, forwardfor and error pages. */
+    final ProxyRules rules;
     final List<BackendServer> servers;
     final Balancer balancer;
     final boolean redispatch;
@@ -36,12 +38,14 @@ public final class Backend {
     Backend(Proxy model, int id) {
         this.model = model;
         this.id = id;
+        this.rules = ProxyRules.of(model);
         List<BackendServer> list = new ArrayList<>();
         int serverId = 1;
         for (Server s : model.servers()) {
             ServerState state = new ServerState(s.options().disabled(), HealthChecks.checked(model, s),
                     s.options().rise(), s.options().fall(), System::currentTimeMillis);
             list.add(new BackendServer(model.name(), s.name(), s.address().address(), s.address().port(),
+                    s.address().kind() == io.ferry.config.Address.Kind.UNIX ? s.address().path() : null,
                     s.options().weight(), s.options().backup(), serverId++, s.options().maxconn(),
                     s.options().maxqueue(), state));
         }

@@ -185,6 +185,12 @@ public final class Ferry implements AutoCloseable {
 
     private List<ListenerGroup.Spec> specs(Config config) {
         for (Proxy p : config.backends()) {
+            if (p.disabled()) {
+                // As in HAProxy: not started; requests routed to it get 503, and its servers are not checked.
+                notice(p + " (" + p.location() + ") is disabled: it is not started"
+                        + (p.kind().isFrontend() ? "" : ", and requests routed to it get 503"));
+                continue;
+            }
             Backend backend = new Backend(p, config.proxies().indexOf(p) + 1);
             backends.put(p.name(), backend);
             checks.add(p, backend.servers, backend::dispatch);
@@ -194,6 +200,12 @@ public final class Ferry implements AutoCloseable {
         globalLimit = global;
         List<ListenerGroup.Spec> specs = new ArrayList<>();
         for (Proxy p : config.frontends()) {
+            if (p.disabled()) {
+                if (!p.kind().isBackend()) {
+                    notice(p + " (" + p.location() + ") is disabled: it is not started");
+                }
+                continue;
+            }
             ConnectionLimit feLimit = new ConnectionLimit(p.toString(),
                     p.maxconn() == null ? globalMax : p.maxconn().value());
             Frontend fe = new Frontend(p, config.proxies().indexOf(p) + 1, backends, logs.frontend(p.name()), global,

@@ -19,6 +19,8 @@ public final class Frontend {
     }
 
     final Proxy model;
+    /** Its rules, forwardfor and error pages. */
+    final ProxyRules rules;
     private final List<Route> routes = new ArrayList<>();
     private final Backend defaultBackend;
     /** Its access log, null when it logs nowhere. */
@@ -42,6 +44,7 @@ public final class Frontend {
             }
         }
         this.id = id;
+        this.rules = ProxyRules.of(model);
         this.log = log;
         this.global = global;
         this.own = own;

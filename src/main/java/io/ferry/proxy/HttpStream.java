@@ -8,6 +8,8 @@ import io.ferry.http.Http1ClientCodec;
 import io.ferry.http.Http1ServerCodec;
 import io.ferry.http.HttpErrors;
 import io.ferry.http.HttpViolation;
+import io.ferry.http.ErrorPages;
+import io.ferry.http.HttpRules;
 import io.ferry.http.RequestSample;
 import io.ferry.log.ByteCountHandler;
 import io.ferry.log.Termination.Cause;
@@ -21,6 +23,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -33,6 +36,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.function.Function;
 
 /**
  * One client connection in {@code mode http} and the server connection it uses for its current
@@ -275,11 +279,15 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         if (service != null) {
             clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h);
             log.servedLocally(service.logName());
-            answer(200, false, close -> {
+            sendLocal(200, false, close -> {
                 HttpResponse r = service.answer(h);
                 ConnectionHeaders.forClient(r, h, !close);
                 return r;
             });
+            return;
+        }
+        clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h) && ConnectionMode.of(frontend.model, frontend.model).keepsClient();
+        if (answered(ProxyRules.beforeRouting(frontend, sample), Phase.REQUEST)) {
             return;
         }
         backend = frontend.route(sample);
@@ -295,6 +303,9 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         ConnectionMode mode = ConnectionMode.of(frontend.model, backend.model);
         clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h) && mode.keepsClient() && !runtime.stopping();
         serverKeepAlive = mode.keepsServer();
+        if (answered(ProxyRules.afterRouting(frontend, backend, sample), Phase.REQUEST)) {
+            return;
+        }
         upgradeRequested = ConnectionHeaders.requestsUpgrade(h) || h.method().equals(HttpMethod.CONNECT);
         ConnectionHeaders.forServer(h, serverKeepAlive);
         attempts = new ServerAttempts(backend, sample, this, client.eventLoop());
@@ -400,12 +411,11 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
     private void connect() {
         reusedConn = false;
         serverPhase = ServerPhase.CONNECTING;
-        int port = server.port() != 0 ? server.port() : ((InetSocketAddress) client.localAddress()).getPort();
         ServerConnection c = runtime.newServerConnection(client.eventLoop(), server, frontend.model, backend.model);
         c.owner = this;
         conn = c;
         deadlines.start(Deadline.CONNECT, timeouts.connect());
-        c.channel.connect(new InetSocketAddress(server.address(), port)).addListener((ChannelFutureListener) f -> {
+        c.channel.connect(runtime.serverAddress(server, client)).addListener((ChannelFutureListener) f -> {
             if (conn != c || closed) {
                 c.channel.close();
                 return;
@@ -557,6 +567,11 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
     }
 
     private void beginResponse(HttpResponse r) {
+        // As in HAProxy, response rules see final responses and 101, not other interim ones.
+        if (r.decoderResult().isSuccess() && (r.status().code() >= 200 || r.status().code() == 101)
+                && answered(ProxyRules.response(frontend, backend, sample, r), r)) {
+            return;
+        }
         boolean switching = r.status().code() == 101
                 || (head.method().equals(HttpMethod.CONNECT) && r.status().codeClass() == HttpStatusClass.SUCCESS);
         if (switching && upgradeRequested && request == RequestPhase.COMPLETE && clientIn.isEmpty()
@@ -741,16 +756,46 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         }
     }
 
-    /** Sends one of Ferry's own responses for the current request, then goes on like a normal end. */
+    /** A rule answered the request in {@code phase}: a deny is the proxy's refusal (P), a reply a local answer (L). */
+    private boolean answered(HttpRules.Verdict v, Phase phase) {
+        if (v == null) {
+            return false;
+        }
+        log.terminate(v.denied() ? Cause.PROXY : Cause.LOCAL, phase);
+        if (v.denied()) {
+            sendError(v.status());
+        } else {
+            sendLocal(v.status(), false, close -> {
+                if (close) {
+                    v.reply().headers().add("connection", "close");
+                }
+                return v.reply();
+            });
+        }
+        return true;
+    }
+
+    /** A response rule answered instead of the server's response {@code r}, whose connection cannot be reused. */
+    private boolean answered(HttpRules.Verdict v, HttpResponse r) {
+        if (v == null) {
+            return false;
+        }
+        ReferenceCountUtil.release(r);
+        detachServer(true);
+        return answered(v, Phase.HEADERS);
+    }
+
+    /** Sends one of Ferry's own responses for the current request (an {@code errorfile}'s if any). */
     private void sendError(int status) {
-        answer(status, HttpErrors.alwaysCloses(status), close -> HttpErrors.response(status, close));
+        ErrorPages.Page page = ProxyRules.errorPage(status, frontend, backend);
+        sendLocal(status, page.closes(), page.empty() ? null : page::response);
     }
 
     /**
-     * Answers the current request with Ferry's own response ({@code reply} given whether the
-     * connection closes after it), then goes on like a normal end.
+     * Sends a response made here ({@code reply} gets whether the connection closes after it;
+     * null sends nothing and closes), then goes on like a normal end.
      */
-    private void answer(int status, boolean mustClose, java.util.function.Function<Boolean, HttpResponse> reply) {
+    private void sendLocal(int status, boolean mustClose, Function<Boolean, ? extends HttpResponse> reply) {
         leaveQueue();
         if (conn != null || server != null) {
             detachServer(true);
@@ -765,10 +810,12 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
                 request = RequestPhase.COMPLETE;
             }
         }
-        boolean close = mustClose || request != RequestPhase.COMPLETE || !clientKeepAlive;
+        boolean close = mustClose || reply == null || request != RequestPhase.COMPLETE || !clientKeepAlive;
         clientKeepAlive = !close;
         serverKeepAlive = false;
-        writeClient(reply.apply(close));
+        if (reply != null) {
+            writeClient(reply.apply(close));
+        }
         response = ResponsePhase.COMPLETE;
         log.status(status);
         if (status == 400 || status == 408 || status == 414 || status == 431) {

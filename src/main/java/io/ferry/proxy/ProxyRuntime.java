@@ -14,6 +14,8 @@ import io.ferry.http.ErrorCaptures;
 import io.ferry.http.Http1ClientCodec;
 import io.ferry.http.Http1ServerCodec;
 import io.ferry.http.Http1Settings;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -101,13 +103,18 @@ final class ProxyRuntime {
     }
 
     private Channel register(EventLoop loop, BackendServer server, Proxy backend, boolean halfClosure) {
-        boolean keepAlive = backend.option(ProxyOption.SRVTCPKA) || backend.option(ProxyOption.TCPKA);
-        Bootstrap b = new Bootstrap().group(loop).channel(transport.socketChannel())
+        Bootstrap b = new Bootstrap().group(loop)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, halfClosure)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, keepAlive)
                 .handler(new ChannelInboundHandlerAdapter());
+        if (server.unixPath() != null) {
+            // A unix stream socket: no TCP options apply.
+            return b.channel(transport.domainSocketChannel()).register().channel();
+        }
+        boolean keepAlive = backend.option(ProxyOption.SRVTCPKA) || backend.option(ProxyOption.TCPKA);
+        b.channel(transport.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, keepAlive);
         if (backend.option(ProxyOption.NOLINGER)) {
             b.option(ChannelOption.SO_LINGER, 0);
         }
@@ -117,6 +124,18 @@ final class ProxyRuntime {
             b.option(transport.tcpUserTimeoutOption(), (int) Math.min(Integer.MAX_VALUE, ut));
         }
         return b.register().channel();
+    }
+
+    /**
+     * Where to connect to {@code server}: its unix socket, or its address and port (the port the
+     * client connected to when the server has none).
+     */
+    SocketAddress serverAddress(BackendServer server, Channel client) {
+        if (server.unixPath() != null) {
+            return transport.domainSocketAddress(server.unixPath());
+        }
+        int port = server.port() != 0 ? server.port() : ((InetSocketAddress) client.localAddress()).getPort();
+        return new InetSocketAddress(server.address(), port);
     }
 
     /** Closes every idle server connection. */

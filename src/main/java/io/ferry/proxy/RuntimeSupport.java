@@ -8,6 +8,7 @@ import io.ferry.config.GlobalSettings;
 import io.ferry.config.HealthCheck;
 import io.ferry.config.HttpAction;
 import io.ferry.config.HttpRule;
+import io.ferry.config.LogFormat;
 import io.ferry.config.Location;
 import io.ferry.config.LogTarget;
 import io.ferry.config.Mode;
@@ -16,6 +17,7 @@ import io.ferry.config.ProxyOption;
 import io.ferry.config.Server;
 import io.ferry.config.ServerOptions;
 import io.ferry.config.TimeoutKind;
+import io.ferry.http.SampleFormat;
 import io.ferry.net.Transport;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,7 +32,7 @@ import java.util.Set;
  */
 final class RuntimeSupport {
 
-    private static final Set<ProxyOption> NOT_IMPLEMENTED_OPTIONS = Set.of(ProxyOption.FORWARDFOR);
+    private static final Set<ProxyOption> NOT_IMPLEMENTED_OPTIONS = Set.of();
 
     private record Problem(Location location, String message) {
     }
@@ -90,18 +92,16 @@ final class RuntimeSupport {
         boolean onlyServices = p.kind().isFrontend() && !tcp
                 && p.httpRequestRules().stream().allMatch(r -> r.action() instanceof HttpAction.UseService);
         for (HttpRule r : p.httpRequestRules()) {
-            if (!onlyServices) {
-                refuse(r.location(), "http-request " + actionWord(r), where, r.action() instanceof HttpAction.UseService
-                        ? "use-service rules in a backend, in mode tcp, or beside other request rules" : "request rules");
+            if (!(r.action() instanceof HttpAction.UseService)) {
+                httpRule(r, "http-request", false, where);
+            } else if (!onlyServices) {
+                refuse(r.location(), "http-request " + actionWord(r), where,
+                        "use-service rules in a backend, in mode tcp, or beside other request rules");
             }
         }
         for (HttpRule r : p.httpResponseRules()) {
-            refuse(r.location(), "http-response " + actionWord(r), where, "response rules");
+            httpRule(r, "http-response", true, where);
         }
-        if (p.forwardFor() != null) {
-            refuse(p.forwardFor().location(), "option forwardfor", where, "X-Forwarded-For");
-        }
-        p.errorFiles().forEach((code, file) -> refuse(file.location(), "errorfile " + code, where, "error files"));
         for (LogTarget l : p.logs()) {
             logTarget(l, where);
         }
@@ -111,9 +111,6 @@ final class RuntimeSupport {
         }
         if (p.stats().enabled()) {
             refuse(p.stats().location(), "stats", where, "the stats page");
-        }
-        if (p.disabled()) {
-            refuse(p.location(), "disabled", where, "disabled proxies (remove the section, or comment it out)");
         }
         if (p.kind().isBackend()) {
             balance(p, where);
@@ -131,7 +128,7 @@ final class RuntimeSupport {
             if (!value.value()) {
                 return;
             }
-            if (NOT_IMPLEMENTED_OPTIONS.contains(option) && !(option == ProxyOption.FORWARDFOR && p.forwardFor() != null)) {
+            if (NOT_IMPLEMENTED_OPTIONS.contains(option)) {
                 refuse(value.location(), "option " + option.word(), where, "this option");
             }
         });
@@ -174,9 +171,17 @@ final class RuntimeSupport {
     private void server(Server s, String where) {
         ServerOptions o = s.options();
         String at = where + ", server " + s.name();
-        if (s.address().kind() != Address.Kind.INET) {
-            refuse(s.location(), "server address " + s.address(), at, s.address().kind() == Address.Kind.UNIX
-                    ? "unix socket servers" : "fd@ servers");
+        if (s.address().kind() == Address.Kind.FD) {
+            refuse(s.location(), "server address " + s.address(), at, "fd@ servers");
+        }
+        if (s.address().kind() == Address.Kind.UNIX && !transport.supportsUnixSockets()) {
+            refuse(s.location(), "server address " + s.address(), at, "unix socket servers without the epoll transport");
+        }
+        if (s.address().kind() == Address.Kind.UNIX && o.check()) {
+            refuse(s.location(), "check", at, "health checks of unix socket servers");
+        }
+        if (s.address().kind() == Address.Kind.UNIX && o.tcpUserTimeoutMs() > 0) {
+            refuse(s.location(), "tcp-ut", at, "TCP options on unix socket servers (tcp-ut applies to TCP only)");
         }
         if (o.slowstart() > 0) {
             refuse(s.location(), "slowstart", at, "slow start");
@@ -194,6 +199,42 @@ final class RuntimeSupport {
         if (o.tcpUserTimeoutMs() > 0 && !transport.supportsTcpUserTimeout()) {
             refuse(s.location(), "tcp-ut", at, "TCP_USER_TIMEOUT without the epoll transport");
         }
+    }
+
+    /** {@code auth} and {@code use-service} are not implemented; values must be renderable while a rule runs. */
+    private void httpRule(HttpRule r, String side, boolean response, String where) {
+        String keyword = side + " " + actionWord(r);
+        if (r.action() instanceof HttpAction.Auth) {
+            refuse(r.location(), keyword, where, "HTTP authentication (userlists)");
+        }
+        for (LogFormat f : formats(r.action())) {
+            String problem = SampleFormat.problem(f, response);
+            if (problem != null) {
+                problems.add(new Problem(r.location(), r.location() + ": '" + keyword + "' (" + where + ") cannot be "
+                        + "evaluated by Ferry: " + problem));
+            }
+        }
+    }
+
+    private static List<LogFormat> formats(HttpAction a) {
+        if (a instanceof HttpAction.SetHeader h) {
+            return List.of(h.value());
+        } else if (a instanceof HttpAction.AddHeader h) {
+            return List.of(h.value());
+        } else if (a instanceof HttpAction.ReplaceHeader h) {
+            return List.of(h.replacement());
+        } else if (a instanceof HttpAction.SetPath h) {
+            return List.of(h.path());
+        } else if (a instanceof HttpAction.SetQuery h) {
+            return List.of(h.query());
+        } else if (a instanceof HttpAction.SetUri h) {
+            return List.of(h.uri());
+        } else if (a instanceof HttpAction.Redirect h) {
+            return List.of(h.target());
+        } else if (a instanceof HttpAction.Return h && h.bodyFormat() != null) {
+            return List.of(h.bodyFormat());
+        }
+        return List.of();
     }
 
     private static String actionWord(HttpRule r) {

@@ -165,11 +165,10 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
         slot = s;
         log.serverAssigned(s);
         phase = ServerPhase.CONNECTING;
-        int port = s.port() != 0 ? s.port() : ((InetSocketAddress) client.localAddress()).getPort();
         Channel ch = runtime.newTunnelChannel(client.eventLoop(), s, backend.model, this);
         server = ch;
         deadlines.start(Deadline.CONNECT, timeouts.connect());
-        ch.connect(new InetSocketAddress(s.address(), port)).addListener((ChannelFutureListener) f -> {
+        ch.connect(runtime.serverAddress(s, client)).addListener((ChannelFutureListener) f -> {
             if (server != ch || closed) {
                 ch.close();
             } else if (f.isSuccess()) {

@@ -62,12 +62,13 @@ class HttpRuleKeywordsTest extends KeywordTestSupport {
         Config c = load(frontend("""
                     http-response set-header Cache-Control no-store
                     http-response del-header Server
-                    http-response deny deny_status 502 if { always_true }
+                    http-response deny deny_status 503 if { always_true }
+                    http-response deny
                 """));
         List<HttpRule> rules = frontend(c, "f").httpResponseRules();
-        assertThat(rules).extracting(HttpRule::action).containsExactly(
+        assertThat(rules).extracting(HttpRule::action).as("a response is denied with 502 by default").containsExactly(
                 new HttpAction.SetHeader("Cache-Control", new LogFormat("no-store")),
-                new HttpAction.DelHeader("Server"), new HttpAction.Deny(502));
+                new HttpAction.DelHeader("Server"), new HttpAction.Deny(503), new HttpAction.Deny(502));
         assertThat(frontend(c, "f").httpRequestRules()).isEmpty();
     }
 

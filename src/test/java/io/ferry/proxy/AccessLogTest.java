@@ -153,6 +153,30 @@ class AccessLogTest extends FerryTestBase {
     }
 
     @Test
+    void deniedRequestIsPRAndRedirectIsLRWithTheRequestLineAsReceived() throws Exception {
+        InetSocketAddress addr = start("""
+                    http-request deny if { path /deny }
+                    http-request redirect location /x if { path /redir }
+                """, "    http-request set-uri /changed\n", origin().address());
+        for (String path : new String[] {"/deny", "/redir", "/app/y"}) {
+            try (RawClient raw = new RawClient(addr)) {
+                raw.send("GET " + path + " HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+                raw.readAll();
+            }
+        }
+        HttpLogLine deny = line();
+        assertThat(deny.backend() + "/" + deny.server()).isEqualTo("www/<NOSRV>");
+        assertThat(deny.status()).isEqualTo(403);
+        assertThat(deny.termination()).isEqualTo("PR--");
+        HttpLogLine redirect = line();
+        assertThat(redirect.status()).isEqualTo(302);
+        assertThat(redirect.termination()).isEqualTo("LR--");
+        HttpLogLine rewritten = line();
+        assertThat(rewritten.termination()).isEqualTo("----");
+        assertThat(rewritten.request()).as("as HAProxy, the line as received").isEqualTo("GET /app/y HTTP/1.1");
+    }
+
+    @Test
     void invalidRequestIsPR() throws Exception {
         InetSocketAddress addr = start("", "", origin().address());
         try (RawClient raw = new RawClient(addr)) {

@@ -25,7 +25,7 @@ class RuntimeSupportTest {
                     timeout queue 3s
                     timeout tunnel 1h
                     server s1 127.0.0.1:8080 maxconn 10
-                    server s2 unix@/run/app.sock
+                    server s2 unix@/run/app.sock check
                 listen raw
                     mode tcp
                     bind 127.0.0.1:0
@@ -37,14 +37,14 @@ class RuntimeSupportTest {
                 .satisfies(e -> assertThat(((NotImplementedException) e).problems()).containsExactly(
                         "test.cfg:8: 'bind unix@/tmp/ferry-test.sock' (frontend www) is not implemented yet: "
                                 + "Ferry's runtime has no unix socket listeners so far",
-                        "test.cfg:15: 'server address unix@/run/app.sock' (backend app, server s2) is not "
-                                + "implemented yet: Ferry's runtime has no unix socket servers so far",
+                        "test.cfg:15: 'check' (backend app, server s2) is not "
+                                + "implemented yet: Ferry's runtime has no health checks of unix socket servers so far",
                         "test.cfg:19: 'use_backend' (listen raw) is not implemented yet: "
                                 + "Ferry's runtime has no layer-4 routing rules in mode tcp (use default_backend) so far"));
     }
 
     @Test
-    void hashFunctionsAvalancheRandomDrawsAndDisabledProxiesAreRefused() {
+    void hashFunctionsAvalancheAndRandomDrawsAreRefusedButNotDisabledProxies() {
         var config = Configs.parse(Configs.HTTP_DEFAULTS + """
                 backend h
                     balance uri
@@ -59,7 +59,7 @@ class RuntimeSupportTest {
                 """);
         assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.NIO)).extracting(m -> m.split(" is not")[0])
                 .containsExactly("test.cfg:6: 'hash-type djb2' (backend h)", "test.cfg:6: 'hash-type avalanche' (backend h)",
-                        "test.cfg:10: 'balance random(3)' (backend r)", "test.cfg:13: 'disabled' (backend off)");
+                        "test.cfg:10: 'balance random(3)' (backend r)");
     }
 
     @Test
@@ -117,6 +117,18 @@ class RuntimeSupportTest {
                         + "the epoll transport (log to a UDP address, stdout or stderr) so far",
                 "test.cfg:23: 'capture request header' (listen raw) is not implemented yet: Ferry's runtime has no "
                         + "header captures in mode tcp (there are no headers to capture) so far");
+    }
+
+    @Test
+    void unixSocketServersNeedEpoll() {
+        var config = Configs.parse(Configs.HTTP_DEFAULTS + """
+                backend php
+                    server fpm unix@/run/php-fpm.sock
+                """);
+        assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.EPOLL)).isEmpty();
+        assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.NIO)).containsExactly(
+                "test.cfg:7: 'server address unix@/run/php-fpm.sock' (backend php, server fpm) is not implemented yet: "
+                        + "Ferry's runtime has no unix socket servers without the epoll transport so far");
     }
 
     @Test
@@ -190,8 +202,6 @@ class RuntimeSupportTest {
                     server s1 127.0.0.1:8080
                 """);
         assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.NIO)).containsExactly(
-                "test.cfg:11: 'http-request deny' (frontend mixed) is not implemented yet: Ferry's runtime has no "
-                        + "request rules so far",
                 "test.cfg:12: 'http-request use-service' (frontend mixed) is not implemented yet: Ferry's runtime has "
                         + "no use-service rules in a backend, in mode tcp, or beside other request rules so far",
                 "test.cfg:14: 'http-request use-service' (backend b) is not implemented yet: Ferry's runtime has no "

@@ -12,7 +12,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -63,20 +62,24 @@ public final class TestOrigin implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final ConcurrentLinkedQueue<HttpRequest> seen = new ConcurrentLinkedQueue<>();
 
-    private TestOrigin(String name, int port) throws InterruptedException {
+    private TestOrigin(String name, java.net.SocketAddress at) throws InterruptedException {
         this.name = name;
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        boolean unix = at instanceof java.net.UnixDomainSocketAddress;
+        ServerBootstrap b = new ServerBootstrap().group(group)
+                .channel(unix ? io.netty.channel.socket.nio.NioServerDomainSocketChannel.class : NioServerSocketChannel.class)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, false)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
+                .childHandler(new ChannelInitializer<Channel>() {
                     @Override
-                    protected void initChannel(SocketChannel ch) {
+                    protected void initChannel(Channel ch) {
                         accepted.incrementAndGet();
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(),
                                 new OriginHandler());
                     }
-                })
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .bind("127.0.0.1", port).sync().channel();
+                });
+        if (!unix) {
+            b.option(ChannelOption.SO_REUSEADDR, true);
+        }
+        server = b.bind(at).sync().channel();
     }
 
     /** Starts an origin named {@code name}. */
@@ -86,8 +89,17 @@ public final class TestOrigin implements AutoCloseable {
 
     /** Starts an origin named {@code name} on {@code port} (0 for any): an origin coming back. */
     public static TestOrigin start(String name, int port) {
+        return start(name, new InetSocketAddress("127.0.0.1", port));
+    }
+
+    /** Starts an origin named {@code name} listening on the unix stream socket {@code path}. */
+    public static TestOrigin startUnix(String name, java.nio.file.Path path) {
+        return start(name, java.net.UnixDomainSocketAddress.of(path));
+    }
+
+    private static TestOrigin start(String name, java.net.SocketAddress at) {
         try {
-            return new TestOrigin(name, port);
+            return new TestOrigin(name, at);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
