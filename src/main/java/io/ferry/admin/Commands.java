@@ -52,6 +52,9 @@ final class Commands {
         add("show sess", Level.OPERATOR,
                 "show sess [all|<id>]                    : report the list of current sessions or dump this exact session",
                 a -> Sessions.text(ferry, a.isEmpty() ? null : a.get(0)));
+        add("show errors", Level.OPERATOR,
+                "show errors [<px>] [request|response]  : report last request and/or response errors for each proxy",
+                a -> Errors.text(ferry, a));
         add("disable server", Level.ADMIN, "disable server <bk>/<srv>               : disable a server for maintenance",
                 a -> serverState(a, ServerState.Admin.MAINT));
         add("enable server", Level.ADMIN, "enable server <bk>/<srv>                : enable a disabled server",

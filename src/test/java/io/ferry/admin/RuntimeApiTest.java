@@ -289,7 +289,7 @@ class RuntimeApiTest extends AdminTestBase {
     @Test
     void unknownCommandsAndErrorsAnswerLikeHaproxy() throws Exception {
         startOnOneOrigin();
-        assertThat(cli("admin", "show errors")).startsWith("Unknown command, but maybe one of the following ones "
+        assertThat(cli("admin", "show bogus")).startsWith("Unknown command, but maybe one of the following ones "
                 + "is a better match:\n  show info").endsWith("\n\n");
         assertThat(cli("admin", "disable server be/s9")).isEqualTo("No such server.\n\n");
         assertThat(cli("admin", "disable server nope/s1")).isEqualTo("No such backend.\n\n");
@@ -517,5 +517,28 @@ class RuntimeApiTest extends AdminTestBase {
         assertThat(Files.exists(path)).isFalse();
         ferry = null;
         assertThat(Arrays.asList(dir.toFile().list())).isEmpty();
+    }
+
+    @Test
+    void showErrorsPrintsTheLastRefusedRequestWithTheOffendingPosition() throws Exception {
+        startOnOneOrigin();
+        InetSocketAddress a = ferry.boundAddresses().get(0);
+        try (java.net.Socket s = new java.net.Socket(a.getAddress(), a.getPort())) {
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: t\r\nBad Name: x\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            assertThat(new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .startsWith("HTTP/1.1 400 ");
+        }
+        assertThat(cli("user", "show errors")).isEqualTo("Permission denied\n\n");
+        String out = cli("operator", "show errors");
+        assertThat(out).startsWith("Total events captured on [").contains("] : 1\n")
+                .containsPattern("\\] frontend fe \\(#\\d+\\): invalid request\n")
+                .containsPattern("event #\\d+, src 127\\.0\\.0\\.1:\\d+\n")
+                .contains("len 40, error at position 28\n  status 400, reason: whitespace between field name and colon\n")
+                .contains("  00000  GET / HTTP/1.1\\r\\n\n")
+                .contains("  00016+ Host: t\\r\\n\n")
+                .contains("  00025+ Bad Name: x\\r\\n\n");
+        assertThat(cli("operator", "show errors be response")).doesNotContain("invalid");
+        assertThat(cli("operator", "show errors nope")).isEqualTo("No such proxy.\n\n");
     }
 }
