@@ -53,6 +53,11 @@ class DemoEndToEndTest {
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
             assertThat(page.body()).contains("<title>Ferry demo</title>");
+            HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(WAIT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("haproxy_frontend_http_requests_total{proxy=\"demo\"}");
 
             TextMessages chat = chatMessages();
             WebSocket ws = client.newWebSocketBuilder().connectTimeout(WAIT)
