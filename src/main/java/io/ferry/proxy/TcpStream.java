@@ -103,18 +103,7 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
      * answer; the tunnel forwards it to the server.
      */
     void started(boolean clientFinSeen) {
-        phase = ServerPhase.CONNECTED;
-        log.state(ProxyCounters.ConnState.TUNNEL);
-        tunnelDeadlines();
-        ByteBuf b;
-        while ((b = early.poll()) != null) {
-            server.write(b);
-        }
-        while ((b = switchingFromServer.poll()) != null) {
-            client.write(b);
-        }
-        client.flush();
-        server.flush();
+        carry();
         if (clientFinSeen) {
             inputShutdown(Side.CLIENT);
         }
@@ -181,20 +170,32 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
 
     private void connected() {
         log.connected();
-        log.state(ProxyCounters.ConnState.TUNNEL);
         deadlines.clear(Deadline.CONNECT);
-        phase = ServerPhase.CONNECTED;
-        tunnelDeadlines();
-        ByteBuf b;
-        while ((b = early.poll()) != null) {
-            server.write(b);
-        }
-        server.flush();
+        carry();
         if (clientRead == Direction.SHUT) {
             shutOutput(Side.SERVER);
         }
         maybeRead(Side.SERVER);
         maybeRead(Side.CLIENT);
+    }
+
+    /**
+     * Both connections are up: the stream is a tunnel from now on. What waited for this (the
+     * client's first bytes, the server's bytes behind a 101) is written, and the tunnel deadlines start.
+     */
+    private void carry() {
+        phase = ServerPhase.CONNECTED;
+        log.state(ProxyCounters.ConnState.TUNNEL);
+        tunnelDeadlines();
+        ByteBuf b;
+        while ((b = early.poll()) != null) {
+            server.write(b);
+        }
+        while ((b = switchingFromServer.poll()) != null) {
+            client.write(b);
+        }
+        client.flush();
+        server.flush();
     }
 
     /** timeout tunnel replaces client and server once both sides are connected. */
