@@ -60,7 +60,7 @@ final class Info {
         return b.toString();
     }
 
-    private static String version() {
+    static String version() {
         Properties p = new Properties();
         try (InputStream in = Info.class.getResourceAsStream("/io/ferry/version.properties")) {
             if (in != null) {

@@ -63,7 +63,8 @@ final class DemoCommand {
                             + " in front of them.",
                     () -> {
                         console.out().println("Ferry demo: open http://" + front + "/ in a browser"
-                                + " (WebSocket chat on ws://" + front + "/ws); stop with Ctrl-C");
+                                + " (WebSocket chat on ws://" + front + "/ws, stats page on http://" + front
+                                + "/stats, metrics on http://" + front + "/metrics); stop with Ctrl-C");
                         console.out().flush();
                     }, null);
         }

@@ -574,6 +574,14 @@ public final class Ferry implements AutoCloseable {
         httpServices.put(name, service);
     }
 
+    /**
+     * Makes {@code page} answer the requests for the stats page of proxies with {@code stats
+     * enable}; a {@link FerryService} calls it from its {@code start}.
+     */
+    public void registerStatsPage(StatsPage page) {
+        runtime.statsPage(page);
+    }
+
     /** The frontends (and listen sections), in configuration order. */
     public List<Frontend> frontends() {
         return List.copyOf(frontends.values());
@@ -660,5 +668,22 @@ public final class Ferry implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /**
+     * Ends every stream whose current transaction uses {@code server}, each on its own event loop,
+     * without waiting: for callers on an event loop (the stats page's admin form).
+     */
+    public void shutdownStreamsLater(io.ferry.balance.BackendServer server) {
+        for (Channel ch : clients) {
+            StreamView v = ch.attr(STREAM).get();
+            if (v != null) {
+                ch.eventLoop().execute(() -> {
+                    if (v.server() == server) {
+                        v.kill();
+                    }
+                });
+            }
+        }
     }
 }

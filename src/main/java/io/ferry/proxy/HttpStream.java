@@ -1,8 +1,11 @@
 package io.ferry.proxy;
 
 import io.ferry.balance.BackendServer;
+import io.ferry.config.Mode;
+import io.ferry.config.Proxy;
 import io.ferry.config.ProxyOption;
 import io.ferry.config.TimeoutKind;
+import io.ferry.http.AclMatcher;
 import io.ferry.http.ConnectionHeaders;
 import io.ferry.http.Http1ClientCodec;
 import io.ferry.http.Http1ServerCodec;
@@ -35,6 +38,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.function.Function;
 
@@ -99,6 +103,8 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
      * CONNECT}); its client is not read again until the answer comes.
      */
     private boolean upgradeRequested;
+    /** A request for the stats page whose body (an admin form) is being read, null otherwise. */
+    private StatsRequest statsRequest;
 
     HttpStream(ProxyRuntime runtime, Frontend frontend, Channel client, ByteCountHandler bytes) {
         this.runtime = runtime;
@@ -180,6 +186,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
             return;
         }
         closed = true;
+        statsRequest = null;
         if (log.transactionOpen()) {
             clientGone();
         }
@@ -215,6 +222,9 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
             if (m instanceof HttpRequest h && request == RequestPhase.WAITING) {
                 clientIn.poll();
                 beginRequest(h);
+            } else if (m instanceof HttpContent c && !(m instanceof HttpRequest) && statsRequest != null) {
+                clientIn.poll();
+                statsContent(c);
             } else if (m instanceof HttpContent c && !(m instanceof HttpRequest) && request == RequestPhase.BODY
                     && serverPhase == ServerPhase.CONNECTED && response != ResponsePhase.COMPLETE) {
                 clientIn.poll();
@@ -237,7 +247,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
             case WAITING -> true;
             // After an upgrade request the client's next bytes may be another protocol's: wait for the answer.
             case COMPLETE -> !upgradeRequested;
-            case BODY -> serverPhase == ServerPhase.CONNECTED && conn.channel.isWritable();
+            case BODY -> statsRequest != null || (serverPhase == ServerPhase.CONNECTED && conn.channel.isWritable());
         };
         if (want) {
             client.read();
@@ -287,7 +297,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
             return;
         }
         clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h) && ConnectionMode.of(frontend.model, frontend.model).keepsClient();
-        if (answered(ProxyRules.beforeRouting(frontend, sample), Phase.REQUEST)) {
+        if (answered(ProxyRules.beforeRouting(frontend, sample), Phase.REQUEST) || stats(frontend.model)) {
             return;
         }
         backend = frontend.route(sample);
@@ -303,7 +313,8 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         ConnectionMode mode = ConnectionMode.of(frontend.model, backend.model);
         clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h) && mode.keepsClient() && !runtime.stopping();
         serverKeepAlive = mode.keepsServer();
-        if (answered(ProxyRules.afterRouting(frontend, backend, sample), Phase.REQUEST)) {
+        if (answered(ProxyRules.afterRouting(frontend, backend, sample), Phase.REQUEST)
+                || (backend.model != frontend.model && stats(backend.model))) {
             return;
         }
         upgradeRequested = ConnectionHeaders.requestsUpgrade(h) || h.method().equals(HttpMethod.CONNECT);
@@ -314,6 +325,69 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         retries = 0;
         connectTimedOut = false;
         proceed(attempts.choose());
+    }
+
+    // ---- the stats page ----------------------------------------------------------------------
+
+    /** The largest admin form read; HAProxy's limit is its buffer, and it answers {@code EXCD} beyond. */
+    private static final int STATS_BODY_LIMIT = 16 * 1024;
+
+    /** A request for the stats page being read. */
+    private static final class StatsRequest {
+        final StatsPage page;
+        final Proxy proxy;
+        final boolean admin;
+        final StringBuilder body = new StringBuilder();
+        boolean truncated;
+
+        StatsRequest(StatsPage page, Proxy proxy, boolean admin) {
+            this.page = page;
+            this.proxy = proxy;
+            this.admin = admin;
+        }
+    }
+
+    /**
+     * Serves the stats page when {@code px} has one and the request asks for it (after {@code px}'s
+     * request rules, so that they can deny it). The body is read first: it may be an admin form.
+     */
+    private boolean stats(Proxy px) {
+        StatsPage page = runtime.statsPage();
+        if (page == null || !px.stats().enabled() || px.mode().value() != Mode.HTTP
+                || !StatsPage.matches(px.stats().uri(), head.uri())) {
+            return false;
+        }
+        boolean admin = px.stats().admin() != null && AclMatcher.test(px.stats().admin(), sample);
+        log.servedLocally(StatsPage.LOG_NAME, px.name());
+        statsRequest = new StatsRequest(page, px, admin);
+        return true;
+    }
+
+    private void statsContent(HttpContent c) {
+        StatsRequest s = statsRequest;
+        if (c.decoderResult().isFailure()) {
+            c.release();
+            statsRequest = null;
+            abortOrError(400);
+            return;
+        }
+        int room = STATS_BODY_LIMIT - s.body.length();
+        int n = c.content().readableBytes();
+        s.body.append(c.content().toString(c.content().readerIndex(), Math.min(room, n), StandardCharsets.ISO_8859_1));
+        s.truncated |= n > room;
+        boolean last = c instanceof LastHttpContent;
+        c.release();
+        if (!last) {
+            return;
+        }
+        request = RequestPhase.COMPLETE;
+        statsRequest = null;
+        HttpRequest h = head;
+        FullHttpResponse r = s.page.answer(h, s.truncated ? null : s.body.toString(), s.proxy, s.admin);
+        sendLocal(r.status().code(), false, close -> {
+            ConnectionHeaders.forClient(r, h, !close);
+            return r;
+        });
     }
 
     private void forwardRequestContent(HttpContent c) {

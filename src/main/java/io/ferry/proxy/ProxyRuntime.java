@@ -33,6 +33,7 @@ final class ProxyRuntime {
     private final ErrorCaptures errors = new ErrorCaptures();
     private final Map<EventLoop, ServerPool> pools = new ConcurrentHashMap<>();
     private volatile boolean stopping;
+    private volatile StatsPage statsPage;
 
     ProxyRuntime(Transport transport, GlobalSettings global) {
         this.transport = transport;
@@ -53,6 +54,15 @@ final class ProxyRuntime {
 
     Transport transport() {
         return transport;
+    }
+
+    /** The stats page, null until a service registers it. */
+    StatsPage statsPage() {
+        return statsPage;
+    }
+
+    void statsPage(StatsPage page) {
+        statsPage = page;
     }
 
     /** The last message each proxy refused. */

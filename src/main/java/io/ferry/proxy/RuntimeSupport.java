@@ -109,9 +109,6 @@ final class RuntimeSupport {
             p.captures().forEach(c -> refuse(c.location(), "capture " + c.direction().name().toLowerCase()
                     + " header", where, "header captures in mode tcp (there are no headers to capture)"));
         }
-        if (p.stats().enabled()) {
-            refuse(p.stats().location(), "stats", where, "the stats page");
-        }
         if (p.kind().isBackend()) {
             balance(p, where);
         }

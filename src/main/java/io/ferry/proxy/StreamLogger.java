@@ -95,11 +95,16 @@ final class StreamLogger {
      * as backend, the service's pseudo-server name, and {@code LR}.
      */
     void servedLocally(String server) {
+        servedLocally(server, frontend.name());
+    }
+
+    /** As {@link #servedLocally(String)}, by {@code backend}'s settings (the stats page of a backend). */
+    void servedLocally(String server, String backend) {
         terminate(Cause.LOCAL, Phase.REQUEST);
         if (active()) {
             long now = System.nanoTime();
             record.headComplete(now);
-            record.backend(frontend.name());
+            record.backend(backend);
             record.serverAssigned(server, null, now);
             record.connected(now);
             record.responseHead(200, now);
