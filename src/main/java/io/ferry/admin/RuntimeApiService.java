@@ -96,7 +96,10 @@ public final class RuntimeApiService implements FerryService {
         Class<? extends ServerChannel> channel;
         SocketAddress where;
         Path path = null;
-        if (a.kind() == Address.Kind.UNIX) {
+        if (a.kind() == Address.Kind.FD) {
+            channel = null;
+            where = null;
+        } else if (a.kind() == Address.Kind.UNIX) {
             path = Path.of(a.path());
             removeStale(path);
             channel = EpollServerDomainSocketChannel.class;
@@ -107,7 +110,7 @@ public final class RuntimeApiService implements FerryService {
         }
         Level level = Level.of(s.level());
         // A client that sends its line and shuts its output (echo ... | socat) still gets its answer.
-        ServerBootstrap b = new ServerBootstrap().group(loops).channel(channel)
+        ServerBootstrap b = new ServerBootstrap().group(loops)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -117,12 +120,19 @@ public final class RuntimeApiService implements FerryService {
                                 new StringEncoder(StandardCharsets.UTF_8), new CliHandler(commands, level, executor));
                     }
                 });
+        if (channel != null) {
+            b.channel(channel);
+        }
         Channel ch;
-        try {
-            ch = b.bind(where).syncUninterruptibly().channel();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot bind stats socket " + a + " (" + s.location() + "): "
-                    + e.getMessage(), e);
+        if (a.kind() == Address.Kind.FD) {
+            ch = adopt(ferry, b, s);
+        } else {
+            try {
+                ch = b.bind(where).syncUninterruptibly().channel();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot bind stats socket " + a + " (" + s.location() + "): "
+                        + e.getMessage(), e);
+            }
         }
         if (path != null) {
             paths.add(path);
@@ -131,6 +141,30 @@ public final class RuntimeApiService implements FerryService {
             }
         }
         return ch;
+    }
+
+    /**
+     * Registers the listening socket inherited as {@code fd@N} (a TCP or a unix socket, told apart
+     * by the kernel's tables) instead of binding one.
+     */
+    private static Channel adopt(Ferry ferry, ServerBootstrap b, GlobalSettings.StatsSocket s) {
+        int fd = s.address().fd();
+        String what = "cannot use stats socket " + s.address() + " (" + s.location() + "): descriptor " + fd;
+        try {
+            boolean unix = io.ferry.net.Transport.isUnixSocket(fd);
+            b.channelFactory(() -> unix ? ferry.transport().inheritedDomainServerChannel(fd)
+                    : ferry.transport().inheritedServerChannel(fd));
+            Channel ch = b.register().syncUninterruptibly().channel();
+            if (!ch.isActive()) {
+                ch.close().syncUninterruptibly();
+                throw new IllegalStateException(what + " is not a listening socket");
+            }
+            return ch;
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(what + " is not an open listening socket (" + e.getMessage() + ")", e);
+        }
     }
 
     /** A socket file left by an earlier run is replaced, as HAProxy does; any other file is not touched. */

@@ -56,6 +56,35 @@ public enum Transport {
         return new EpollServerSocketChannel(fd);
     }
 
+    /**
+     * Whether inherited descriptor {@code fd} is a unix socket (else it is taken for a TCP one):
+     * read from {@code /proc}, where the descriptor names its socket's inode, and the unix sockets
+     * table lists the inodes of unix sockets. False where there is no {@code /proc}.
+     */
+    public static boolean isUnixSocket(int fd) {
+        try {
+            String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)).toString();
+            if (!target.startsWith("socket:[")) {
+                return false;
+            }
+            String inode = target.substring(8, target.length() - 1);
+            try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/net/unix"))) {
+                // Num RefCount Protocol Flags Type St Inode [Path]
+                return lines.skip(1).map(l -> l.trim().split("\\s+")).anyMatch(f -> f.length > 6 && f[6].equals(inode));
+            }
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** A listening channel for an inherited unix socket; only with epoll. */
+    public ServerChannel inheritedDomainServerChannel(int fd) {
+        if (this != EPOLL) {
+            throw new IllegalStateException("inherited listening sockets (fd@) need the epoll transport");
+        }
+        return new io.netty.channel.epoll.EpollServerDomainSocketChannel(fd, true);
+    }
+
     public Class<? extends SocketChannel> socketChannel() {
         return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
     }

@@ -71,8 +71,9 @@ final class RuntimeSupport {
             logTarget(l, "global");
         }
         for (GlobalSettings.StatsSocket s : g.statsSockets()) {
-            if (s.address().kind() == Address.Kind.FD) {
-                refuse(s.location(), "stats socket " + s.address(), "global", "inherited descriptors (fd@)");
+            if (s.address().kind() == Address.Kind.FD && transport != Transport.EPOLL) {
+                refuse(s.location(), "stats socket " + s.address(), "global", "inherited descriptors (fd@) without "
+                        + "the epoll transport");
             } else if (s.address().kind() == Address.Kind.UNIX && transport != Transport.EPOLL) {
                 refuse(s.location(), "stats socket " + s.address(), "global", "unix stream sockets without the epoll "
                         + "transport (listen on an ADDRESS:PORT)");

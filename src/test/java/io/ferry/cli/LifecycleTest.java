@@ -193,6 +193,55 @@ class LifecycleTest {
         }
     }
 
+    /** {@code stats socket "fd@${ADMIN}"}: the runtime API on a TCP socket and on a unix socket its parent opened. */
+    @Test
+    void aStatsSocketCanBeAnInheritedDescriptor(@TempDir Path dir) throws Exception {
+        String text = """
+                global
+                    stats socket "fd@${ADMIN}" level admin
+                defaults
+                    mode http
+                    timeout client 10s
+                    timeout server 10s
+                    timeout connect 2s
+                listen www
+                    bind 127.0.0.1:0
+                    server s1 127.0.0.1:9
+                """;
+        Path cfg = Files.writeString(dir.resolve("ferry.cfg"), text);
+        try (FerryProcess p = startedWithSocket(cfg, "7", "ADMIN")) {
+            try (Socket s = new Socket("127.0.0.1", listeningPort(p))) {
+                s.getOutputStream().write("show servers state www\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertThat(new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                        .contains(" www 1 s1 127.0.0.1 ");
+            }
+        }
+        Path sock = dir.resolve("admin.sock");
+        FerryProcess p = FerryProcess.start(Map.of("LISTEN_UNIX", sock.toString()),
+                List.of("python3", FIXTURES + "listen-then-exec.py", "8", "ADMIN"), "-d", "-f", cfg.toString());
+        try (p) {
+            await().atMost(START).until(() -> !p.isAlive() || p.err().contains("Loading success."));
+            assertThat(p.isAlive()).as("ferry started; it said:%n%s", p.err()).isTrue();
+            try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(
+                    java.net.UnixDomainSocketAddress.of(sock))) {
+                c.write(java.nio.ByteBuffer.wrap("show info\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                String answer = new String(readAll(c),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(answer).contains("Name: Ferry\n");
+            }
+        }
+    }
+
+    private static byte[] readAll(java.nio.channels.SocketChannel c) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8192);
+        while (c.read(b) >= 0) {
+            out.write(b.array(), 0, b.position());
+            b.clear();
+        }
+        return out.toByteArray();
+    }
+
     private static String inherited(String address, TestOrigin origin) {
         return config("", '"' + address + '"', origin);
     }
