@@ -58,6 +58,13 @@ class DemoEndToEndTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("haproxy_frontend_http_requests_total{proxy=\"demo\"}");
+            HttpResponse<String> stats = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/stats")).timeout(WAIT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(stats.statusCode()).isEqualTo(200);
+            assertThat(stats.headers().firstValue("content-type")).hasValue("text/html");
+            assertThat(stats.body()).contains("<table class=\"proxy\" data-proxy=\"chat\">", "data-ferry-chart=\"/stats\"");
+            assertThat(p.out()).contains("stats page on http://127.0.0.1:" + port + "/stats");
 
             TextMessages chat = chatMessages();
             WebSocket ws = client.newWebSocketBuilder().connectTimeout(WAIT)
