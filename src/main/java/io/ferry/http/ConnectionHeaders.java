@@ -30,6 +30,13 @@ public final class ConnectionHeaders {
 
     /** Removes {@code Connection}, the headers it names, and the other hop-by-hop headers. */
     public static void stripHopByHop(HttpHeaders h) {
+        if (!h.contains(HttpHeaderNames.CONNECTION)) {
+            // Most messages: nothing is named, so nothing to collect.
+            h.remove(HttpHeaderNames.KEEP_ALIVE);
+            h.remove(PROXY_CONNECTION);
+            h.remove(HttpHeaderNames.UPGRADE);
+            return;
+        }
         List<String> named = new ArrayList<>();
         for (String v : h.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : v.split(",")) {
@@ -46,9 +53,11 @@ public final class ConnectionHeaders {
         }
         h.remove(HttpHeaderNames.CONNECTION);
         h.remove(HttpHeaderNames.KEEP_ALIVE);
-        h.remove("proxy-connection");
+        h.remove(PROXY_CONNECTION);
         h.remove(HttpHeaderNames.UPGRADE);
     }
+
+    private static final io.netty.util.AsciiString PROXY_CONNECTION = io.netty.util.AsciiString.cached("proxy-connection");
 
     /**
      * Whether a request asks to switch protocols (RFC 9110 §7.8): an HTTP/1.1 request with an

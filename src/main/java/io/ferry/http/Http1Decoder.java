@@ -482,7 +482,7 @@ public final class Http1Decoder extends ByteToMessageDecoder {
                     || is(b, s, nameLen, HOST_NAME)) {
                 throw violation(s, "framing or routing field in trailers");
             }
-            headers.add(new AsciiString(b, s, nameLen, true), ascii(b, v, ve - v));
+            headers.add(name(b, s, nameLen), ascii(b, v, ve - v));
             s = eol + 2;
         }
     }
@@ -792,6 +792,52 @@ public final class Http1Decoder extends ByteToMessageDecoder {
     }
 
     // ---- bytes -------------------------------------------------------------------------------
+
+    /**
+     * Field names that most messages carry, as clients and servers usually spell them: such a name
+     * is given as this shared constant rather than a copy of its bytes. Any other spelling is
+     * copied, so a name is always passed on exactly as it was received.
+     */
+    private static final AsciiString[][] COMMON_NAMES = commonNames("Host", "User-Agent", "Accept", "Accept-Encoding",
+            "Accept-Language", "Accept-Ranges", "Connection", "Content-Length", "Content-Type", "Content-Encoding",
+            "Date", "Server", "Last-Modified", "ETag", "Cache-Control", "Cookie", "Set-Cookie", "Upgrade",
+            "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Accept", "Referer", "Origin",
+            "Authorization", "X-Forwarded-For", "Transfer-Encoding", "Keep-Alive", "Expires", "Vary", "Location",
+            "Pragma", "If-Modified-Since", "If-None-Match", "host", "user-agent", "accept", "accept-encoding",
+            "connection", "content-length", "content-type", "date", "server", "last-modified", "etag",
+            "cache-control", "cookie", "upgrade", "x-forwarded-for", "transfer-encoding");
+
+    private static AsciiString[][] commonNames(String... names) {
+        int max = 0;
+        for (String n : names) {
+            max = Math.max(max, n.length());
+        }
+        java.util.List<java.util.List<AsciiString>> byLength = new java.util.ArrayList<>();
+        for (int i = 0; i <= max; i++) {
+            byLength.add(new java.util.ArrayList<>());
+        }
+        for (String n : names) {
+            byLength.get(n.length()).add(AsciiString.cached(n));
+        }
+        AsciiString[][] out = new AsciiString[max + 1][];
+        for (int i = 0; i <= max; i++) {
+            out[i] = byLength.get(i).toArray(new AsciiString[0]);
+        }
+        return out;
+    }
+
+    /** The field name in {@code b[off, off+len)}: a shared constant when it is a common one, else a copy. */
+    private static AsciiString name(byte[] b, int off, int len) {
+        if (len < COMMON_NAMES.length) {
+            for (AsciiString known : COMMON_NAMES[len]) {
+                if (java.util.Arrays.equals(known.array(), known.arrayOffset(), known.arrayOffset() + len,
+                        b, off, off + len)) {
+                    return known;
+                }
+            }
+        }
+        return new AsciiString(b, off, len, true);
+    }
 
     private static String ascii(byte[] b, int off, int len) {
         return new String(b, off, len, StandardCharsets.ISO_8859_1);

@@ -33,6 +33,8 @@ public final class Frontend {
     private final Map<String, HttpService> services;
     /** The position of the proxy in the configuration, from 1 (HAProxy's {@code iid}). */
     private final int id;
+    /** {@link #timeouts(Backend)} of each backend it can reach; not changed after construction. */
+    private final Map<Backend, Timeouts> timeouts = new java.util.IdentityHashMap<>();
 
     Frontend(Proxy model, int id, Map<String, Backend> backends, AccessLog log, ConnectionLimit global,
              ConnectionLimit own, Map<String, HttpService> services) {
@@ -58,6 +60,18 @@ public final class Frontend {
         } else {
             defaultBackend = null;
         }
+        for (Backend b : reachable()) {
+            timeouts.put(b, Timeouts.of(model, b.model));
+        }
+    }
+
+    /**
+     * The timeouts of a transaction of this frontend routed to {@code b}, made once per backend it
+     * can reach rather than once per request.
+     */
+    Timeouts timeouts(Backend b) {
+        Timeouts t = timeouts.get(b);
+        return t != null ? t : Timeouts.of(model, b.model);
     }
 
     /** The backend for a request, or null when no rule matches and there is no default (503). */

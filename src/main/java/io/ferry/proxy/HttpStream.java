@@ -309,7 +309,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
             return;
         }
         log.routed(backend);
-        timeouts = Timeouts.of(frontend.model, backend.model);
+        timeouts = frontend.timeouts(backend);
         ConnectionMode mode = ConnectionMode.of(frontend.model, backend.model);
         clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h) && mode.keepsClient() && !runtime.stopping();
         serverKeepAlive = mode.keepsServer();

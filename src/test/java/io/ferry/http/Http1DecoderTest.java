@@ -84,6 +84,19 @@ class Http1DecoderTest {
     }
 
     @Test
+    void fieldNamesKeepTheirSpellingWhetherCommonOrNot() {
+        requests(false);
+        List<Object> out = read("GET /a HTTP/1.1\r\nHost: t\r\nuser-agent: u\r\nUSER-AGENT: v\r\nX-CuStOm: w\r\n"
+                + "Accept: */*\r\n\r\n");
+        HttpRequest r = (HttpRequest) out.get(0);
+        List<String> names = new ArrayList<>();
+        r.headers().forEach(e -> names.add(e.getKey()));
+        assertThat(names).containsExactly("Host", "user-agent", "USER-AGENT", "X-CuStOm", "Accept");
+        assertThat(r.headers().getAll("User-Agent")).containsExactly("u", "v");
+        release(out);
+    }
+
+    @Test
     void aRefusalIsCapturedWithItsPositionAndNothingAfterItIsDecoded() {
         requests(false);
         List<Object> out = read("GET /a HTTP/1.1\r\nHost: t\r\nX-A : b\r\n\r\nGET /b HTTP/1.1\r\nHost: t\r\n\r\n");
