@@ -72,6 +72,39 @@ class AdminAccessLogTest extends AdminTestBase {
     }
 
     @Test
+    void theStatsPageIsLoggedWithTheProxyWhosePageItIsAndItsStatus() throws Exception {
+        ferry = Ferry.start(Configs.parse("""
+                global
+                    log %s format raw local0
+                defaults
+                    mode http
+                    log global
+                    option httplog
+                    timeout client 10s
+                    timeout server 10s
+                    timeout connect 2s
+                frontend fe
+                    bind 127.0.0.1:0
+                    default_backend be
+                backend be
+                    stats uri /stats
+                    stats auth admin:secret
+                    server s1 127.0.0.1:%d
+                """.formatted(syslog.address(), origin.port())));
+        try (RawClient c = new RawClient(ferry.boundAddresses().get(0))) {
+            c.send("GET /stats;csv HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+            assertThat(c.readAll()).startsWith("HTTP/1.1 401 Unauthorized\r\n");
+        }
+        HttpLogLine l = HttpLogLine.parse(syslog.next(5000));
+        assertThat(l.frontend()).isEqualTo("fe");
+        assertThat(l.backend()).isEqualTo("be");
+        assertThat(l.server()).isEqualTo("<STATS>");
+        assertThat(l.status()).isEqualTo(401);
+        assertThat(l.termination()).isEqualTo("LR--");
+        assertThat(l.request()).isEqualTo("GET /stats;csv HTTP/1.1");
+    }
+
+    @Test
     void aStreamShutDownByTheAdministratorIsLoggedWithK() throws Exception {
         start();
         InetSocketAddress addr = ferry.boundAddresses().get(0);
