@@ -105,6 +105,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
     private boolean upgradeRequested;
     /** A request for the stats page whose body (an admin form) is being read, null otherwise. */
     private StatsRequest statsRequest;
+    private ServerPool pool;
 
     HttpStream(ProxyRuntime runtime, Frontend frontend, Channel client, ByteCountHandler bytes) {
         this.runtime = runtime;
@@ -390,6 +391,16 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         });
     }
 
+    /** The idle server connections of this stream's event loop (which never changes), looked up once. */
+    private ServerPool pool() {
+        ServerPool p = pool;
+        if (p == null) {
+            p = runtime.pool(client.eventLoop());
+            pool = p;
+        }
+        return p;
+    }
+
     private void forwardRequestContent(HttpContent c) {
         if (c.decoderResult().isFailure()) {
             c.release();
@@ -467,7 +478,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
             privateConn = null;
         }
         if (c == null) {
-            c = runtime.pool(client.eventLoop()).take(s, backend.reuse(), firstRequest);
+            c = pool().take(s, backend.reuse(), firstRequest);
         }
         if (c != null) {
             c.owner = this;
@@ -805,7 +816,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
                 c.owner = this;
                 c.channel.read();
             } else {
-                runtime.pool(client.eventLoop()).park(c);
+                pool().park(c);
             }
         }
     }
