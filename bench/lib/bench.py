@@ -40,7 +40,7 @@ PROFILES = {
     # durations in seconds
     "quick": dict(rounds=1, duration=2, warm=1.0, conns=20, ws_conns=20, idle=500,
                   start_timeout=20),
-    "full": dict(rounds=3, duration=10, warm=5.0, conns=50, ws_conns=100, idle=5000,
+    "full": dict(rounds=3, duration=10, warm=12.0, conns=50, ws_conns=100, idle=5000,
                  start_timeout=30),
 }
 
