@@ -116,9 +116,16 @@ public final class Balancer {
      * Servers in {@code failed} are avoided while another has a slot.
      */
     public BackendServer pickWithSlot(BalanceKey key, Set<BackendServer> failed) {
+        // Most requests: the first pick has a slot, and nothing needs remembering.
+        BackendServer first = pick(key, failed);
+        if (first == null || first.tryAcquire()) {
+            return first;
+        }
         Set<BackendServer> full = new HashSet<>();
         Set<BackendServer> skip = new HashSet<>(failed);
-        for (int i = 0; i <= candidates; i++) {
+        full.add(first);
+        skip.add(first);
+        for (int i = 1; i <= candidates; i++) {
             BackendServer s = pick(key, skip);
             if (s == null || full.contains(s)) {
                 return null;

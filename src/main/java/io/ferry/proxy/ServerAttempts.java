@@ -29,7 +29,8 @@ final class ServerAttempts {
     private final BalanceKey key;
     private final QueueEntry.Waiter waiter;
     private final EventLoop loop;
-    private final Set<BackendServer> failed = new HashSet<>();
+    /** The servers that failed this request; made on the first failure (most requests have none). */
+    private Set<BackendServer> failed = Set.of();
     private int retriesLeft;
     private BackendServer server;
     private BackendServer lastFailed;
@@ -112,6 +113,9 @@ final class ServerAttempts {
     /** Connecting to {@code s} failed: its slot goes back to the backend; true when a retry is due. */
     boolean connectFailed(BackendServer s) {
         backend.release(s);
+        if (failed.isEmpty()) {
+            failed = new HashSet<>();
+        }
         failed.add(s);
         lastFailed = s;
         server = null;
