@@ -48,7 +48,8 @@ class UnixSocketBindTest extends FerryTestBase {
         resources.add(origin);
     }
 
-    private String config(String httpBinds, String tcpBinds) {
+    /** Logs to the test's receiver, in mode http with every timeout bounded. */
+    private String head() {
         return """
                 global
                     log %s format raw local0
@@ -58,6 +59,11 @@ class UnixSocketBindTest extends FerryTestBase {
                     timeout client 10s
                     timeout server 10s
                     timeout connect 2s
+                """.formatted(syslog.address());
+    }
+
+    private String config(String httpBinds, String tcpBinds) {
+        return head() + """
                 frontend www
                 %s
                     option forwardfor
@@ -70,8 +76,8 @@ class UnixSocketBindTest extends FerryTestBase {
                     mode tcp
                     log-format "tcp ci=%%ci cp=%%cp"
                 %s
-                    server s1 %3$s
-                """.formatted(syslog.address(), httpBinds, origin.address(), tcpBinds);
+                    server s1 %2$s
+                """.formatted(httpBinds, origin.address(), tcpBinds);
     }
 
     /** Sends {@code request} over the unix socket {@code path} and reads until the server closes. */
@@ -119,6 +125,21 @@ class UnixSocketBindTest extends FerryTestBase {
         }
         assertThat(syslog.next(5000)).startsWith("ci=127.0.0.1 cp=").contains("fp=" + port + " src=127.0.0.1 ");
         assertThat(origin.seen().get(origin.seen().size() - 1).headers().get("X-Forwarded-For")).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void withoutALineFormatTheConnectLineNamesTheListenerAsHaproxyDoes() throws Exception {
+        Path s = dir.resolve("plain.sock");
+        ferry = Ferry.start(Configs.parse(head() + """
+                frontend plain
+                    bind 127.0.0.1:0
+                    bind unix@%s
+                    default_backend app
+                backend app
+                    server s1 %s
+                """.formatted(s, origin.address())));
+        assertThat(get(s, "/p")).endsWith("o GET /p");
+        assertThat(syslog.next(5000).trim()).isEqualTo("Connect to unix:2 (plain/HTTP)");
     }
 
     @Test
