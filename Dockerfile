@@ -13,8 +13,11 @@ RUN mvn -B -q -DskipTests package \
 
 FROM eclipse-temurin:17-jre
 COPY --from=build /opt/ferry /opt/ferry
+# bin/ferry -v makes lib/ferry.jsa, the class-data sharing archive, for this image's Java runtime
+# and jar path while /opt/ferry is still writable (docs/packaging.md).
 RUN mkdir -p /etc/ferry \
  && cp /opt/ferry/conf/ferry.cfg /etc/ferry/ferry.cfg \
+ && /opt/ferry/bin/ferry -v >/dev/null \
  && useradd --system --no-create-home --shell /usr/sbin/nologin ferry
 # Listen on every interface of the container: the example configuration and the demo both read these.
 ENV FERRY_ADDR=0.0.0.0 \

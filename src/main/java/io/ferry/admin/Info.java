@@ -48,7 +48,7 @@ final class Info {
         m.put("CumConns", Long.toString(ferry.acceptedConnections()));
         m.put("CumReq", Long.toString(requests));
         m.put("Stopping", "0");
-        m.put("Listeners", Integer.toString(ferry.boundAddresses().size()));
+        m.put("Listeners", Integer.toString(ferry.listenerCount()));
         m.put("DroppedLogs", Long.toString(ferry.droppedLogMessages()));
         m.put("Start_time_sec", Long.toString(ferry.startMillis() / 1000));
         return m;

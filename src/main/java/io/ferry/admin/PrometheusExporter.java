@@ -196,7 +196,7 @@ final class PrometheusExporter implements HttpService {
         f.add("haproxy_process_requests", "Total number of requests on this worker process since started", true,
                 Labels.EMPTY, requests);
         f.add("haproxy_process_listeners", "Current number of active listeners on the current worker process", false,
-                Labels.EMPTY, ferry.boundAddresses().size());
+                Labels.EMPTY, ferry.listenerCount());
         f.add("haproxy_process_dropped_logs", "Total number of dropped logs for current worker process since started",
                 true, Labels.EMPTY, ferry.droppedLogMessages());
     }

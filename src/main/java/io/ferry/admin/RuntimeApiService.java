@@ -2,6 +2,7 @@ package io.ferry.admin;
 
 import io.ferry.config.Address;
 import io.ferry.config.GlobalSettings;
+import io.ferry.net.UnixSocketFile;
 import io.ferry.proxy.Ferry;
 import io.ferry.proxy.FerryService;
 import io.netty.bootstrap.ServerBootstrap;
@@ -24,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -179,16 +179,7 @@ public final class RuntimeApiService implements FerryService {
     }
 
     private static void permissions(Path path, int mode) {
-        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] bits = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
-            PosixFilePermission.OWNER_READ};
-        for (int i = 0; i < bits.length; i++) {
-            if ((mode & (1 << i)) != 0) {
-                set.add(bits[i]);
-            }
-        }
+        Set<PosixFilePermission> set = UnixSocketFile.permissions(mode);
         try {
             Files.setPosixFilePermissions(path, set);
         } catch (IOException e) {

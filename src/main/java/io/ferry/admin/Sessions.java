@@ -43,10 +43,10 @@ final class Sessions {
     }
 
     static String line(StreamSnapshot s) {
-        String proto = s.source() instanceof InetSocketAddress a && a.getAddress() instanceof Inet6Address
-                ? "tcpv6" : "tcpv4";
+        String proto = !(s.source() instanceof InetSocketAddress) ? "unix_stream"
+                : ((InetSocketAddress) s.source()).getAddress() instanceof Inet6Address ? "tcpv6" : "tcpv4";
         String src = s.source() instanceof InetSocketAddress a
-                ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(s.source());
+                ? a.getAddress().getHostAddress() + ":" + a.getPort() : "unix";
         return "0x" + Long.toHexString(s.id()) + ": proto=" + proto + " src=" + src + " fe=" + s.frontend()
                 + " be=" + (s.backend() == null ? "<NONE>" : s.backend())
                 + " srv=" + (s.server() == null ? "<none>" : s.server())

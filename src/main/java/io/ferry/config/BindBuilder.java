@@ -7,5 +7,9 @@ final class BindBuilder {
     long tcpUserTimeoutMs;
     int backlog;
     int unixMode = -1;
+    String unixUser;
+    int unixUid = -1;
+    String unixGroup;
+    int unixGid = -1;
     boolean v6only;
 }

@@ -15,11 +15,22 @@ final class ServerKeywords {
             BindBuilder b = new BindBuilder();
             applyOptions(line, 1, r.bindOptions, r.unsupportedBindOptions, b, "bind");
             for (Address a : addresses) {
-                if (b.unixMode >= 0 && a.kind() != Address.Kind.UNIX) {
-                    throw new ConfigProblem("'mode' applies to unix sockets only", "remove 'mode' from this bind line");
+                Bind bind = new Bind(a, b.name, b.maxconn, b.tcpUserTimeoutMs, b.backlog, b.unixMode, b.unixUser,
+                        b.unixUid, b.unixGroup, b.unixGid, b.v6only, line.location());
+                if (bind.hasUnixFileOptions() && a.kind() != Address.Kind.UNIX) {
+                    String word = b.unixMode >= 0 ? "mode" : b.unixUser != null ? "user" : b.unixUid >= 0 ? "uid"
+                            : b.unixGroup != null ? "group" : "gid";
+                    throw new ConfigProblem("'" + word + "' applies to unix sockets only",
+                            "remove '" + word + "' from this bind line, or bind unix@/path");
                 }
-                line.proxy().binds.add(new Bind(a, b.name, b.maxconn, b.tcpUserTimeoutMs, b.backlog, b.unixMode,
-                        b.v6only, line.location()));
+                if (a.kind() == Address.Kind.UNIX && b.tcpUserTimeoutMs > 0) {
+                    throw new ConfigProblem("'tcp-ut' applies to TCP sockets only", "remove 'tcp-ut' from this unix socket's bind line");
+                }
+                if (b.unixUser != null && b.unixUid >= 0 || b.unixGroup != null && b.unixGid >= 0) {
+                    throw new ConfigProblem("a unix socket's owner is given twice (" + (b.unixUser != null && b.unixUid >= 0
+                            ? "'user' and 'uid'" : "'group' and 'gid'") + ")", "keep one of them");
+                }
+                line.proxy().binds.add(bind);
             }
         });
         r.add("server", "l b", "server NAME ADDRESS [OPTIONS...]", line -> {
@@ -52,6 +63,10 @@ final class ServerKeywords {
         bind(r, "v6only", 0, "v6only", (b, a, l) -> b.v6only = true);
         bind(r, "v4v6", 0, "v4v6", (b, a, l) -> b.v6only = false);
         bind(r, "mode", 1, "mode OCTAL", (b, a, l) -> b.unixMode = octal(a.get(0)));
+        bind(r, "user", 1, "user NAME", (b, a, l) -> b.unixUser = a.get(0));
+        bind(r, "uid", 1, "uid NUMBER", (b, a, l) -> b.unixUid = (int) Values.integer(a.get(0), "uid", 0, Integer.MAX_VALUE));
+        bind(r, "group", 1, "group NAME", (b, a, l) -> b.unixGroup = a.get(0));
+        bind(r, "gid", 1, "gid NUMBER", (b, a, l) -> b.unixGid = (int) Values.integer(a.get(0), "gid", 0, Integer.MAX_VALUE));
 
         server(r, "weight", 1, "weight 0..256", (o, a, l) -> o.weight = (int) Values.integer(a.get(0), "weight", 0, 256));
         server(r, "backup", 0, "backup", (o, a, l) -> o.backup = true);

@@ -53,10 +53,11 @@ public final class AclMatcher {
         return switch (f.name()) {
             case "always_true", "req.proto_http" -> true;
             case "always_false" -> false;
-            case "src" -> ip(d, s.source());
-            case "dst" -> ip(d, s.destination().getAddress());
-            case "src_port" -> integer(d, s.sourceAddress().getPort());
-            case "dst_port" -> integer(d, s.destination().getPort());
+            // not found on a unix socket: the ACL does not match
+            case "src" -> s.source() != null && ip(d, s.source());
+            case "dst" -> s.destination() != null && ip(d, s.destination().getAddress());
+            case "src_port" -> s.sourceAddress() != null && integer(d, s.sourceAddress().getPort());
+            case "dst_port" -> s.destination() != null && integer(d, s.destination().getPort());
             case "hdr_cnt" -> integer(d, s.headerValues(f.argument()).size());
             case "hdr" -> strings(d, s.headerValues(f.argument()));
             case "path" -> strings(d, List.of(s.path()));

@@ -19,7 +19,8 @@ public final class ForwardedFor {
 
     /** Adds the header to {@code request} from {@code client}; {@code frontend}/{@code backend} may be null. */
     public static void apply(HttpRequest request, InetAddress client, ForwardFor frontend, ForwardFor backend) {
-        if (frontend == null && backend == null) {
+        if (frontend == null && backend == null || client == null) {
+            // no header for a client on a unix socket, as in HAProxy
             return;
         }
         String header = backend != null ? backend.header() : frontend.header();

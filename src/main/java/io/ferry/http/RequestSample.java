@@ -4,6 +4,7 @@ import io.ferry.balance.BalanceKey;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.ferry.net.ConnectionEnds;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,15 +18,23 @@ public final class RequestSample implements BalanceKey {
     private final HttpRequest request;
     private final InetSocketAddress source;
     private final InetSocketAddress destination;
+    /** The listener's id when the request came over a unix socket (source and destination are null), else 0. */
+    private final int unixListener;
     /** The headers {@code hdr()} reads: the request's, or a response's in response rules. */
     private final HttpHeaders headers;
     private String path;
     private String query;
 
     public RequestSample(HttpRequest request, InetSocketAddress source, InetSocketAddress destination) {
+        this(request, new ConnectionEnds(source, destination, 0));
+    }
+
+    /** A request that came over a connection with these ends, a TCP connection's or a unix socket's. */
+    public RequestSample(HttpRequest request, ConnectionEnds ends) {
         this.request = request;
-        this.source = source;
-        this.destination = destination;
+        this.source = ends.source();
+        this.destination = ends.destination();
+        this.unixListener = ends.unixListener();
         this.headers = request.headers();
     }
 
@@ -33,6 +42,7 @@ public final class RequestSample implements BalanceKey {
         this.request = s.request;
         this.source = s.source;
         this.destination = s.destination;
+        this.unixListener = s.unixListener;
         this.headers = headers;
     }
 
@@ -51,13 +61,20 @@ public final class RequestSample implements BalanceKey {
         return request;
     }
 
+    /** The client's address; null when the request came over a unix socket. */
     public InetSocketAddress sourceAddress() {
         return source;
     }
 
+    /** The client's IP address; null on a unix socket. */
     @Override
     public java.net.InetAddress source() {
-        return source.getAddress();
+        return source == null ? null : source.getAddress();
+    }
+
+    /** The listener's id when the request came over a unix socket, else 0. */
+    public int unixListener() {
+        return unixListener;
     }
 
     @Override
@@ -77,6 +94,7 @@ public final class RequestSample implements BalanceKey {
         return headers.get(name);
     }
 
+    /** The address the client connected to; null on a unix socket. */
     public InetSocketAddress destination() {
         return destination;
     }

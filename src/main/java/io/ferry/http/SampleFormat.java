@@ -160,10 +160,13 @@ public final class SampleFormat {
 
     private static Value variable(String name) {
         return switch (name) {
-            case "ci" -> s -> ip(s.request().sourceAddress());
-            case "cp" -> s -> Integer.toString(s.request().sourceAddress().getPort());
-            case "fi" -> s -> ip(s.request().destination());
-            case "fp" -> s -> Integer.toString(s.request().destination().getPort());
+            // on a unix socket HAProxy writes "unix" for the addresses and the listener's id for the ports
+            case "ci" -> s -> s.request().unixListener() > 0 ? "unix" : ip(s.request().sourceAddress());
+            case "cp" -> s -> s.request().unixListener() > 0 ? Integer.toString(s.request().unixListener())
+                    : Integer.toString(s.request().sourceAddress().getPort());
+            case "fi" -> s -> s.request().unixListener() > 0 ? "unix" : ip(s.request().destination());
+            case "fp" -> s -> s.request().unixListener() > 0 ? Integer.toString(s.request().unixListener())
+                    : Integer.toString(s.request().destination().getPort());
             case "f", "ft" -> Scope::frontend;
             case "b" -> Scope::backend;
             case "HM" -> s -> s.request().method();
@@ -202,10 +205,11 @@ public final class SampleFormat {
             case "url_param", "urlp" -> s -> s.request().urlParam(arg);
             case "method" -> s -> s.request().method();
             case "req.ver", "req_ver" -> s -> s.request().version();
+            // not found on a unix socket
             case "src" -> s -> ip(s.request().sourceAddress());
             case "dst" -> s -> ip(s.request().destination());
-            case "src_port" -> s -> Integer.toString(s.request().sourceAddress().getPort());
-            case "dst_port" -> s -> Integer.toString(s.request().destination().getPort());
+            case "src_port" -> s -> port(s.request().sourceAddress());
+            case "dst_port" -> s -> port(s.request().destination());
             case "always_true", "req.proto_http" -> s -> "1";
             case "always_false" -> s -> "0";
             default -> throw new IllegalArgumentException("sample fetch %[" + expression + "] in a rule value");
@@ -253,6 +257,10 @@ public final class SampleFormat {
 
     /** An address as HAProxy writes it (RFC 5952 for IPv6). */
     static String ip(InetSocketAddress a) {
-        return NetUtil.toAddressString(a.getAddress());
+        return a == null ? null : NetUtil.toAddressString(a.getAddress());
+    }
+
+    private static String port(InetSocketAddress a) {
+        return a == null ? null : Integer.toString(a.getPort());
     }
 }

@@ -2,6 +2,7 @@ package io.ferry.log;
 
 import io.ferry.config.Capture;
 import io.ferry.config.LogTarget;
+import io.ferry.net.ConnectionEnds;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
@@ -54,13 +55,22 @@ public final class AccessLog {
      * {@code log-format}), HAProxy's default log writes one line now; with one, a record to fill.
      */
     public StreamLog accepted(InetSocketAddress client, InetSocketAddress local, long nanos) {
+        return accepted(new ConnectionEnds(client, local, 0), nanos);
+    }
+
+    /** {@link #accepted(InetSocketAddress, InetSocketAddress, long)} for a TCP or a unix socket connection. */
+    public StreamLog accepted(ConnectionEnds ends, long nanos) {
         long now = clock.millis();
         if (format == null) {
-            send("Connect from " + client.getAddress().getHostAddress() + ":" + client.getPort() + " to "
-                    + local.getAddress().getHostAddress() + ":" + local.getPort() + " (" + frontend + "/"
-                    + (http ? "HTTP" : "TCP") + ")", SyslogFraming.INFO);
+            InetSocketAddress client = ends.source();
+            InetSocketAddress local = ends.destination();
+            // HAProxy's words for a unix socket connection: the listener's id stands for the addresses
+            send((ends.unix() ? "Connect to unix:" + ends.unixListener()
+                    : "Connect from " + client.getAddress().getHostAddress() + ":" + client.getPort() + " to "
+                    + local.getAddress().getHostAddress() + ":" + local.getPort())
+                    + " (" + frontend + "/" + (http ? "HTTP" : "TCP") + ")", SyslogFraming.INFO);
         }
-        return new StreamLog(client, local, frontend, http, now, nanos);
+        return new StreamLog(ends, frontend, http, now, nanos);
     }
 
     /** Whether lines are written at the end of streams ({@link #emit} does something). */

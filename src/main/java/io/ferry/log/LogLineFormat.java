@@ -183,10 +183,10 @@ public final class LogLineFormat {
                 case "b" -> (r, o) -> string(o, r.backend != null ? r.backend : r.frontend, q);
                 case "f", "ft" -> (r, o) -> string(o, r.frontend, q);
                 case "s" -> (r, o) -> string(o, r.server != null ? r.server : "<NOSRV>", q);
-                case "ci" -> (r, o) -> ip(o, r.client, q);
-                case "cp" -> (r, o) -> port(o, r.client);
-                case "fi" -> (r, o) -> ip(o, r.local, q);
-                case "fp" -> (r, o) -> port(o, r.local);
+                case "ci" -> (r, o) -> ip(o, r, r.client, q);
+                case "cp" -> (r, o) -> port(o, r, r.client);
+                case "fi" -> (r, o) -> ip(o, r, r.local, q);
+                case "fp" -> (r, o) -> port(o, r, r.local);
                 case "si" -> (r, o) -> ip(o, r.serverAddress, q);
                 case "sp" -> (r, o) -> port(o, r.serverAddress);
                 case "bi", "bp" -> (r, o) -> o.append('-');
@@ -208,10 +208,11 @@ public final class LogLineFormat {
             String[] parts = expr.split(",");
             String fetch = parts[0];
             Node base = switch (fetch) {
-                case "src" -> (r, o) -> o.append(r.client.getAddress().getHostAddress());
-                case "src_port" -> (r, o) -> o.append(r.client.getPort());
-                case "dst" -> (r, o) -> o.append(r.local.getAddress().getHostAddress());
-                case "dst_port" -> (r, o) -> o.append(r.local.getPort());
+                // not found on a unix socket, as in HAProxy
+                case "src" -> (r, o) -> o.append(r.client == null ? "-" : r.client.getAddress().getHostAddress());
+                case "src_port" -> (r, o) -> o.append(r.client == null ? "-" : Integer.toString(r.client.getPort()));
+                case "dst" -> (r, o) -> o.append(r.local == null ? "-" : r.local.getAddress().getHostAddress());
+                case "dst_port" -> (r, o) -> o.append(r.local == null ? "-" : Integer.toString(r.local.getPort()));
                 case "method" -> (r, o) -> o.append(r.method == null ? "-" : r.method);
                 case "always_true" -> (r, o) -> o.append(1);
                 case "always_false" -> (r, o) -> o.append(0);
@@ -256,6 +257,24 @@ public final class LogLineFormat {
             o.append('"').append(s == null ? "" : s).append('"');
         } else {
             o.append(s == null || s.isEmpty() ? "-" : s);
+        }
+    }
+
+    /** {@code %ci}, {@code %fi}: the address, or {@code unix} on a unix socket as HAProxy writes. */
+    private static void ip(StringBuilder o, StreamLog r, InetSocketAddress a, boolean quote) {
+        if (r.unixListener > 0) {
+            string(o, "unix", quote);
+        } else {
+            ip(o, a, quote);
+        }
+    }
+
+    /** {@code %cp}, {@code %fp}: the port, or the listener's id on a unix socket as HAProxy writes. */
+    private static void port(StringBuilder o, StreamLog r, InetSocketAddress a) {
+        if (r.unixListener > 0) {
+            o.append(r.unixListener);
+        } else {
+            port(o, a);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.ferry.log;
 
+import io.ferry.net.ConnectionEnds;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 
@@ -21,8 +22,10 @@ public final class StreamLog {
 
     private static final long UNSET = Long.MIN_VALUE;
 
+    /** The client's and the listener's addresses; null on a unix socket, whose listener id is {@link #unixListener}. */
     final InetSocketAddress client;
     final InetSocketAddress local;
+    final int unixListener;
     final String frontend;
     final boolean http;
     /** Wall-clock milliseconds and ticker nanoseconds of the accept. */
@@ -66,8 +69,14 @@ public final class StreamLog {
      */
     public StreamLog(InetSocketAddress client, InetSocketAddress local, String frontend, boolean http,
                      long acceptMillis, long acceptNanos) {
-        this.client = client;
-        this.local = local;
+        this(new ConnectionEnds(client, local, 0), frontend, http, acceptMillis, acceptNanos);
+    }
+
+    /** A record for a stream whose connection has these ends (a unix socket's, or a TCP connection's). */
+    public StreamLog(ConnectionEnds ends, String frontend, boolean http, long acceptMillis, long acceptNanos) {
+        this.client = ends.source();
+        this.local = ends.destination();
+        this.unixListener = ends.unixListener();
         this.frontend = frontend;
         this.http = http;
         this.acceptMillis = acceptMillis;

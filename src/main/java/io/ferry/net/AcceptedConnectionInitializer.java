@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.util.AttributeKey;
 
 /**
  * Sets up an accepted connection as the {@link ListenerGroup.Spec} it was accepted under says:
@@ -11,6 +12,9 @@ import io.netty.channel.ChannelOption;
  * time, so that a listening socket handed to a new configuration serves it.
  */
 final class AcceptedConnectionInitializer extends ChannelInitializer<Channel> {
+
+    /** The spec a connection was accepted under, for the pipeline it sets up. */
+    static final AttributeKey<ListenerGroup.Spec> ACCEPTED_UNDER = AttributeKey.valueOf("ferry.acceptedUnder");
 
     private final Transport transport;
 
@@ -21,13 +25,17 @@ final class AcceptedConnectionInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         ListenerGroup.Spec spec = ch.attr(AcceptGateHandler.SPEC).getAndSet(null);
-        ChannelConfig config = ch.config();
-        config.setOption(ChannelOption.SO_KEEPALIVE, spec.keepAlive());
-        if (spec.noLinger()) {
-            config.setOption(ChannelOption.SO_LINGER, 0);
-        }
-        if (spec.tcpUserTimeoutMs() > 0) {
-            config.setOption(transport.tcpUserTimeoutOption(), spec.tcpUserTimeoutMs());
+        ch.attr(ACCEPTED_UNDER).set(spec);
+        if (!spec.unix()) {
+            // TCP options; a unix socket has none of them
+            ChannelConfig config = ch.config();
+            config.setOption(ChannelOption.SO_KEEPALIVE, spec.keepAlive());
+            if (spec.noLinger()) {
+                config.setOption(ChannelOption.SO_LINGER, 0);
+            }
+            if (spec.tcpUserTimeoutMs() > 0) {
+                config.setOption(transport.tcpUserTimeoutOption(), spec.tcpUserTimeoutMs());
+            }
         }
         ch.pipeline().addLast(spec.childInitializer());
     }

@@ -1,7 +1,8 @@
 package io.ferry.net;
 
 import io.netty.channel.Channel;
-import java.net.InetSocketAddress;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.net.SocketAddress;
 import java.util.List;
 
 /**
@@ -17,15 +18,19 @@ public final class Listener {
     private volatile ListenerGroup.Spec spec;
     private volatile ListenerGroup group;
     private volatile Channel channel;
+    private volatile UnixSocketFile unixFile;
 
     Listener(ListenerGroup.Spec spec, ListenerGroup group) {
         this.spec = spec;
         this.group = group;
     }
 
-    /** The address it listens on (with the real port when bound to port 0). */
-    public InetSocketAddress localAddress() {
-        return (InetSocketAddress) channel.localAddress();
+    /**
+     * The address it listens on: an {@link java.net.InetSocketAddress} with the real port when bound
+     * to port 0, or the {@link DomainSocketAddress} of a unix socket's path.
+     */
+    public SocketAddress localAddress() {
+        return unixFile != null ? new DomainSocketAddress(unixFile.path().toString()) : channel.localAddress();
     }
 
     public List<ConnectionLimit> limits() {
@@ -49,6 +54,15 @@ public final class Listener {
         this.spec = next;
         this.group = owner;
         refresh();
+    }
+
+    /** The socket file of a unix listener; null for others. */
+    UnixSocketFile unixFile() {
+        return unixFile;
+    }
+
+    void unixFile(UnixSocketFile file) {
+        this.unixFile = file;
     }
 
     void bound(Channel serverChannel) {

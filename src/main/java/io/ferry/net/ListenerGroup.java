@@ -8,7 +8,10 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 
+import io.netty.channel.unix.DomainSocketAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,18 +29,31 @@ public final class ListenerGroup {
     /**
      * Where a listener listens and how it sets up its accepted connections.
      *
-     * @param address the address to bind; null for an inherited descriptor
+     * @param address the address to bind: an {@link InetSocketAddress}, or a
+     *                {@link DomainSocketAddress} for a unix socket (epoll only); null for an inherited descriptor
      * @param inheritedFd a listening socket the process inherited ({@code fd@N}), -1 for none
+     * @param unixFile the permissions and owner of a unix socket's file; null for other listeners
+     * @param id the listener's number in its frontend, from 1, in the order of its binds (HAProxy's
+     *           listener id, which its logs show as the port of a unix socket client)
      */
-    public record Spec(String description, InetSocketAddress address, int inheritedFd, int backlog,
+    public record Spec(String description, SocketAddress address, int inheritedFd, int backlog,
                        List<ConnectionLimit> limits, ChannelHandler childInitializer, int tcpUserTimeoutMs,
-                       boolean keepAlive, boolean noLinger) {
+                       boolean keepAlive, boolean noLinger, UnixSocketFile.Options unixFile, int id) {
 
         /** Whether a listener set up for {@code other} listens where this spec says. */
         boolean sameSocket(Spec other) {
             return inheritedFd >= 0 ? inheritedFd == other.inheritedFd
                     : other.inheritedFd < 0 && address.equals(other.address);
         }
+
+        boolean unix() {
+            return address instanceof DomainSocketAddress;
+        }
+    }
+
+    /** The spec an accepted connection was accepted under. */
+    public static Spec specOf(Channel accepted) {
+        return accepted.attr(AcceptedConnectionInitializer.ACCEPTED_UNDER).get();
     }
 
     private final Transport transport;
@@ -100,6 +116,9 @@ public final class ListenerGroup {
             if (!fresh.contains(l)) {
                 previous.listeners.remove(l);
                 l.handOver(specs.get(i), this);
+                if (l.unixFile() != null) {
+                    l.unixFile().update(specs.get(i).unixFile());
+                }
             }
             listeners.add(l);
             l.refresh();
@@ -110,7 +129,6 @@ public final class ListenerGroup {
         Listener listener = new Listener(spec, this);
         boolean limited = spec.limits().stream().anyMatch(l -> l.max() > 0);
         ServerBootstrap b = new ServerBootstrap().group(acceptors, workers)
-                .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(new ChannelInitializer<ServerChannel>() {
                     @Override
                     protected void initChannel(ServerChannel ch) {
@@ -119,8 +137,10 @@ public final class ListenerGroup {
                 })
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new AcceptedConnectionInitializer(transport));
+        if (!spec.unix()) {
+            b.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
+        }
         if (limited) {
             // Kept after a reload even if the new limits are gone: it only makes accepting fairer.
             b.option(ChannelOption.MAX_MESSAGES_PER_READ, 1);
@@ -131,6 +151,8 @@ public final class ListenerGroup {
         Channel ch;
         if (spec.inheritedFd() >= 0) {
             ch = adopt(b, spec);
+        } else if (spec.unix()) {
+            ch = bindUnix(b, spec, listener);
         } else {
             b.channel(transport.serverChannel());
             try {
@@ -141,6 +163,27 @@ public final class ListenerGroup {
         }
         listener.bound(ch);
         return listener;
+    }
+
+    /** Binds a unix socket under a temporary name and renames it into place ({@link UnixSocketFile}). */
+    private Channel bindUnix(ServerBootstrap b, Spec spec, Listener listener) {
+        UnixSocketFile file = new UnixSocketFile(Path.of(((DomainSocketAddress) spec.address()).path()));
+        Channel ch;
+        try {
+            Path tmp = file.temporary();
+            b.channel(transport.serverDomainSocketChannel());
+            ch = b.bind(new DomainSocketAddress(tmp.toString())).syncUninterruptibly().channel();
+            try {
+                file.place(tmp, spec.unixFile());
+            } catch (RuntimeException e) {
+                ch.close().syncUninterruptibly();
+                throw e;
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot bind " + spec.description() + ": " + e.getMessage(), e);
+        }
+        listener.unixFile(file);
+        return ch;
     }
 
     /** Registers the inherited listening socket of {@code spec} instead of binding one. */
@@ -174,12 +217,20 @@ public final class ListenerGroup {
         return List.copyOf(listeners);
     }
 
+    /** The addresses of the TCP listeners, in the order of their specs (unix sockets are left out). */
     public List<InetSocketAddress> boundAddresses() {
         List<InetSocketAddress> out = new ArrayList<>();
         for (Listener l : listeners) {
-            out.add(l.localAddress());
+            if (l.localAddress() instanceof InetSocketAddress a) {
+                out.add(a);
+            }
         }
         return out;
+    }
+
+    /** How many listening sockets the group has, TCP and unix. */
+    public int listenerCount() {
+        return listeners.size();
     }
 
     /** Closes every listening socket of this group (accepted connections stay). */
@@ -193,6 +244,9 @@ public final class ListenerGroup {
             Channel c = l.channel();
             if (c != null) {
                 c.close().syncUninterruptibly();
+            }
+            if (l.unixFile() != null) {
+                l.unixFile().remove();
             }
         }
     }

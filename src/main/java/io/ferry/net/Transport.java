@@ -9,6 +9,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -90,7 +91,7 @@ public enum Transport {
     }
 
     /**
-     * Whether unix stream sockets ({@code unix@/path} servers) are available: with epoll, whose
+     * Whether unix stream sockets ({@code unix@/path} servers and binds) are available: with epoll, whose
      * channels also offer half-close on them.
      */
     public boolean supportsUnixSockets() {
@@ -103,6 +104,14 @@ public enum Transport {
             throw new IllegalStateException("unix stream sockets need the epoll transport");
         }
         return EpollDomainSocketChannel.class;
+    }
+
+    /** Listening channels on unix stream sockets ({@code bind unix@/path}); only with {@link #supportsUnixSockets()}. */
+    public Class<? extends ServerChannel> serverDomainSocketChannel() {
+        if (this != EPOLL) {
+            throw new IllegalStateException("unix stream sockets need the epoll transport");
+        }
+        return EpollServerDomainSocketChannel.class;
     }
 
     /** The address of the unix socket {@code path} for {@link #domainSocketChannel()}. */

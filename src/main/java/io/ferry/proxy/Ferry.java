@@ -14,15 +14,16 @@ import io.ferry.net.ConnectionLimit;
 import io.ferry.net.Descriptors;
 import io.ferry.net.ListenerGroup;
 import io.ferry.net.Transport;
+import io.ferry.net.UnixSocketFile;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -214,9 +215,10 @@ public final class Ferry implements AutoCloseable {
             boolean keepAlive = p.option(ProxyOption.CLITCPKA) || p.option(ProxyOption.TCPKA);
             boolean tcp = p.mode().value() == Mode.TCP;
             finNotices(p, fe.reachable());
-            ChannelInitializer<SocketChannel> init = new ChannelInitializer<>() {
+            // A TCP or a unix stream socket
+            ChannelInitializer<Channel> init = new ChannelInitializer<>() {
                 @Override
-                protected void initChannel(SocketChannel ch) {
+                protected void initChannel(Channel ch) {
                     clients.add(ch);
                     ByteCountHandler bytes = new ByteCountHandler();
                     ch.pipeline().addLast(bytes);
@@ -233,17 +235,23 @@ public final class Ferry implements AutoCloseable {
                     }
                 }
             };
+            int id = 0;
             for (Bind b : p.binds()) {
+                id++;
                 boolean inherited = b.address().kind() == Address.Kind.FD;
-                InetSocketAddress addr = inherited ? null : b.address().address() == null
-                        ? new InetSocketAddress(b.address().port())
+                boolean unix = b.address().kind() == Address.Kind.UNIX;
+                SocketAddress addr = inherited ? null
+                        : unix ? transport.domainSocketAddress(b.address().path())
+                        : b.address().address() == null ? new InetSocketAddress(b.address().port())
                         : new InetSocketAddress(b.address().address(), b.address().port());
                 List<ConnectionLimit> limits = List.of(global, feLimit,
                         new ConnectionLimit("bind " + b.address() + " of " + p, b.maxconn()));
+                UnixSocketFile.Options file = unix ? new UnixSocketFile.Options(b.unixMode(), b.unixUser(), b.unixUid(),
+                        b.unixGroup(), b.unixGid()) : null;
                 specs.add(new ListenerGroup.Spec("bind " + b.address() + " (" + p + " at " + b.location() + ")",
                         addr, inherited ? b.address().fd() : -1, b.backlog(), limits, init,
                         (int) Math.min(Integer.MAX_VALUE, b.tcpUserTimeoutMs()), keepAlive,
-                        p.option(ProxyOption.NOLINGER)));
+                        p.option(ProxyOption.NOLINGER), file, id));
             }
         }
         return specs;
@@ -339,6 +347,12 @@ public final class Ferry implements AutoCloseable {
     }
 
     /** The addresses listened on, in the order of the binds, with real ports for binds on port 0. */
+    /** How many listening sockets serve, TCP and unix ({@code Listeners} in {@code show info}). */
+    public int listenerCount() {
+        return listeners.listenerCount();
+    }
+
+    /** The addresses of the TCP listeners (unix sockets are left out). */
     public List<InetSocketAddress> boundAddresses() {
         return listeners.boundAddresses();
     }

@@ -7,16 +7,17 @@ import io.ferry.config.ProxyOption;
 import io.ferry.config.TimeoutKind;
 import io.ferry.http.AclMatcher;
 import io.ferry.http.ConnectionHeaders;
+import io.ferry.http.ErrorPages;
 import io.ferry.http.Http1ClientCodec;
 import io.ferry.http.Http1ServerCodec;
 import io.ferry.http.HttpErrors;
-import io.ferry.http.HttpViolation;
-import io.ferry.http.ErrorPages;
 import io.ferry.http.HttpRules;
+import io.ferry.http.HttpViolation;
 import io.ferry.http.RequestSample;
 import io.ferry.log.ByteCountHandler;
 import io.ferry.log.Termination.Cause;
 import io.ferry.log.Termination.Phase;
+import io.ferry.net.ConnectionEnds;
 import io.ferry.proxy.Deadlines.Deadline;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -37,7 +38,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.function.Function;
@@ -284,8 +284,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
             return;
         }
         log.request(h);
-        sample = new RequestSample(h, (InetSocketAddress) client.remoteAddress(),
-                (InetSocketAddress) client.localAddress());
+        sample = new RequestSample(h, ConnectionEnds.of(client));
         HttpService service = frontend.service(sample);
         if (service != null) {
             clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h);

@@ -144,7 +144,9 @@ final class ProxyRuntime {
         if (server.unixPath() != null) {
             return transport.domainSocketAddress(server.unixPath());
         }
-        int port = server.port() != 0 ? server.port() : ((InetSocketAddress) client.localAddress()).getPort();
+        // A server without a port takes the one the client connected to; a unix socket has none (0).
+        int port = server.port() != 0 ? server.port()
+                : client.localAddress() instanceof InetSocketAddress local ? local.getPort() : 0;
         return new InetSocketAddress(server.address(), port);
     }
 

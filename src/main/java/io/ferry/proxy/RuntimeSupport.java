@@ -151,8 +151,9 @@ final class RuntimeSupport {
     }
 
     private void bind(Bind b, String where) {
-        if (b.address().kind() == Address.Kind.UNIX) {
-            refuse(b.location(), "bind " + b.address(), where, "unix socket listeners");
+        if (b.address().kind() == Address.Kind.UNIX && !transport.supportsUnixSockets()) {
+            refuse(b.location(), "bind " + b.address(), where, "unix socket listeners without the epoll transport "
+                    + "(Ferry's unix sockets are Netty's epoll channels; listen on an ADDRESS:PORT)");
         }
         if (b.address().kind() == Address.Kind.FD && transport != Transport.EPOLL) {
             refuse(b.location(), "bind " + b.address(), where, "inherited listening sockets (fd@) without the "

@@ -4,9 +4,10 @@ import io.ferry.balance.BackendServer;
 import io.ferry.log.AccessLog;
 import io.ferry.log.ByteCountHandler;
 import io.ferry.log.StreamLog;
-import io.ferry.log.Termination;
 import io.ferry.log.Termination.Cause;
 import io.ferry.log.Termination.Phase;
+import io.ferry.log.Termination;
+import io.ferry.net.ConnectionEnds;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -41,8 +42,7 @@ final class StreamLogger {
         this.stats = new StreamCounters(frontend);
         bytes.listener(stats);
         if (log != null) {
-            record = log.accepted((InetSocketAddress) client.remoteAddress(), (InetSocketAddress) client.localAddress(),
-                    System.nanoTime());
+            record = log.accepted(ConnectionEnds.of(client), System.nanoTime());
             emitted = !log.logsStreams();
         } else {
             emitted = true;

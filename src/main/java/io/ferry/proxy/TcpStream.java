@@ -500,7 +500,7 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
     private record SourceKey(Channel client) implements BalanceKey {
         @Override
         public InetAddress source() {
-            return ((InetSocketAddress) client.remoteAddress()).getAddress();
+            return client.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
         }
     }
 }

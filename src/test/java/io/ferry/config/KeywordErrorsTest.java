@@ -55,7 +55,7 @@ class KeywordErrorsTest {
             bind                          => bind           => missing argument                          => write it as: bind ADDRESS[,ADDRESS...] [OPTIONS...]
             bind :81 maxconn              => bind           => bind option 'maxconn' needs a value       => write it as 'maxconn NUMBER'
             bind :81 maxconn 0            => bind           => bind option 'maxconn': value 0 for 'maxconn' is out of range => use a value between 1 and 10000000
-            bind :81 mode 660             => bind           => 'mode' applies to unix sockets only       => remove 'mode' from this bind line
+            bind :81 mode 660             => bind           => 'mode' applies to unix sockets only       => remove 'mode' from this bind line, or bind unix@/path
             bind unix@/x mode 999         => bind           => bind option 'mode': invalid mode '999'    => write permissions in octal, e.g. 'mode 660'
             bind :81 "${UNSET}" x         => bind           => empty bind option, often an environment variable that is not set => set the variable, or remove the empty word
             bind :81 nmae x               => bind           => unknown bind option 'nmae'                => did you mean 'name'?
