@@ -142,14 +142,15 @@ public final class BackendServer {
     }
 
     /**
-     * {@code throttle}: while slow start ramps, its effective weight in percent of the full one
-     * (rounded up, as HAProxy does); -1 otherwise.
+     * {@code throttle}: while slow start ramps, its effective weight in percent of the full one,
+     * with HAProxy's rounding (6 % for 1/16); -1 otherwise.
      */
     public int throttle() {
         if (rampStart == NOT_RAMPING) {
             return -1;
         }
-        return weight == 0 ? 100 : (100 * effectiveWeight + WEIGHT_SCALE * weight - 1) / (WEIGHT_SCALE * weight);
+        // HAProxy's server_throttle_rate: (100 × eweight + wdiv − 1) / (wdiv × uweight).
+        return weight == 0 ? 100 : (100 * effectiveWeight + WEIGHT_SCALE - 1) / (WEIGHT_SCALE * weight);
     }
 
     /** Whether slow start is ramping its weight up now. */

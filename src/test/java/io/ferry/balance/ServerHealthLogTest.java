@@ -172,9 +172,9 @@ class ServerHealthLogTest {
         log.checked(a, PASSED);
         log.checked(a, PASSED);
         assertThat(a.state().status()).isEqualTo("UP");
-        // At once: 1/16 of the weight, throttle 7 % (rounded up), maxconn 1.
+        // At once: 1/16 of the weight, throttle 6 % (HAProxy's rounding), maxconn 1.
         assertThat(a.ramping()).isTrue();
-        assertThat(a.throttle()).isEqualTo(7);
+        assertThat(a.throttle()).isEqualTo(6);
         assertThat(a.currentWeight()).isEqualTo(1);
         assertThat(a.maxconnNow()).isEqualTo(1);
         assertThat(picks(balancer, 1700)).containsEntry("a", 100).containsEntry("b", 1600);
@@ -183,8 +183,8 @@ class ServerHealthLogTest {
 
         now.addAndGet(10_000);
         steps.remove(0).run();
-        // (16 × 10 + 20) / 20 = 9 sixteenths: 57 %; maxconn at 50 %.
-        assertThat(a.throttle()).isEqualTo(57);
+        // (16 × 10 + 20) / 20 = 9 sixteenths: 56 %; maxconn at 50 %.
+        assertThat(a.throttle()).isEqualTo(56);
         assertThat(a.currentWeight()).isEqualTo(3);
         assertThat(a.maxconnNow()).isEqualTo(50);
         assertThat(picks(balancer, 2500)).containsEntry("a", 900).containsEntry("b", 1600);
@@ -208,16 +208,16 @@ class ServerHealthLogTest {
         ServerHealthLog log = new ServerHealthLog("app", List.of(a), balancer, events);
         log.adminChanged(a, a.state().admin(ServerState.Admin.MAINT));
         log.adminChanged(a, a.state().admin(ServerState.Admin.READY));
-        assertThat(a.throttle()).as("leaving maintenance starts a slow start").isEqualTo(7);
+        assertThat(a.throttle()).as("leaving maintenance starts a slow start").isEqualTo(6);
         assertThat(scheduled).containsExactly(3000L);
         now.addAndGet(30_000);
         steps.remove(0).run();
-        assertThat(a.throttle()).isEqualTo(57);
+        assertThat(a.throttle()).isEqualTo(56);
         log.checked(a, FAILED);
         assertThat(a.ramping()).isFalse();
         log.checked(a, PASSED);
         log.checked(a, PASSED);
-        assertThat(a.throttle()).isEqualTo(7);
+        assertThat(a.throttle()).isEqualTo(6);
     }
 
     @Test
