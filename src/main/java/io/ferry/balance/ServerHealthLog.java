@@ -116,6 +116,8 @@ public final class ServerHealthLog {
             line = prefix(server) + " is DOWN, " + result.describe() + ". " + counts("left") + " "
                     + server.connections() + " sessions active, 0 requeued, 0 remaining in queue.";
         } else {
+            // Before the waiting streams take it: a slow start lowers its maxconn from now.
+            follow(server, change);
             int requeued = events.dispatchQueued();
             line = prefix(server) + " is UP, " + result.describe() + ". " + counts("online") + " "
                     + requeued + " sessions requeued, 0 total in queue.";
@@ -124,7 +126,10 @@ public final class ServerHealthLog {
         if (change.to() == ServerState.Operational.DOWN && servers.stream().noneMatch(BackendServer::usable)) {
             LOG.error("backend {} has no server available!", backend);
         }
-        follow(server, change);
+        if (change.to() == ServerState.Operational.DOWN) {
+            // After the line: it counts the sessions that were active.
+            follow(server, change);
+        }
         return line;
     }
 

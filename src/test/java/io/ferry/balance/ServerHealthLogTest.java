@@ -26,10 +26,16 @@ class ServerHealthLogTest {
     private final List<String> cuts = new ArrayList<>();
     private final List<Long> scheduled = new ArrayList<>();
     private final List<Runnable> steps = new ArrayList<>();
+    /** What the server being watched allowed when the queue was served. */
+    private final List<String> dispatched = new ArrayList<>();
+    private BackendServer watched;
 
     private final ServerEvents events = new ServerEvents() {
         @Override
         public int dispatchQueued() {
+            if (watched != null) {
+                dispatched.add("maxconn " + watched.maxconnNow());
+            }
             return 0;
         }
 
@@ -166,6 +172,7 @@ class ServerHealthLogTest {
         BackendServer b = server("b", 4, false, 0, ServerOptions.DEFAULTS);
         Balancer balancer = Balancer.create(Balance.DEFAULT, List.of(a, b), false, now::get);
         ServerHealthLog log = new ServerHealthLog("app", List.of(a, b), balancer, events);
+        watched = a;
         assertThat(a.throttle()).as("no slow start at start-up").isEqualTo(-1);
         assertThat(a.currentWeight()).isEqualTo(4);
         log.checked(a, FAILED);
@@ -177,6 +184,7 @@ class ServerHealthLogTest {
         assertThat(a.throttle()).isEqualTo(6);
         assertThat(a.currentWeight()).isEqualTo(1);
         assertThat(a.maxconnNow()).isEqualTo(1);
+        assertThat(dispatched).as("waiting streams see the ramp from its start").containsExactly("maxconn 1");
         assertThat(picks(balancer, 1700)).containsEntry("a", 100).containsEntry("b", 1600);
         // Steps every max(1 s, slowstart / 20).
         assertThat(scheduled).containsExactly(1000L);
