@@ -970,6 +970,13 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
     @Override
     public void kill(Cause cause) {
         log.killed(cause);
+        if (cause != Cause.KILLED && server != null && !closed
+                && (response == ResponsePhase.WAITING_HEAD || response == ResponsePhase.INTERIM)) {
+            // Closed for its server's state while waiting for the answer: HAProxy 2.6 answers 502, "DH--".
+            log.terminate(cause, Phase.HEADERS);
+            sendError(502);
+            return;
+        }
         client.close();
     }
 

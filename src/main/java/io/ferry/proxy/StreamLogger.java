@@ -155,13 +155,9 @@ final class StreamLogger {
     }
 
     void terminate(Cause cause, Phase phase) {
-        // A stream ended from outside shows as the abort it causes; HAProxy logs it as K, D or U. For
-        // D and U HAProxy 2.6 sets no phase: "D-" (compared on the same streams).
+        // A stream ended from outside shows as the abort it causes; HAProxy logs it as K, D or U.
         if (killedAs != null && (cause == Cause.CLIENT_ABORT || cause == Cause.SERVER_ABORT)) {
             cause = killedAs;
-            if (cause != Cause.KILLED) {
-                phase = Phase.NONE;
-            }
         }
         stats.terminate(cause, phase);
         if (active()) {

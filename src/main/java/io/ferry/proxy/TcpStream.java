@@ -482,6 +482,10 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
     @Override
     public void kill(Cause cause) {
         log.killed(cause);
+        if (cause != Cause.KILLED && !closed) {
+            // HAProxy 2.6 logs a tunnel closed for its server's state with no phase: "D-", "U-".
+            log.terminate(cause, Phase.NONE);
+        }
         closed(Side.CLIENT);
         client.close();
     }

@@ -150,6 +150,32 @@ class ServerHealthReactionsTest extends HealthTestBase {
     }
 
     @Test
+    void onMarkedDownShutdownSessionsAnswers502ToAnHttpStreamWaitingForItsServer() throws Exception {
+        SyslogReceiver syslog = syslog();
+        TestOrigin o = origin("o", 0);
+        TestOrigin health = origin("health", 0);
+        ferry = Ferry.start(Configs.parse(Configs.HTTP_DEFAULTS + """
+                frontend www
+                    bind 127.0.0.1:0
+                    log %s format raw local0
+                    option httplog
+                    default_backend app
+                backend app
+                    server s %s check port %d inter 100 fall 1 rise 1 on-marked-down shutdown-sessions
+                """.formatted(syslog.address(), o.address(), health.port())));
+        try (RawClient c = new RawClient(ferry.boundAddresses().get(0))) {
+            c.send("GET /delay/20000 HTTP/1.1\r\nHost: x\r\n\r\n");
+            await().atMost(Duration.ofSeconds(10)).until(() -> o.seen().size() == 1);
+            health.close();
+            // As HAProxy 2.6 does for a stream waiting for its server's answer: a 502.
+            assertThat(c.readUntil("\r\n\r\n", 1)).startsWith("HTTP/1.1 502 ");
+        }
+        io.ferry.testing.HttpLogLine l = io.ferry.testing.HttpLogLine.parse(syslog.next(5000));
+        assertThat(l.status()).isEqualTo(502);
+        assertThat(l.termination()).isEqualTo("DH--");
+    }
+
+    @Test
     void onMarkedUpShutdownBackupSessionsClosesTheBackupsStreamsWhenAnActiveServerComesBack() throws Exception {
         SyslogReceiver syslog = syslog();
         ScriptedServer active = echo();
