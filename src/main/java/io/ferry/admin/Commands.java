@@ -209,6 +209,7 @@ final class Commands {
                 case DRAIN -> "entering drain mode";
                 case READY -> "leaving maintenance or drain mode";
             });
+            t.backend.stateChanged(t.server, change);
             if (admin == ServerState.Admin.READY) {
                 // Streams waiting in the queue may use it now.
                 t.backend.dispatch();

@@ -236,7 +236,7 @@ final class PrometheusExporter implements HttpService {
                     s.maxconn());
         }
         f.add("haproxy_server_weight", "Server's effective weight, or sum of active servers' effective weights for a "
-                + "backend", false, l, s.weight());
+                + "backend", false, l, s.currentWeight());
         ServerState st = s.state();
         String state = st.admin() == ServerState.Admin.MAINT ? "MAINT"
                 : st.operational() == ServerState.Operational.DOWN ? "DOWN"

@@ -67,6 +67,8 @@ final class ServersState {
             return 1;
         }
         return switch (last.status()) {
+            case "HANA" -> 4;
+            case "SOCKERR" -> 5;
             case "L4OK" -> 6;
             case "L4TOUT" -> 7;
             case "L4CON" -> 8;

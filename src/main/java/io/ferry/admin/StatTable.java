@@ -63,7 +63,8 @@ final class StatTable {
         responseErrors(v, c);
         ServerState st = s.state();
         v[17] = st.status();
-        v[18] = n(s.weight());
+        v[18] = n(s.currentWeight());
+        v[29] = s.throttle() >= 0 ? n(s.throttle()) : null;
         v[19] = s.backup() ? "0" : "1";
         v[20] = s.backup() ? "1" : "0";
         if (st.checked()) {
@@ -74,7 +75,10 @@ final class StatTable {
             if (last != null) {
                 v[36] = last.status();
                 v[37] = last.code() >= 0 ? n(last.code()) : null;
-                v[38] = n(last.durationMs());
+                v[38] = last.durationMs() >= 0 ? n(last.durationMs()) : null;
+            }
+            if (s.observedHealth() != null) {
+                v[45] = n(st.analyzeFailures());
             }
         }
         v[23] = n(st.lastChangeSeconds());

@@ -19,10 +19,10 @@ record UsableServers(int active, int backup, int weight) {
             if (s.usable()) {
                 if (s.backup()) {
                     bck++;
-                    backupWeight += s.weight();
+                    backupWeight += s.currentWeight();
                 } else {
                     act++;
-                    activeWeight += s.weight();
+                    activeWeight += s.currentWeight();
                 }
             }
         }

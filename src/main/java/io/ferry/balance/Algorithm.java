@@ -62,9 +62,21 @@ abstract class Algorithm {
         return fallback;
     }
 
-    /** Smooth weighted interleaving (a server of weight 3 appears 3 times, spread out). */
+    /**
+     * Smooth weighted interleaving by effective weight (a server of weight 3 appears 3 times,
+     * spread out). Effective weights are in sixteenths; they are divided by their greatest common
+     * divisor, so that the schedule is as long as the weights alone make it unless a slow start
+     * ramps.
+     */
     private static BackendServer[] spread(List<BackendServer> servers) {
-        int[] weights = servers.stream().mapToInt(BackendServer::weight).toArray();
+        int[] weights = servers.stream().mapToInt(BackendServer::effectiveWeight).toArray();
+        int gcd = 0;
+        for (int w : weights) {
+            gcd = gcd(gcd, w);
+        }
+        for (int i = 0; i < weights.length && gcd > 1; i++) {
+            weights[i] /= gcd;
+        }
         int total = java.util.Arrays.stream(weights).sum();
         BackendServer[] out = new BackendServer[total];
         long[] current = new long[servers.size()];
@@ -80,6 +92,15 @@ abstract class Algorithm {
             out[i] = servers.get(best);
         }
         return out;
+    }
+
+    private static int gcd(int a, int b) {
+        while (b != 0) {
+            int t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
     }
 
     final BackendServer roundRobin(Set<BackendServer> excluded) {
@@ -111,7 +132,7 @@ abstract class Algorithm {
         return fallback;
     }
 
-    /** {@code leastconn}: fewest connections per weight; ties go round-robin. */
+    /** {@code leastconn}: fewest connections per effective weight; ties go round-robin. */
     private static final class LeastConn extends Algorithm {
 
         LeastConn(List<BackendServer> servers) {
@@ -142,7 +163,8 @@ abstract class Algorithm {
         }
 
         private static BackendServer fewer(BackendServer s, BackendServer best) {
-            if (best == null || (long) s.connections() * best.weight() < (long) best.connections() * s.weight()) {
+            if (best == null || (long) s.connections() * best.effectiveWeight()
+                    < (long) best.connections() * s.effectiveWeight()) {
                 return s;
             }
             return best;
@@ -176,7 +198,8 @@ abstract class Algorithm {
             this.balance = balance;
             if (balance.hashType() == Balance.HashType.CONSISTENT) {
                 for (BackendServer s : servers) {
-                    for (int i = 0; i < s.weight() * 16; i++) {
+                    // 16 points per unit of weight: one per sixteenth of effective weight.
+                    for (int i = 0; i < s.effectiveWeight(); i++) {
                         ring.put(hash(s.name() + "#" + s.id() + "#" + i), s);
                     }
                 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * Picks a server of a backend for a request, with HAProxy's rules for backup servers: backups are
@@ -27,19 +28,73 @@ public final class Balancer {
     private final List<BackendServer> all;
     private final boolean allBackups;
     private final int candidates;
+    private final LongSupplier millis;
     private volatile Groups groups;
 
-    private Balancer(Balance balance, List<BackendServer> servers, boolean allBackups) {
+    private Balancer(Balance balance, List<BackendServer> servers, boolean allBackups, LongSupplier millis) {
         this.balance = balance;
         this.all = List.copyOf(servers);
         this.allBackups = allBackups;
         this.candidates = all.size();
+        this.millis = millis;
         this.groups = group();
     }
 
     /** Builds the balancer of a backend. */
     public static Balancer create(Balance balance, List<BackendServer> servers, boolean allBackups) {
-        return new Balancer(balance, servers, allBackups);
+        return new Balancer(balance, servers, allBackups, System::currentTimeMillis);
+    }
+
+    /** As {@link #create(Balance, List, boolean)}, with the clock that times slow starts. */
+    public static Balancer create(Balance balance, List<BackendServer> servers, boolean allBackups,
+                                  LongSupplier millis) {
+        return new Balancer(balance, servers, allBackups, millis);
+    }
+
+    /**
+     * Starts the slow start of {@code server} now, when it has one ({@code slowstart}): its
+     * effective weight and connection limit ramp up from here ({@link BackendServer#applyRamp}).
+     * Returns whether a ramp started.
+     */
+    public synchronized boolean startSlowStart(BackendServer server) {
+        if (server.options().slowstart() <= 0 || !all.contains(server)) {
+            return false;
+        }
+        server.rampStart(millis.getAsLong());
+        refreshWeights();
+        return true;
+    }
+
+    /** Ends the slow start of {@code server} (it went down): full weight and limit when it comes back without one. */
+    public synchronized void stopSlowStart(BackendServer server) {
+        if (server.ramping()) {
+            server.rampStart(BackendServer.NOT_RAMPING);
+            refreshWeights();
+        }
+    }
+
+    /**
+     * Recomputes the effective weights and connection limits of ramping servers for now on its
+     * clock, and the schedules if a weight changed. Returns the delay to the next step, as HAProxy
+     * takes it: max(1 s, {@code slowstart} / 20) of the ramping server with the shortest; -1 when
+     * none is ramping.
+     */
+    public synchronized long refreshWeights() {
+        long now = millis.getAsLong();
+        boolean dynamic = !staticWeights();
+        boolean changed = false;
+        long next = -1;
+        for (BackendServer s : all) {
+            changed |= s.applyRamp(now, dynamic);
+            if (s.ramping()) {
+                long step = Math.max(1000, s.options().slowstart() / 20);
+                next = next < 0 ? step : Math.min(next, step);
+            }
+        }
+        if (changed) {
+            groups = group();
+        }
+        return next;
     }
 
     private Groups group() {
@@ -84,6 +139,7 @@ public final class Balancer {
                     + "'0%' and '100%'.");
         }
         server.weight(weight);
+        server.applyRamp(millis.getAsLong(), !staticWeights());
         groups = group();
     }
 

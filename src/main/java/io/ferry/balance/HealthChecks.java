@@ -5,10 +5,11 @@ import io.ferry.check.HealthChecker;
 import io.ferry.config.Proxy;
 import io.ferry.config.Server;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
+import io.ferry.net.Transport;
+import io.netty.channel.Channel;
+import io.netty.channel.unix.DomainSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * HealthChecks checks = new HealthChecks();
- * checks.add(backendModel, servers, backend::dispatch);
- * checks.start(loops, NioSocketChannel.class, global.spreadChecks());
+ * checks.add(backendModel, servers, healthLog);
+ * checks.start(loops, Transport.select(), global.spreadChecks());
  * checks.close();
  * }</pre>
  */
@@ -44,12 +45,9 @@ public final class HealthChecks implements AutoCloseable {
 
     /**
      * Plans the checks of {@code backend}, whose runtime servers are {@code servers} (in the order
-     * of the model's).
-     *
-     * @param dispatchQueued hands free slots to waiting streams when a server comes up; returns how many
+     * of the model's), their results applied through {@code log}.
      */
-    public void add(Proxy backend, List<BackendServer> servers, IntSupplier dispatchQueued) {
-        ServerHealthLog log = new ServerHealthLog(backend.name(), servers, dispatchQueued);
+    public void add(Proxy backend, List<BackendServer> servers, ServerHealthLog log) {
         for (int i = 0; i < servers.size(); i++) {
             Server model = backend.servers().get(i);
             if (!model.options().check()) {
@@ -71,10 +69,12 @@ public final class HealthChecks implements AutoCloseable {
     }
 
     /** Starts every check, spreading the first ones over the interval and the loops. */
-    public void start(EventLoopGroup loops, Class<? extends SocketChannel> channelClass, int spreadPercent) {
+    public void start(EventLoopGroup loops, Transport transport, int spreadPercent) {
         int n = planned.size();
         for (int i = 0; i < n; i++) {
             Planned p = planned.get(i);
+            Class<? extends Channel> channelClass = p.spec.target() instanceof DomainSocketAddress
+                    ? transport.domainSocketChannel() : transport.socketChannel();
             HealthChecker c = new HealthChecker(p.spec, loops.next(), channelClass,
                     () -> ServerHealthLog.phase(p.server), r -> p.log.checked(p.server, r), spreadPercent,
                     System::nanoTime);

@@ -1,5 +1,6 @@
 package io.ferry.balance;
 
+import io.ferry.config.ServerOptions;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,8 +24,37 @@ public final class ServerState {
     /** What checks found. */
     public enum Operational { UP, DOWN, NOLB }
 
-    /** A state change, as told to listeners: the new and previous values. */
-    public record Change(Operational from, Operational to, Admin admin) {
+    /**
+     * A state change, as told to listeners: the previous and new operational states, the admin
+     * state after the change and before it.
+     */
+    public record Change(Operational from, Operational to, Admin admin, Admin fromAdmin) {
+
+        /** Whether the server could be picked before the change (READY and UP). */
+        public boolean wasUsable() {
+            return fromAdmin == Admin.READY && from == Operational.UP;
+        }
+
+        /** Whether the server can be picked after the change (READY and UP). */
+        public boolean usable() {
+            return admin == Admin.READY && to == Operational.UP;
+        }
+
+        /**
+         * Whether the server was just marked DOWN or put in maintenance (what HAProxy's {@code
+         * on-marked-down} reacts to).
+         */
+        public boolean markedDown() {
+            return (to == Operational.DOWN && from != Operational.DOWN) || (admin == Admin.MAINT && fromAdmin != Admin.MAINT);
+        }
+
+        /**
+         * Whether the server comes back: UP after DOWN, or out of maintenance while up (when HAProxy
+         * starts a {@code slowstart} and applies {@code on-marked-up}).
+         */
+        public boolean cameBack() {
+            return usable() && !wasUsable() && (from == Operational.DOWN || fromAdmin == Admin.MAINT);
+        }
     }
 
     /**
@@ -52,6 +82,8 @@ public final class ServerState {
     private volatile long failedChecks;
     private volatile long downTransitions;
     private volatile LastCheck lastCheck;
+    private volatile long analyzeFailures;
+    private volatile boolean fastinterForced;
 
     /**
      * @param checked whether health checks run for the server (otherwise it stays UP)
@@ -211,14 +243,45 @@ public final class ServerState {
         return null;
     }
 
-    /** Marks the server DOWN at once (an observed failure with {@code on-error mark-down}). */
-    public synchronized Change markDown() {
+    /**
+     * Applies {@code on-error} after {@code error-limit} consecutive errors observed on traffic
+     * (HAProxy's "health analyze"): each action forces {@code fastinter} for the checks from now on
+     * (HAProxy never lifts it again); {@code fail-check} counts as a failed check, {@code
+     * sudden-death} first sets the health counter to {@code rise + 1} when it is higher (one more
+     * failure after this one marks it DOWN), {@code mark-down} to {@code rise} (so this failure
+     * marks it DOWN). Returns the change it caused, or null.
+     */
+    public synchronized Change analyzeFailed(ServerOptions.OnError action) {
+        fastinterForced = true;
+        analyzeFailures++;
         Snapshot s = snapshot;
-        if (s.operational == Operational.DOWN) {
-            return null;
+        switch (action) {
+            case FASTINTER -> {
+                return null;
+            }
+            case SUDDEN_DEATH -> {
+                if (s.health > rise) {
+                    snapshot = new Snapshot(s.admin, s.operational, rise + 1);
+                }
+            }
+            case MARK_DOWN -> snapshot = new Snapshot(s.admin, s.operational, rise);
+            case FAIL_CHECK -> {
+            }
         }
-        downTransitions++;
-        return set(new Snapshot(s.admin, Operational.DOWN, 0), s);
+        return checkFailed();
+    }
+
+    /** {@code hanafail}: how many times {@code error-limit} was reached on observed traffic. */
+    public long analyzeFailures() {
+        return analyzeFailures;
+    }
+
+    /**
+     * Whether observed errors forced {@code fastinter} (HAProxy's {@code CHK_ST_FASTINTER}): then an
+     * UP server with no failure counted is checked every {@code fastinter}, not {@code inter}.
+     */
+    public boolean fastinterForced() {
+        return fastinterForced;
     }
 
     /** Sets or clears NOLB on an UP server; returns the change, or null. */
@@ -248,7 +311,7 @@ public final class ServerState {
         }
         lastChange = now;
         snapshot = next;
-        return new Change(previous.operational, next.operational, next.admin);
+        return new Change(previous.operational, next.operational, next.admin, previous.admin);
     }
 
     @Override

@@ -6,7 +6,7 @@ package io.ferry.check;
  * @param code the HTTP status of an HTTP check (0 for a passed {@code tcp-check} script, as HAProxy
  *     reports it), -1 when there is none
  * @param info the detail HAProxy adds in quotes ("Connection refused", a reason phrase), or null
- * @param durationMs from the start of the check to its result
+ * @param durationMs from the start of the check to its result, -1 for none (observed traffic)
  */
 public record CheckResult(CheckStatus status, int code, String info, long durationMs) {
 
@@ -23,6 +23,9 @@ public record CheckResult(CheckStatus status, int code, String info, long durati
         if (info != null) {
             b.append(", info: \"").append(info).append('"');
         }
-        return b.append(", check duration: ").append(durationMs).append("ms").toString();
+        if (durationMs >= 0) {
+            b.append(", check duration: ").append(durationMs).append("ms");
+        }
+        return b.toString();
     }
 }

@@ -1,12 +1,15 @@
 package io.ferry.check;
 
+import io.ferry.config.Address;
 import io.ferry.config.HealthCheck;
 import io.ferry.config.Proxy;
 import io.ferry.config.Server;
 import io.ferry.config.ServerOptions;
 import io.ferry.config.TimeoutKind;
 import java.net.InetAddress;
+import io.netty.channel.unix.DomainSocketAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * What to check on one server and when, from its {@code server} line and its backend's check
@@ -15,12 +18,13 @@ import java.net.InetSocketAddress;
  * within {@code timeout check} after that; otherwise the whole check must end within {@code inter}.
  *
  * @param target where checks connect: {@code addr} and {@code port} override the server's own, and
- *     the port of a first {@code tcp-check connect port N} overrides both ports
+ *     the port of a first {@code tcp-check connect port N} overrides both ports; a {@code unix@}
+ *     server is checked on its socket (a {@link DomainSocketAddress})
  * @param connectTimeoutMs how long the connection may take
  * @param responseTimeoutMs how long the answer may take once connected, or -1 when the whole check
  *     is bounded by {@code connectTimeoutMs} alone (no {@code timeout check})
  */
-public record CheckSpec(String backend, String server, InetSocketAddress target, HealthCheck check, long inter,
+public record CheckSpec(String backend, String server, SocketAddress target, HealthCheck check, long inter,
                         long fastinter, long downinter, long connectTimeoutMs, long responseTimeoutMs) {
 
     /** How the server stands, which picks the interval to the next check. */
@@ -39,6 +43,9 @@ public record CheckSpec(String backend, String server, InetSocketAddress target,
      */
     public static CheckSpec of(Proxy backend, Server server) {
         ServerOptions o = server.options();
+        if (server.address().kind() == Address.Kind.UNIX) {
+            return of(backend, server, new DomainSocketAddress(server.address().path()));
+        }
         int port = o.checkPort() > 0 ? o.checkPort() : server.address().port();
         HealthCheck hc = backend.healthCheck();
         if (hc.kind() == HealthCheck.Kind.TCP_SCRIPT && !hc.tcpSteps().isEmpty()
@@ -49,10 +56,15 @@ public record CheckSpec(String backend, String server, InetSocketAddress target,
             return null;
         }
         InetAddress address = o.checkAddress() != null ? o.checkAddress() : server.address().address();
+        return of(backend, server, new InetSocketAddress(address, port));
+    }
+
+    private static CheckSpec of(Proxy backend, Server server, SocketAddress target) {
+        ServerOptions o = server.options();
         long connect = backend.timeout(TimeoutKind.CONNECT).map(l -> l.value()).orElse(0L);
         long check = backend.timeout(TimeoutKind.CHECK).map(l -> l.value()).orElse(0L);
         long connectTimeout = check > 0 && connect > 0 ? Math.min(connect, o.inter()) : o.inter();
-        return new CheckSpec(backend.name(), server.name(), new InetSocketAddress(address, port),
+        return new CheckSpec(backend.name(), server.name(), target,
                 backend.healthCheck(), o.inter(), o.fastinter(), o.downinter(), connectTimeout, check > 0 ? check : -1);
     }
 

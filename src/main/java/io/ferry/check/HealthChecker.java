@@ -9,7 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import java.net.ConnectException;
 import java.util.Locale;
 import java.util.concurrent.ScheduledFuture;
@@ -38,7 +38,7 @@ public final class HealthChecker {
 
     private final CheckSpec spec;
     private final EventLoop loop;
-    private final Class<? extends SocketChannel> channelClass;
+    private final Class<? extends Channel> channelClass;
     private final Supplier<CheckSpec.Phase> phase;
     private final Consumer<CheckResult> listener;
     private final int spreadPercent;
@@ -52,7 +52,11 @@ public final class HealthChecker {
      * @param spreadPercent {@code spread-checks}, 0 to 50
      * @param nanos a monotonic clock for check durations
      */
-    public HealthChecker(CheckSpec spec, EventLoop loop, Class<? extends SocketChannel> channelClass,
+    /**
+     * @param channelClass the client channels of the transport for the spec's target (TCP, or unix
+     *     stream sockets)
+     */
+    public HealthChecker(CheckSpec spec, EventLoop loop, Class<? extends Channel> channelClass,
                          Supplier<CheckSpec.Phase> phase, Consumer<CheckResult> listener, int spreadPercent,
                          LongSupplier nanos) {
         this.spec = spec;
@@ -134,12 +138,14 @@ public final class HealthChecker {
                         : new TcpScriptProbe(check, this::finish);
             };
             long connectTimeout = spec.connectTimeoutMs();
-            ChannelFuture f = new Bootstrap().group(loop).channel(channelClass)
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .option(ChannelOption.SO_LINGER, 0)
+            Bootstrap b = new Bootstrap().group(loop).channel(channelClass)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout))
-                    .handler(handler)
-                    .connect(spec.target());
+                    .handler(handler);
+            if (!(spec.target() instanceof DomainSocketAddress)) {
+                // TCP only: a unix stream socket has neither.
+                b.option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.SO_LINGER, 0);
+            }
+            ChannelFuture f = b.connect(spec.target());
             channel = f.channel();
             if (spec.responseTimeoutMs() < 0) {
                 // No timeout check: the whole check must end within inter.
@@ -166,6 +172,10 @@ public final class HealthChecker {
                 return Verdict.of(CheckStatus.L4TOUT);
             }
             String info = connectInfo(cause);
+            if (spec.target() instanceof DomainSocketAddress) {
+                // A unix socket's connect fails at once: HAProxy reports it as a socket error.
+                return Verdict.of(CheckStatus.SOCKERR, "General socket error (" + (info == null ? "unknown" : info) + ")");
+            }
             if (spec.check().kind() == HealthCheck.Kind.TCP_SCRIPT && info != null) {
                 info += " at initial connection step of tcp-check";
             }
@@ -210,13 +220,18 @@ public final class HealthChecker {
      */
     static String connectInfo(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof java.io.FileNotFoundException) {
+                // Netty's epoll transport, for a unix socket path that does not exist (ENOENT).
+                return "No such file or directory";
+            }
             String m = t.getMessage();
             if (m == null) {
                 continue;
             }
             String lower = m.toLowerCase(Locale.ROOT);
             for (String known : new String[] {"Connection refused", "No route to host", "Network is unreachable",
-                    "Connection reset by peer", "Connection timed out"}) {
+                    "Connection reset by peer", "Connection timed out", "No such file or directory",
+                    "Permission denied"}) {
                 if (lower.contains(known.toLowerCase(Locale.ROOT))) {
                     return known;
                 }

@@ -3,6 +3,8 @@ package io.ferry.proxy;
 import io.ferry.balance.BackendServer;
 import io.ferry.balance.Balancer;
 import io.ferry.balance.HealthChecks;
+import io.ferry.balance.ServerEvents;
+import io.ferry.balance.ServerHealthLog;
 import io.ferry.balance.ServerState;
 import io.ferry.config.Proxy;
 import io.ferry.config.ProxyOption;
@@ -11,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * A backend at run time: its servers and balancer, built once from the model, and the counters of
@@ -34,8 +38,16 @@ public final class Backend {
     private final AtomicInteger queued = new AtomicInteger();
     /** The sum of the servers' {@code maxqueue}, or 0 when one of them has none (no limit). */
     private final int maxQueue;
+    /** Where its servers' changes of state are applied, logged and followed. */
+    final ServerHealthLog health;
 
-    Backend(Proxy model, int id) {
+    /**
+     * @param millis the clock of slow starts
+     * @param schedule runs a task once after a delay in milliseconds (the steps of slow starts)
+     * @param cut closes the streams on a server ({@code on-marked-down}, {@code on-marked-up})
+     */
+    Backend(Proxy model, int id, LongSupplier millis, BiConsumer<Runnable, Long> schedule,
+            BiConsumer<BackendServer, ServerEvents.Cut> cut) {
         this.model = model;
         this.id = id;
         this.rules = ProxyRules.of(model);
@@ -47,7 +59,7 @@ public final class Backend {
             list.add(new BackendServer(model.name(), s.name(), s.address().address(), s.address().port(),
                     s.address().kind() == io.ferry.config.Address.Kind.UNIX ? s.address().path() : null,
                     s.options().weight(), s.options().backup(), serverId++, s.options().maxconn(),
-                    s.options().maxqueue(), state));
+                    s.options().maxqueue(), state, s.options()));
         }
         this.servers = List.copyOf(list);
         for (BackendServer s : servers) {
@@ -64,8 +76,32 @@ public final class Backend {
             }
         }
         this.maxQueue = limit;
-        this.balancer = Balancer.create(model.balance(), servers, model.option(ProxyOption.ALLBACKUPS));
+        this.balancer = Balancer.create(model.balance(), servers, model.option(ProxyOption.ALLBACKUPS), millis);
         this.redispatch = model.option(ProxyOption.REDISPATCH);
+        this.health = new ServerHealthLog(model.name(), servers, balancer, new ServerEvents() {
+            @Override
+            public int dispatchQueued() {
+                return dispatch();
+            }
+
+            @Override
+            public void cut(BackendServer server, Cut why) {
+                cut.accept(server, why);
+            }
+
+            @Override
+            public void schedule(Runnable task, long delayMs) {
+                schedule.accept(task, delayMs);
+            }
+        });
+    }
+
+    /**
+     * The administrator changed the state of server {@code s} ({@code set server … state}): what
+     * follows (streams closed, slow start) as when checks change it.
+     */
+    public void stateChanged(BackendServer s, ServerState.Change change) {
+        health.adminChanged(s, change);
     }
 
     public String name() {

@@ -1,6 +1,7 @@
 package io.ferry.proxy;
 
 import io.ferry.balance.HealthChecks;
+import io.ferry.balance.ServerEvents;
 import io.ferry.config.Address;
 import io.ferry.config.Bind;
 import io.ferry.config.Config;
@@ -10,6 +11,7 @@ import io.ferry.config.Proxy;
 import io.ferry.config.ProxyOption;
 import io.ferry.log.AccessLogs;
 import io.ferry.log.ByteCountHandler;
+import io.ferry.log.Termination.Cause;
 import io.ferry.net.ConnectionLimit;
 import io.ferry.net.Descriptors;
 import io.ferry.net.ListenerGroup;
@@ -110,7 +112,7 @@ public final class Ferry implements AutoCloseable {
                 previous.closeServices();
             }
             startServices();
-            checks.start(loops.group, transport.socketChannel(), config.global().spreadChecks());
+            checks.start(loops.group, transport, config.global().spreadChecks());
             // Last: what it takes over from the previous generation is not given back.
             listeners.bindAll(specs, previous == null ? null : previous.listeners);
         } catch (RuntimeException e) {
@@ -192,9 +194,10 @@ public final class Ferry implements AutoCloseable {
                         + (p.kind().isFrontend() ? "" : ", and requests routed to it get 503"));
                 continue;
             }
-            Backend backend = new Backend(p, config.proxies().indexOf(p) + 1);
+            Backend backend = new Backend(p, config.proxies().indexOf(p) + 1, clock::millis, this::schedule,
+                    this::cutStreams);
             backends.put(p.name(), backend);
-            checks.add(p, backend.servers, backend::dispatch);
+            checks.add(p, backend.servers, backend.health);
         }
         int globalMax = globalMaxconn(config);
         ConnectionLimit global = new ConnectionLimit("global", globalMax);
@@ -653,7 +656,7 @@ public final class Ferry implements AutoCloseable {
         for (Channel ch : clients) {
             StreamView v = ch.attr(STREAM).get();
             if (v != null && v.id() == id) {
-                ch.eventLoop().submit(v::kill).awaitUninterruptibly();
+                ch.eventLoop().submit(() -> v.kill(Cause.KILLED)).awaitUninterruptibly();
                 return true;
             }
         }
@@ -662,19 +665,7 @@ public final class Ferry implements AutoCloseable {
 
     /** Ends every stream whose current transaction uses {@code server}; returns how many. */
     public int shutdownStreams(io.ferry.balance.BackendServer server) {
-        List<Future<Boolean>> futures = new ArrayList<>();
-        for (Channel ch : clients) {
-            StreamView v = ch.attr(STREAM).get();
-            if (v != null) {
-                futures.add(ch.eventLoop().submit(() -> {
-                    if (v.server() == server) {
-                        v.kill();
-                        return true;
-                    }
-                    return false;
-                }));
-            }
-        }
+        List<Future<Boolean>> futures = killStreams(server, Cause.KILLED);
         int n = 0;
         for (Future<Boolean> f : futures) {
             if (f.awaitUninterruptibly().isSuccess() && f.getNow()) {
@@ -689,15 +680,45 @@ public final class Ferry implements AutoCloseable {
      * without waiting: for callers on an event loop (the stats page's admin form).
      */
     public void shutdownStreamsLater(io.ferry.balance.BackendServer server) {
+        killStreams(server, Cause.KILLED);
+    }
+
+    /**
+     * Ends every stream on {@code server} without waiting ({@code on-marked-down shutdown-sessions},
+     * {@code on-marked-up shutdown-backup-sessions}: called on an event loop, which must not wait
+     * for the others).
+     */
+    private void cutStreams(io.ferry.balance.BackendServer server, ServerEvents.Cut why) {
+        killStreams(server, why == ServerEvents.Cut.SERVER_DOWN ? Cause.SERVER_DOWN : Cause.BACKUP_CUT);
+    }
+
+    /** Ends, each on its event loop, the streams whose current transaction uses {@code server}, logged with {@code cause}. */
+    private List<Future<Boolean>> killStreams(io.ferry.balance.BackendServer server, Cause cause) {
+        List<Future<Boolean>> futures = new ArrayList<>();
         for (Channel ch : clients) {
             StreamView v = ch.attr(STREAM).get();
             if (v != null) {
-                ch.eventLoop().execute(() -> {
+                futures.add(ch.eventLoop().submit(() -> {
                     if (v.server() == server) {
-                        v.kill();
+                        v.kill(cause);
+                        return true;
                     }
-                });
+                    return false;
+                }));
             }
         }
+        return futures;
+    }
+
+    /** Runs {@code task} on an event loop after {@code delayMs}, unless this Ferry is closed by then. */
+    private void schedule(Runnable task, long delayMs) {
+        if (closing.get() || loops.group.isShuttingDown()) {
+            return;
+        }
+        loops.group.schedule(() -> {
+            if (!closing.get()) {
+                task.run();
+            }
+        }, delayMs, TimeUnit.MILLISECONDS);
     }
 }

@@ -1,6 +1,7 @@
 package io.ferry.proxy;
 
 import io.ferry.balance.BackendServer;
+import io.ferry.balance.ObservedHealth;
 import io.ferry.config.Mode;
 import io.ferry.config.Proxy;
 import io.ferry.config.ProxyOption;
@@ -507,6 +508,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
             if (f.isSuccess()) {
                 deadlines.clear(Deadline.CONNECT);
                 serverPhase = ServerPhase.CONNECTED;
+                observed(ObservedHealth.Event.L4_OK);
                 log.connected();
                 deadlines.startIdle(Deadline.SERVER, timeouts.server());
                 sendHead();
@@ -524,6 +526,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         c.channel.close();
         BackendServer failedServer = server;
         server = null;
+        failedServer.observed(ObservedHealth.Event.L4_ERR);
         if (attempts.connectFailed(failedServer)) {
             log.retries(++retries);
             serverPhase = ServerPhase.RETRY_WAIT;
@@ -599,6 +602,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
                     server = s;
                     connect();
                 } else {
+                    s.observed(ObservedHealth.Event.HTTP_BROKEN_PIPE);
                     backend.release(s);
                     log.terminate(Cause.SERVER_ABORT, Phase.HEADERS);
                     sendError(502);
@@ -629,6 +633,9 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
                 ReferenceCountUtil.release(m);
                 serverKeepAlive = false;
                 if (response != ResponsePhase.COMPLETE) {
+                    if (response != ResponsePhase.BODY) {
+                        observed(ObservedHealth.Event.HTTP_HDRRSP);
+                    }
                     detachServer(true);
                     log.terminate(Cause.PROXY, response == ResponsePhase.BODY ? Phase.DATA : Phase.HEADERS);
                     abortOrError(502);
@@ -651,6 +658,8 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
     }
 
     private void beginResponse(HttpResponse r) {
+        observed(r.decoderResult().isSuccess() ? ObservedHealth.Event.ofStatus(r.status().code())
+                : ObservedHealth.Event.HTTP_HDRRSP);
         // As in HAProxy, response rules see final responses and 101, not other interim ones.
         if (r.decoderResult().isSuccess() && (r.status().code() >= 200 || r.status().code() == 101)
                 && answered(ProxyRules.response(frontend, backend, sample, r), r)) {
@@ -821,6 +830,13 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
     }
 
     /** Lets go of the current server connection, closing it when asked. */
+    /** Tells the current server's {@code observe} what this stream saw of it. */
+    private void observed(ObservedHealth.Event e) {
+        if (server != null) {
+            server.observed(e);
+        }
+    }
+
     private void detachServer(boolean close) {
         ServerConnection c = conn;
         conn = null;
@@ -980,6 +996,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
             }
             case SERVER -> {
                 if (response == ResponsePhase.WAITING_HEAD || response == ResponsePhase.INTERIM) {
+                    observed(ObservedHealth.Event.HTTP_READ_TIMEOUT);
                     detachServer(true);
                     clientKeepAlive = false;
                     log.terminate(Cause.SERVER_TIMEOUT, Phase.HEADERS);
@@ -1035,8 +1052,15 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
     }
 
     @Override
-    public void kill() {
-        log.killed();
+    public void kill(Cause cause) {
+        log.killed(cause);
+        if (cause != Cause.KILLED && server != null && !closed
+                && (response == ResponsePhase.WAITING_HEAD || response == ResponsePhase.INTERIM)) {
+            // Closed for its server's state while waiting for the answer: HAProxy 2.6 answers 502, "DH--".
+            log.terminate(cause, Phase.HEADERS);
+            sendError(502);
+            return;
+        }
         client.close();
     }
 

@@ -1,5 +1,6 @@
 package io.ferry.proxy;
 
+import io.ferry.balance.HealthChecks;
 import io.ferry.config.Address;
 import io.ferry.config.Balance;
 import io.ferry.config.Bind;
@@ -137,7 +138,7 @@ final class RuntimeSupport {
         }
         if (p.kind().isBackend()) {
             for (Server s : p.servers()) {
-                server(s, where);
+                server(p, s, where);
             }
         }
     }
@@ -167,7 +168,7 @@ final class RuntimeSupport {
         }
     }
 
-    private void server(Server s, String where) {
+    private void server(Proxy p, Server s, String where) {
         ServerOptions o = s.options();
         String at = where + ", server " + s.name();
         if (s.address().kind() == Address.Kind.FD) {
@@ -176,24 +177,18 @@ final class RuntimeSupport {
         if (s.address().kind() == Address.Kind.UNIX && !transport.supportsUnixSockets()) {
             refuse(s.location(), "server address " + s.address(), at, "unix socket servers without the epoll transport");
         }
-        if (s.address().kind() == Address.Kind.UNIX && o.check()) {
-            refuse(s.location(), "check", at, "health checks of unix socket servers");
+        if (s.address().kind() == Address.Kind.UNIX && o.check() && unixCheckElsewhere(p, s)) {
+            refuse(s.location(), "check", at, "checks of a unix socket server on another address or port (its "
+                    + "checks use its socket: remove 'addr', 'port' and 'tcp-check connect port')");
         }
         if (s.address().kind() == Address.Kind.UNIX && o.tcpUserTimeoutMs() > 0) {
             refuse(s.location(), "tcp-ut", at, "TCP options on unix socket servers (tcp-ut applies to TCP only)");
         }
-        if (o.slowstart() > 0) {
-            refuse(s.location(), "slowstart", at, "slow start");
-        }
-        if (o.observe() != ServerOptions.Observe.NONE) {
-            refuse(s.location(), "observe", at, "observed traffic as health (observe, error-limit, on-error)");
-        }
-        if (o.onMarkedDownShutdownSessions()) {
-            refuse(s.location(), "on-marked-down shutdown-sessions", at, "closing of streams when a server goes down");
-        }
-        if (o.onMarkedUpShutdownBackupSessions()) {
-            refuse(s.location(), "on-marked-up shutdown-backup-sessions", at,
-                    "closing of backup streams when a server comes up");
+        if (o.observe() != ServerOptions.Observe.NONE && !HealthChecks.checked(p, s)) {
+            // HAProxy counts the errors but cannot act on them without a check: nothing would happen.
+            problems.add(new Problem(s.location(), prefix(s.location()) + "'observe' (" + at + ") has no effect "
+                    + "without health checks on this server: add 'check' (with a port to check), or remove "
+                    + "'observe'"));
         }
         if (o.tcpUserTimeoutMs() > 0 && !transport.supportsTcpUserTimeout()) {
             refuse(s.location(), "tcp-ut", at, "TCP_USER_TIMEOUT without the epoll transport");
@@ -264,9 +259,21 @@ final class RuntimeSupport {
         }
     }
 
+    /** Whether checks of unix socket server {@code s} would go elsewhere than its socket. */
+    private static boolean unixCheckElsewhere(Proxy p, Server s) {
+        List<HealthCheck.TcpStep> steps = p.healthCheck().kind() == HealthCheck.Kind.TCP_SCRIPT
+                ? p.healthCheck().tcpSteps() : List.of();
+        boolean connectPort = !steps.isEmpty() && steps.get(0).kind() == HealthCheck.TcpStep.Kind.CONNECT
+                && steps.get(0).port() > 0;
+        return s.options().checkPort() > 0 || s.options().checkAddress() != null || connectPort;
+    }
+
+    private static String prefix(Location location) {
+        return location.isKnown() ? location + ": " : "";
+    }
+
     private void refuse(Location location, String keyword, String where, String feature) {
-        String prefix = location.isKnown() ? location + ": " : "";
-        problems.add(new Problem(location, prefix + "'" + keyword + "' (" + where + ") is not implemented yet: Ferry's runtime has no "
-                + feature + " so far"));
+        problems.add(new Problem(location, prefix(location) + "'" + keyword + "' (" + where + ") is not implemented yet: "
+                + "Ferry's runtime has no " + feature + " so far"));
     }
 }

@@ -33,7 +33,8 @@ final class StreamLogger {
     private Backend backend;
     private long requests;
     final StreamCounters stats;
-    private boolean killed;
+    /** Why the stream was ended from outside ({@link #killed}), null when it was not. */
+    private Cause killedAs;
 
     StreamLogger(Frontend frontend, Channel client, ByteCountHandler bytes) {
         this.frontend = frontend;
@@ -159,9 +160,9 @@ final class StreamLogger {
     }
 
     void terminate(Cause cause, Phase phase) {
-        // An administrator's 'shutdown session' shows as the abort it causes; HAProxy logs it as K.
-        if (killed && (cause == Cause.CLIENT_ABORT || cause == Cause.SERVER_ABORT)) {
-            cause = Cause.KILLED;
+        // A stream ended from outside shows as the abort it causes; HAProxy logs it as K, D or U.
+        if (killedAs != null && (cause == Cause.CLIENT_ABORT || cause == Cause.SERVER_ABORT)) {
+            cause = killedAs;
         }
         stats.terminate(cause, phase);
         if (active()) {
@@ -188,9 +189,13 @@ final class StreamLogger {
         stats.closed();
     }
 
-    /** An administrator ends the stream ({@code shutdown session}): its end is logged with {@code K}. */
-    void killed() {
-        killed = true;
+    /**
+     * The stream is ended from outside: by an administrator ({@code shutdown session}, logged with
+     * {@code K}), or because its server went down ({@code D}) or an active server came back while
+     * it used a backup ({@code U}).
+     */
+    void killed(Cause cause) {
+        killedAs = cause;
     }
 
     /**

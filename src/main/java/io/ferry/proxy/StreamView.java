@@ -8,8 +8,11 @@ interface StreamView {
 
     StreamSnapshot snapshot();
 
-    /** Ends the stream now, as an administrator's {@code shutdown session} (logged with {@code K}). */
-    void kill();
+    /**
+     * Ends the stream now, logged with {@code cause}: {@code K} for an administrator's {@code
+     * shutdown session}, {@code D} or {@code U} when its server went down or a backup is cut.
+     */
+    void kill(io.ferry.log.Termination.Cause cause);
 
     /** The server of its current transaction, null when there is none. */
     io.ferry.balance.BackendServer server();

@@ -1,6 +1,7 @@
 package io.ferry.proxy;
 
 import io.ferry.balance.BackendServer;
+import io.ferry.balance.ObservedHealth;
 import io.ferry.balance.BalanceKey;
 import io.ferry.config.ProxyOption;
 import io.ferry.log.ByteCountHandler;
@@ -169,6 +170,7 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
     }
 
     private void connected() {
+        slot.observed(ObservedHealth.Event.L4_OK);
         log.connected();
         deadlines.clear(Deadline.CONNECT);
         carry();
@@ -217,6 +219,7 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
         ch.close();
         BackendServer failedServer = slot;
         slot = null;
+        failedServer.observed(ObservedHealth.Event.L4_ERR);
         if (attempts.connectFailed(failedServer)) {
             log.retries(++retries);
             phase = ServerPhase.RETRY_WAIT;
@@ -477,8 +480,12 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
     }
 
     @Override
-    public void kill() {
-        log.killed();
+    public void kill(Cause cause) {
+        log.killed(cause);
+        if (cause != Cause.KILLED && !closed) {
+            // HAProxy 2.6 logs a tunnel closed for its server's state with no phase: "D-", "U-".
+            log.terminate(cause, Phase.NONE);
+        }
         closed(Side.CLIENT);
         client.close();
     }

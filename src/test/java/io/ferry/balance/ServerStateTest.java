@@ -2,6 +2,7 @@ package io.ferry.balance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.config.ServerOptions;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,9 @@ class ServerStateTest {
         assertThat(s.status()).isEqualTo("UP 1/3");
         ServerState.Change c = s.checkFailed();
         assertThat(c).isEqualTo(new ServerState.Change(ServerState.Operational.UP, ServerState.Operational.DOWN,
-                ServerState.Admin.READY));
+                ServerState.Admin.READY, ServerState.Admin.READY));
+        assertThat(c.markedDown()).isTrue();
+        assertThat(c.wasUsable()).isTrue();
         assertThat(s.usable()).isFalse();
         assertThat(s.status()).isEqualTo("DOWN");
         assertThat(s.downTransitions()).isEqualTo(1);
@@ -98,11 +101,64 @@ class ServerStateTest {
     }
 
     @Test
-    void markDownIsImmediate() {
+    void onErrorMarkDownIsImmediateAndCountsAFailedCheck() {
         ServerState s = state(2, 3);
         s.checkPassed();
-        assertThat(s.markDown().to()).isEqualTo(ServerState.Operational.DOWN);
-        assertThat(s.markDown()).isNull();
+        assertThat(s.status()).isEqualTo("UP");
+        assertThat(s.analyzeFailed(ServerOptions.OnError.MARK_DOWN).to()).isEqualTo(ServerState.Operational.DOWN);
         assertThat(s.status()).isEqualTo("DOWN");
+        assertThat(s.failedChecks()).isEqualTo(1);
+        assertThat(s.downTransitions()).isEqualTo(1);
+        assertThat(s.analyzeFailures()).isEqualTo(1);
+        // Already DOWN: HAProxy still counts the failed check, and nothing changes.
+        assertThat(s.analyzeFailed(ServerOptions.OnError.MARK_DOWN)).isNull();
+        assertThat(s.failedChecks()).isEqualTo(2);
+        assertThat(s.fastinterForced()).isTrue();
+    }
+
+    @Test
+    void onErrorFailCheckIsOneFailedCheck() {
+        ServerState s = state(2, 3);
+        s.checkPassed();
+        assertThat(s.analyzeFailed(ServerOptions.OnError.FAIL_CHECK)).isNull();
+        assertThat(s.status()).isEqualTo("UP 2/3");
+        assertThat(s.failedChecks()).isEqualTo(1);
+    }
+
+    @Test
+    void onErrorSuddenDeathLeavesOneFailureBeforeDown() {
+        ServerState s = state(2, 5);
+        s.checkPassed();
+        assertThat(s.status()).isEqualTo("UP");
+        assertThat(s.analyzeFailed(ServerOptions.OnError.SUDDEN_DEATH)).isNull();
+        // The counter went from 6 to rise + 1 = 3, then one failure: 2, the lowest UP value.
+        assertThat(s.health()).isEqualTo(2);
+        assertThat(s.status()).isEqualTo("UP 1/5");
+        assertThat(s.checkFailed().to()).isEqualTo(ServerState.Operational.DOWN);
+    }
+
+    @Test
+    void onErrorFastinterOnlyForcesFastinter() {
+        ServerState s = state(2, 3);
+        s.checkPassed();
+        assertThat(s.fastinterForced()).isFalse();
+        assertThat(s.analyzeFailed(ServerOptions.OnError.FASTINTER)).isNull();
+        assertThat(s.status()).isEqualTo("UP");
+        assertThat(s.failedChecks()).isZero();
+        assertThat(s.analyzeFailures()).isEqualTo(1);
+        assertThat(s.fastinterForced()).isTrue();
+    }
+
+    @Test
+    void leavingMaintenanceWhileUpIsAComeBack() {
+        ServerState s = state(2, 3);
+        ServerState.Change in = s.admin(ServerState.Admin.MAINT);
+        assertThat(in.markedDown()).isTrue();
+        assertThat(in.cameBack()).isFalse();
+        ServerState.Change out = s.admin(ServerState.Admin.READY);
+        assertThat(out.cameBack()).isTrue();
+        assertThat(out.markedDown()).isFalse();
+        s.admin(ServerState.Admin.DRAIN);
+        assertThat(s.admin(ServerState.Admin.READY).cameBack()).as("drain is not a comeback").isFalse();
     }
 }

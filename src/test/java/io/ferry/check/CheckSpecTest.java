@@ -68,6 +68,12 @@ class CheckSpecTest {
                 .isEqualTo(new InetSocketAddress("127.0.0.1", 80));
         assertThat(spec("backend b\n    server s 127.0.0.1 check\n", 0)).isNull();
         assertThat(spec("backend b\n    option tcp-check\n    tcp-check connect port 6379\n"
-                + "    server s 127.0.0.1:80 check\n", 0).target().getPort()).isEqualTo(6379);
+                + "    server s 127.0.0.1:80 check\n", 0).target()).isEqualTo(new InetSocketAddress("127.0.0.1", 6379));
+    }
+
+    @Test
+    void aUnixSocketServerIsCheckedOnItsSocket() {
+        assertThat(spec("backend b\n    server s unix@/run/app.sock check\n", 0).target())
+                .isEqualTo(new io.netty.channel.unix.DomainSocketAddress("/run/app.sock"));
     }
 }

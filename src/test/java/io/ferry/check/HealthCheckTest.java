@@ -3,92 +3,24 @@ package io.ferry.check;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.ferry.balance.BackendServer;
-import io.ferry.balance.ServerHealthLog;
-import io.ferry.proxy.Ferry;
-import io.ferry.testing.Configs;
 import io.ferry.testing.TestOrigin;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** Health checks on real loopback sockets: servers going down and up, backups, HTTP checks, the log lines. */
-class HealthCheckTest {
+class HealthCheckTest extends HealthTestBase {
 
     /** Room for the scheduling noise of a busy machine on top of the bounds HAProxy's rules give. */
     private static final long SLACK_MS = 700;
 
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private Ferry ferry;
-
-    @BeforeEach
-    void captureLogs() {
-        logs.start();
-        ((Logger) LoggerFactory.getLogger(ServerHealthLog.class)).addAppender(logs);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        ((Logger) LoggerFactory.getLogger(ServerHealthLog.class)).detachAppender(logs);
-        if (ferry != null) {
-            ferry.close();
-        }
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
-    }
-
-    private TestOrigin origin(String name, int port) {
-        TestOrigin o = TestOrigin.start(name, port);
-        closing.add(o);
-        return o;
-    }
-
-    /** A port where nothing listens (refused connections). */
-    private static int deadPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private Ferry start(String backend) {
-        ferry = Ferry.start(Configs.parse(Configs.HTTP_DEFAULTS + """
-                frontend www
-                    bind 127.0.0.1:0
-                    default_backend app
-                backend app
-                """ + backend));
-        return ferry;
-    }
-
-    private HttpResponse<String> get(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ferry.boundAddresses().get(0).getPort()
-                + path)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     private BackendServer server(String name) {
-        return ferry.servers("app").stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
-    }
-
-    private List<String> lines() {
-        return logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        return server("app", name);
     }
 
     @Test

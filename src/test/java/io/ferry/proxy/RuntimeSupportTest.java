@@ -24,7 +24,7 @@ class RuntimeSupportTest {
                     timeout queue 3s
                     timeout tunnel 1h
                     server s1 127.0.0.1:8080 maxconn 10
-                    server s2 unix@/run/app.sock check
+                    server s2 unix@/run/app.sock check port 8081
                 listen raw
                     mode tcp
                     bind 127.0.0.1:0
@@ -34,8 +34,9 @@ class RuntimeSupportTest {
         assertThatThrownBy(() -> Ferry.start(config))
                 .isInstanceOf(NotImplementedException.class)
                 .satisfies(e -> assertThat(((NotImplementedException) e).problems()).containsExactly(
-                        "test.cfg:14: 'check' (backend app, server s2) is not "
-                                + "implemented yet: Ferry's runtime has no health checks of unix socket servers so far",
+                        "test.cfg:14: 'check' (backend app, server s2) is not implemented yet: Ferry's runtime has "
+                                + "no checks of a unix socket server on another address or port (its checks use its "
+                                + "socket: remove 'addr', 'port' and 'tcp-check connect port') so far",
                         "test.cfg:18: 'use_backend' (listen raw) is not implemented yet: "
                                 + "Ferry's runtime has no layer-4 routing rules in mode tcp (use default_backend) so far"));
     }
@@ -129,7 +130,7 @@ class RuntimeSupportTest {
     }
 
     @Test
-    void healthChecksRunButObserveSlowstartAndALaterConnectAreRefused() {
+    void healthChecksObserveAndSlowstartRunButObserveWithoutChecksAndALaterConnectAreRefused() {
         var config = Configs.parse("""
                 global
                     spread-checks 5
@@ -144,6 +145,7 @@ class RuntimeSupportTest {
                     http-check expect status 200
                     server s1 127.0.0.1:8080 check inter 1s fastinter 500 downinter 5s rise 3 fall 2 port 8081
                     server s2 127.0.0.1:8081 check observe layer4 slowstart 10s on-marked-down shutdown-sessions
+                    server s3 127.0.0.1:8082 observe layer7 on-marked-up shutdown-backup-sessions
                 backend db
                     option tcp-check
                     tcp-check connect port 6379
@@ -153,13 +155,9 @@ class RuntimeSupportTest {
                     server r1 127.0.0.1:6379 check
                 """);
         assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.NIO)).containsExactly(
-                "test.cfg:13: 'slowstart' (backend web, server s2) is not implemented yet: Ferry's runtime has no "
-                        + "slow start so far",
-                "test.cfg:13: 'observe' (backend web, server s2) is not implemented yet: Ferry's runtime has no "
-                        + "observed traffic as health (observe, error-limit, on-error) so far",
-                "test.cfg:13: 'on-marked-down shutdown-sessions' (backend web, server s2) is not implemented yet: "
-                        + "Ferry's runtime has no closing of streams when a server goes down so far",
-                "test.cfg:19: 'tcp-check connect' (backend db) is not implemented yet: Ferry's runtime has no "
+                "test.cfg:14: 'observe' (backend web, server s3) has no effect without health checks on this "
+                        + "server: add 'check' (with a port to check), or remove 'observe'",
+                "test.cfg:20: 'tcp-check connect' (backend db) is not implemented yet: Ferry's runtime has no "
                         + "second connection in a tcp-check script (connect may only come first) so far");
     }
 

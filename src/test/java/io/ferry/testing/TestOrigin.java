@@ -56,6 +56,9 @@ public final class TestOrigin implements AutoCloseable {
     private final String name;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel server;
+    /** Its accepted connections, closed with it as a process that exits closes them. */
+    private final io.netty.channel.group.ChannelGroup children =
+            new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -72,6 +75,7 @@ public final class TestOrigin implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         accepted.incrementAndGet();
+                        children.add(ch);
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(),
                                 new OriginHandler());
                     }
@@ -141,6 +145,8 @@ public final class TestOrigin implements AutoCloseable {
             return;
         }
         server.close().syncUninterruptibly();
+        // Shutting the group down alone may leave an accepted unix socket open and unread.
+        children.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
