@@ -202,20 +202,30 @@ final class Commands {
         if (t.error != null) {
             return t.error;
         }
-        ServerState.Change change = t.server.state().admin(admin);
-        if (change != null) {
-            LOG.warn("Server {}/{} is {} by the runtime API.", t.backend.name(), t.server.name(), switch (admin) {
-                case MAINT -> "going DOWN for maintenance";
-                case DRAIN -> "entering drain mode";
-                case READY -> "leaving maintenance or drain mode";
-            });
-            t.backend.stateChanged(t.server, change);
-            if (admin == ServerState.Admin.READY) {
-                // Streams waiting in the queue may use it now.
-                t.backend.dispatch();
-            }
-        }
+        changeState(t.backend, t.server, admin, "the runtime API");
         return "";
+    }
+
+    /**
+     * Sets the administrative state of {@code server}, as {@code set server B/S state} and the stats
+     * page's admin form do: a change is logged as made {@code by} them, its consequences follow
+     * ({@link Backend#stateChanged}), and a server made ready takes streams waiting in the queue.
+     */
+    static void changeState(Backend backend, BackendServer server, ServerState.Admin admin, String by) {
+        ServerState.Change change = server.state().admin(admin);
+        if (change == null) {
+            return;
+        }
+        LOG.warn("Server {}/{} is {} by {}.", backend.name(), server.name(), switch (admin) {
+            case MAINT -> "going DOWN for maintenance";
+            case DRAIN -> "entering drain mode";
+            case READY -> "leaving maintenance or drain mode";
+        }, by);
+        backend.stateChanged(server, change);
+        if (admin == ServerState.Admin.READY) {
+            // Streams waiting in the queue may use it now.
+            backend.dispatch();
+        }
     }
 
     private String setServer(List<String> args) {

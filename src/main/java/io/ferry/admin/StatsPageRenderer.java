@@ -26,8 +26,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The stats page: HAProxy's {@code stats uri} with its {@code ;csv}, {@code ;json}, {@code ;typed},
@@ -42,8 +40,6 @@ final class StatsPageRenderer implements StatsPage {
     static final String DEFAULT_REALM = "Ferry Statistics";
     /** The chart's script, also inlined into the HTML page. */
     static final String CHART_JS = resource("stats-chart.js");
-
-    private static final Logger LOG = LoggerFactory.getLogger(StatsPageRenderer.class);
 
     private final Ferry ferry;
     private final StateHistory history;
@@ -192,26 +188,13 @@ final class StatsPageRenderer implements StatsPage {
             }
             done++;
             switch (action) {
-                case "ready" -> state(backend, server, ServerState.Admin.READY);
-                case "drain" -> state(backend, server, ServerState.Admin.DRAIN);
-                case "maint" -> state(backend, server, ServerState.Admin.MAINT);
+                case "ready" -> Commands.changeState(backend, server, ServerState.Admin.READY, "the stats page");
+                case "drain" -> Commands.changeState(backend, server, ServerState.Admin.DRAIN, "the stats page");
+                case "maint" -> Commands.changeState(backend, server, ServerState.Admin.MAINT, "the stats page");
                 default -> ferry.shutdownStreamsLater(server);
             }
         }
         return done == 0 ? "NONE" : done < names.size() ? "PART" : "DONE";
-    }
-
-    private static void state(Backend backend, BackendServer server, ServerState.Admin admin) {
-        if (server.state().admin(admin) != null) {
-            LOG.warn("Server {}/{} is {} by the stats page.", backend.name(), server.name(), switch (admin) {
-                case MAINT -> "going DOWN for maintenance";
-                case DRAIN -> "entering drain mode";
-                case READY -> "leaving maintenance or drain mode";
-            });
-            if (admin == ServerState.Admin.READY) {
-                backend.dispatch();
-            }
-        }
     }
 
     /** A backend by {@code #IID}, as the form sends it, or by name. */

@@ -186,6 +186,28 @@ class StatsPageTest extends AdminTestBase {
     }
 
     @Test
+    void maintenanceFromTheAdminFormClosesTheServersStreamsLikeTheRuntimeApi() throws Exception {
+        TestOrigin origin = TestOrigin.start("o");
+        resources.add(origin);
+        start("""
+                listen admin
+                    bind 127.0.0.1:0
+                    stats uri /stats
+                    stats admin if TRUE
+                    server s1 127.0.0.1:%d check inter 100 on-marked-down shutdown-sessions
+                """.formatted(origin.port()));
+        try (io.ferry.testing.RawClient c = new io.ferry.testing.RawClient(ferry.boundAddresses().get(0))) {
+            c.send("GET /delay/8000 HTTP/1.1\r\nHost: a\r\n\r\n");
+            await().atMost(Duration.ofSeconds(20)).until(() -> ferry.streams().stream()
+                    .anyMatch(st -> "s1".equals(st.server())));
+            HttpResponse<String> maint = post(0, "/stats", "s=s1&action=maint&b=%231");
+            assertThat(maint.headers().firstValue("location")).hasValue("/stats;st=DONE");
+            // on-marked-down shutdown-sessions: the request waiting on s1 gets a 502 and its connection ends.
+            assertThat(c.readAll()).startsWith("HTTP/1.1 502 ");
+        }
+    }
+
+    @Test
     void aBackendServesItsPageToTheRequestsRoutedToIt() throws Exception {
         TestOrigin origin = TestOrigin.start("o");
         resources.add(origin);
