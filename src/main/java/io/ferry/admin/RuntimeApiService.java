@@ -149,22 +149,10 @@ public final class RuntimeApiService implements FerryService {
      */
     private static Channel adopt(Ferry ferry, ServerBootstrap b, GlobalSettings.StatsSocket s) {
         int fd = s.address().fd();
-        String what = "cannot use stats socket " + s.address() + " (" + s.location() + "): descriptor " + fd;
-        try {
-            boolean unix = io.ferry.net.Transport.isUnixSocket(fd);
-            b.channelFactory(() -> unix ? ferry.transport().inheritedDomainServerChannel(fd)
-                    : ferry.transport().inheritedServerChannel(fd));
-            Channel ch = b.register().syncUninterruptibly().channel();
-            if (!ch.isActive()) {
-                ch.close().syncUninterruptibly();
-                throw new IllegalStateException(what + " is not a listening socket");
-            }
-            return ch;
-        } catch (IllegalStateException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(what + " is not an open listening socket (" + e.getMessage() + ")", e);
-        }
+        boolean unix = io.ferry.net.Transport.isUnixSocket(fd);
+        return io.ferry.net.ListenerGroup.adopt(b, () -> unix ? ferry.transport().inheritedDomainServerChannel(fd)
+                : ferry.transport().inheritedServerChannel(fd), fd,
+                "cannot use stats socket " + s.address() + " (" + s.location() + "): ", "socket");
     }
 
     /** A socket file left by an earlier run is replaced, as HAProxy does; any other file is not touched. */

@@ -188,21 +188,30 @@ public final class ListenerGroup {
 
     /** Registers the inherited listening socket of {@code spec} instead of binding one. */
     private Channel adopt(ServerBootstrap b, Spec spec) {
-        String what = "cannot use " + spec.description() + ": ";
+        return adopt(b, () -> transport.inheritedServerChannel(spec.inheritedFd()), spec.inheritedFd(),
+                "cannot use " + spec.description() + ": ", "TCP socket");
+    }
+
+    /**
+     * Registers {@code channel}, made on inherited descriptor {@code fd}, with {@code b} instead of
+     * binding a socket; fails, with {@code what} first and then what is wrong with the descriptor,
+     * when it is not an open listening {@code kind}.
+     */
+    public static Channel adopt(ServerBootstrap b, java.util.function.Supplier<ServerChannel> channel, int fd,
+                                String what, String kind) {
         try {
-            b.channelFactory(() -> transport.inheritedServerChannel(spec.inheritedFd()));
+            b.channelFactory(channel::get);
             Channel ch = b.register().syncUninterruptibly().channel();
             if (!ch.isActive()) {
                 ch.close().syncUninterruptibly();
-                throw new IllegalStateException(what + "descriptor " + spec.inheritedFd()
-                        + " is not a listening TCP socket");
+                throw new IllegalStateException(what + "descriptor " + fd + " is not a listening " + kind);
             }
             return ch;
         } catch (IllegalStateException e) {
             throw e;
         } catch (Exception e) {
-            throw new IllegalStateException(what + "descriptor " + spec.inheritedFd()
-                    + " is not an open listening TCP socket (" + e.getMessage() + ")", e);
+            throw new IllegalStateException(what + "descriptor " + fd + " is not an open listening " + kind + " ("
+                    + e.getMessage() + ")", e);
         }
     }
 
