@@ -1,6 +1,5 @@
 package io.ferry.admin;
 
-import io.ferry.config.Mode;
 import io.ferry.config.Proxy;
 import io.ferry.proxy.Ferry;
 import io.ferry.proxy.FerryService;
@@ -22,7 +21,7 @@ public final class StatsPageService implements FerryService {
 
     @Override
     public Running start(Ferry ferry, EventLoopGroup loops) {
-        if (ferry.config().proxies().stream().noneMatch(StatsPageService::serves)) {
+        if (ferry.config().proxies().stream().noneMatch(Proxy::servesStatsPage)) {
             return () -> { };
         }
         StateHistory history = new StateHistory(ferry, SAMPLES);
@@ -31,10 +30,5 @@ public final class StatsPageService implements FerryService {
         ScheduledFuture<?> sampler = loops.next().scheduleAtFixedRate(
                 () -> history.sample(System.currentTimeMillis()), INTERVAL_MS, INTERVAL_MS, TimeUnit.MILLISECONDS);
         return () -> sampler.cancel(false);
-    }
-
-    /** Whether {@code p} serves the page (an HTTP proxy with any {@code stats} keyword). */
-    static boolean serves(Proxy p) {
-        return p.stats().enabled() && p.mode().value() == Mode.HTTP;
     }
 }

@@ -59,6 +59,14 @@ public record Proxy(
         return Optional.ofNullable(timeouts.get(kind));
     }
 
+    /**
+     * Whether it serves the stats page: any {@code stats} keyword, in {@code mode http} (in
+     * {@code mode tcp} the lines are ignored with HAProxy's warning).
+     */
+    public boolean servesStatsPage() {
+        return stats.enabled() && mode.value() == Mode.HTTP;
+    }
+
     /** Whether an on/off option is set (explicitly or from defaults). */
     public boolean option(ProxyOption option) {
         Located<Boolean> v = options.get(option);

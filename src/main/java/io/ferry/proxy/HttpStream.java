@@ -2,7 +2,6 @@ package io.ferry.proxy;
 
 import io.ferry.balance.BackendServer;
 import io.ferry.balance.ObservedHealth;
-import io.ferry.config.Mode;
 import io.ferry.config.Proxy;
 import io.ferry.config.ProxyOption;
 import io.ferry.config.TimeoutKind;
@@ -354,8 +353,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
      */
     private boolean stats(Proxy px) {
         StatsPage page = runtime.statsPage();
-        if (page == null || !px.stats().enabled() || px.mode().value() != Mode.HTTP
-                || !StatsPage.matches(px.stats().uri(), head.uri())) {
+        if (page == null || !px.servesStatsPage() || !StatsPage.matches(px.stats().uri(), head.uri())) {
             return false;
         }
         boolean admin = px.stats().admin() != null && AclMatcher.test(px.stats().admin(), sample);
