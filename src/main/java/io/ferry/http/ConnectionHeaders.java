@@ -30,28 +30,24 @@ public final class ConnectionHeaders {
 
     /** Removes {@code Connection}, the headers it names, and the other hop-by-hop headers. */
     public static void stripHopByHop(HttpHeaders h) {
-        if (!h.contains(HttpHeaderNames.CONNECTION)) {
-            // Most messages: nothing is named, so nothing to collect.
-            h.remove(HttpHeaderNames.KEEP_ALIVE);
-            h.remove(PROXY_CONNECTION);
-            h.remove(HttpHeaderNames.UPGRADE);
-            return;
-        }
-        List<String> named = new ArrayList<>();
-        for (String v : h.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : v.split(",")) {
-                String t = token.strip().toLowerCase(Locale.ROOT);
-                if (!t.isEmpty() && !t.equals("close") && !t.equals("keep-alive")) {
-                    named.add(t);
+        // Most messages have no Connection header: then there are no names to collect.
+        if (h.contains(HttpHeaderNames.CONNECTION)) {
+            List<String> named = new ArrayList<>();
+            for (String v : h.getAll(HttpHeaderNames.CONNECTION)) {
+                for (String token : v.split(",")) {
+                    String t = token.strip().toLowerCase(Locale.ROOT);
+                    if (!t.isEmpty() && !t.equals("close") && !t.equals("keep-alive")) {
+                        named.add(t);
+                    }
                 }
             }
-        }
-        for (String n : named) {
-            if (!n.equals("transfer-encoding") && !n.equals("content-length")) {
-                h.remove(n);
+            for (String n : named) {
+                if (!n.equals("transfer-encoding") && !n.equals("content-length")) {
+                    h.remove(n);
+                }
             }
+            h.remove(HttpHeaderNames.CONNECTION);
         }
-        h.remove(HttpHeaderNames.CONNECTION);
         h.remove(HttpHeaderNames.KEEP_ALIVE);
         h.remove(PROXY_CONNECTION);
         h.remove(HttpHeaderNames.UPGRADE);
