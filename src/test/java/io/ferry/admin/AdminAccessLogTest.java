@@ -43,6 +43,8 @@ class AdminAccessLogTest extends AdminTestBase {
                     http-request use-service prometheus-exporter if { path /metrics }
                     default_backend be
                 backend be
+                    stats uri /stats
+                    stats auth admin:secret
                     server s1 127.0.0.1:%d
                 """.formatted(syslog.address(), origin.port())));
     }
@@ -73,24 +75,7 @@ class AdminAccessLogTest extends AdminTestBase {
 
     @Test
     void theStatsPageIsLoggedWithTheProxyWhosePageItIsAndItsStatus() throws Exception {
-        ferry = Ferry.start(Configs.parse("""
-                global
-                    log %s format raw local0
-                defaults
-                    mode http
-                    log global
-                    option httplog
-                    timeout client 10s
-                    timeout server 10s
-                    timeout connect 2s
-                frontend fe
-                    bind 127.0.0.1:0
-                    default_backend be
-                backend be
-                    stats uri /stats
-                    stats auth admin:secret
-                    server s1 127.0.0.1:%d
-                """.formatted(syslog.address(), origin.port())));
+        start();
         try (RawClient c = new RawClient(ferry.boundAddresses().get(0))) {
             c.send("GET /stats;csv HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
             assertThat(c.readAll()).startsWith("HTTP/1.1 401 Unauthorized\r\n");
