@@ -102,6 +102,7 @@ final class ProxyRuntime {
         ch.pipeline().addLast(new Http1ClientCodec(new Http1Settings(maxHead, global.maxHeaders(),
                 backend.option(ProxyOption.ACCEPT_INVALID_HTTP_RESPONSE), errors, backend.name(), server.name())));
         ch.pipeline().addLast(new ServerSideHandler(c, pool));
+        pool.opened(c);
         return c;
     }
 

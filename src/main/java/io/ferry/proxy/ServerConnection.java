@@ -16,10 +16,17 @@ final class ServerConnection {
     /** The stream using it, or null while idle. */
     HttpStream owner;
     long idleSinceNanos;
+    /** Whether it is in its loop's pool of idle connections. */
+    boolean idle;
 
     ServerConnection(Channel channel, BackendServer server) {
         this.channel = channel;
         this.server = server;
+    }
+
+    /** HAProxy's "safe" connection: it has served two requests or more, so the server keeps connections alive. */
+    boolean safe() {
+        return uses >= 2;
     }
 
     boolean isOpen() {

@@ -10,9 +10,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The idle server connections of one event loop, per server. Used from that event loop only, so
- * without locks; a connection is reused only by a stream on the same loop, which keeps both
- * connections of a stream on one thread.
+ * The server connections of one event loop, per server: how many are open, and the idle ones. Used
+ * from that event loop only, so without locks; a connection is reused only by a stream on the same
+ * loop, which keeps both connections of a stream on one thread.
+ *
+ * <p>As in HAProxy, a connection whose transaction ended is kept idle only while the pool holds no
+ * more than the loop is estimated to need: the connections in use plus the idle ones may not exceed
+ * the most used at once lately ({@link #estimate}). A connection that has served two requests or
+ * more ("safe") is kept when no other safe one is idle, and the first idle one always is. Any other
+ * is closed at once, so a burst of short client connections does not leave a server connection
+ * behind each.
  *
  * <p>An idle connection is closed after {@link #PURGE_DELAY_MS} (HAProxy's {@code pool-purge-delay}),
  * or at once when the server closes it or sends anything.
@@ -22,11 +29,52 @@ final class ServerPool {
     static final long PURGE_DELAY_MS = 5000;
 
     private final EventLoop loop;
-    private final Map<BackendServer, ArrayDeque<ServerConnection>> idle = new HashMap<>();
+    private final Map<BackendServer, Slot> slots = new HashMap<>();
     private boolean purgeScheduled;
+    private long lastEstimateNanos = System.nanoTime();
+
+    /** One server's connections on this loop. */
+    private static final class Slot {
+        final ArrayDeque<ServerConnection> idle = new ArrayDeque<>();
+        /** Open connections, idle or not. */
+        int open;
+        /** Idle connections that have served two requests or more. */
+        int safeIdle;
+        /** The most connections in use at once since the last estimate. */
+        int maxUsed;
+        /** HAProxy's {@code est_need_conns}: how many connections the loop needs, from the last periods. */
+        int estNeed;
+
+        int used() {
+            return open - idle.size();
+        }
+
+        void noteUse() {
+            maxUsed = Math.max(maxUsed, used());
+        }
+    }
 
     ServerPool(EventLoop loop) {
         this.loop = loop;
+    }
+
+    private Slot slot(BackendServer server) {
+        return slots.computeIfAbsent(server, s -> new Slot());
+    }
+
+    /** Counts a new connection to its server until it closes. */
+    void opened(ServerConnection c) {
+        Slot s = slot(c.server);
+        s.open++;
+        s.noteUse();
+        c.channel.closeFuture().addListener(f -> closed(c, s));
+    }
+
+    private void closed(ServerConnection c, Slot s) {
+        if (c.idle) {
+            forget(c, s);
+        }
+        s.open--;
     }
 
     /**
@@ -35,15 +83,18 @@ final class ServerPool {
      * @param firstRequest whether it is the first request of its client connection
      */
     ServerConnection take(BackendServer server, Proxy.HttpReuse reuse, boolean firstRequest) {
-        ArrayDeque<ServerConnection> q = idle.get(server);
-        if (q == null || reuse == Proxy.HttpReuse.NEVER || (firstRequest && reuse == Proxy.HttpReuse.SAFE)) {
+        Slot s = slots.get(server);
+        if (s == null || s.idle.isEmpty() || reuse == Proxy.HttpReuse.NEVER
+                || (firstRequest && reuse == Proxy.HttpReuse.SAFE)) {
             return null;
         }
-        for (Iterator<ServerConnection> it = q.descendingIterator(); it.hasNext(); ) {
+        for (Iterator<ServerConnection> it = s.idle.descendingIterator(); it.hasNext(); ) {
             ServerConnection c = it.next();
-            if (!firstRequest || reuse == Proxy.HttpReuse.ALWAYS || c.uses >= 2) {
+            if (!firstRequest || reuse == Proxy.HttpReuse.ALWAYS || c.safe()) {
                 it.remove();
+                unmark(c, s);
                 if (c.isOpen()) {
+                    s.noteUse();
                     return c;
                 }
             }
@@ -51,47 +102,101 @@ final class ServerPool {
         return null;
     }
 
-    /** Parks a connection whose transaction completed cleanly. */
-    void park(ServerConnection c) {
+    /**
+     * A connection whose transaction completed cleanly: kept idle if the pool has room for it,
+     * closed otherwise. Returns whether it was kept.
+     */
+    boolean park(ServerConnection c) {
         c.owner = null;
+        Slot s = slot(c.server);
+        int used = s.used();
+        boolean keep = (s.safeIdle == 0 && (c.safe() || s.idle.isEmpty()))
+                || used + s.idle.size() <= Math.max(used, Math.max(s.estNeed, s.maxUsed));
+        if (!keep) {
+            c.channel.close();
+            return false;
+        }
+        c.idle = true;
         c.idleSinceNanos = System.nanoTime();
-        idle.computeIfAbsent(c.server, s -> new ArrayDeque<>()).addLast(c);
+        if (c.safe()) {
+            s.safeIdle++;
+        }
+        s.idle.addLast(c);
         // Read so that a close or stray bytes from the server are noticed while idle.
         c.channel.read();
         if (!purgeScheduled) {
             purgeScheduled = true;
             loop.schedule(this::purge, PURGE_DELAY_MS, TimeUnit.MILLISECONDS);
         }
+        return true;
     }
 
-    /** Forgets a connection (it closed while idle). */
+    /** Forgets a connection (it closed or spoke while idle). */
     void remove(ServerConnection c) {
-        ArrayDeque<ServerConnection> q = idle.get(c.server);
-        if (q != null) {
-            q.remove(c);
+        Slot s = slots.get(c.server);
+        if (s != null && c.idle) {
+            forget(c, s);
+        }
+    }
+
+    private void forget(ServerConnection c, Slot s) {
+        s.idle.remove(c);
+        unmark(c, s);
+    }
+
+    private static void unmark(ServerConnection c, Slot s) {
+        if (c.idle) {
+            c.idle = false;
+            if (c.safe()) {
+                s.safeIdle--;
+            }
         }
     }
 
     /** Idle connections now, over all servers. */
     int size() {
-        return idle.values().stream().mapToInt(ArrayDeque::size).sum();
+        return slots.values().stream().mapToInt(s -> s.idle.size()).sum();
+    }
+
+    /** Open connections to {@code server} on this loop, idle or not. */
+    int open(BackendServer server) {
+        Slot s = slots.get(server);
+        return s == null ? 0 : s.open;
+    }
+
+    /**
+     * HAProxy's estimate at each purge: the need is the mean of the last estimate and the most used
+     * at once since, and never less than the latter; the count of the most used starts again from
+     * the connections in use now.
+     */
+    void estimate() {
+        for (Slot s : slots.values()) {
+            s.estNeed = Math.max((s.estNeed + s.maxUsed) / 2, s.maxUsed);
+            s.maxUsed = s.used();
+        }
     }
 
     private void purge() {
         purgeScheduled = false;
         long limit = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(PURGE_DELAY_MS);
+        if (lastEstimateNanos <= limit) {
+            lastEstimateNanos = System.nanoTime();
+            estimate();
+        }
         boolean left = false;
-        for (ArrayDeque<ServerConnection> q : idle.values()) {
-            for (Iterator<ServerConnection> it = q.iterator(); it.hasNext(); ) {
+        for (Slot s : slots.values()) {
+            for (Iterator<ServerConnection> it = s.idle.iterator(); it.hasNext(); ) {
                 ServerConnection c = it.next();
                 if (c.idleSinceNanos <= limit) {
                     it.remove();
+                    unmark(c, s);
                     c.channel.close();
                 } else {
                     left = true;
                 }
             }
         }
+        slots.values().removeIf(s -> s.open == 0 && s.maxUsed == 0 && s.estNeed == 0);
         if (left) {
             purgeScheduled = true;
             loop.schedule(this::purge, PURGE_DELAY_MS / 5, TimeUnit.MILLISECONDS);
@@ -100,11 +205,13 @@ final class ServerPool {
 
     /** Closes every idle connection (shutdown). */
     void closeAll() {
-        for (ArrayDeque<ServerConnection> q : idle.values()) {
-            for (ServerConnection c : q) {
+        for (Slot s : slots.values()) {
+            for (ServerConnection c : s.idle) {
+                c.idle = false;
                 c.channel.close();
             }
-            q.clear();
+            s.idle.clear();
+            s.safeIdle = 0;
         }
     }
 }

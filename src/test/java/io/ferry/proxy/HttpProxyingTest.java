@@ -1,6 +1,7 @@
 package io.ferry.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ferry.config.Config;
 import io.ferry.config.ProxyOption;
@@ -12,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +66,22 @@ class HttpProxyingTest extends OriginFerryTestBase {
         // http-reuse safe: a first request never takes an idle connection; the second one may.
         assertThat(origin.requests()).isEqualTo(6);
         assertThat(origin.accepted()).isEqualTo(3);
+    }
+
+    @Test
+    void shortClientConnectionsDoNotLeaveAnIdleServerConnectionEach() throws Exception {
+        InetSocketAddress addr = start("", "");
+        for (int c = 0; c < 40; c++) {
+            try (RawClient raw = new RawClient(addr)) {
+                raw.send("GET /a HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+                raw.readUntil("o GET /a", 1);
+            }
+        }
+        // Each first request has a server connection of its own (http-reuse safe), but once its
+        // transaction is over only as many stay idle as were needed at once: one at a time here.
+        assertThat(origin.accepted()).isEqualTo(40);
+        // (well before the 5 s purge)
+        await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(origin.open()).isLessThanOrEqualTo(2));
     }
 
     @Test

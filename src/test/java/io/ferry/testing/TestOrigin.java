@@ -124,6 +124,11 @@ public final class TestOrigin implements AutoCloseable {
         return accepted.get();
     }
 
+    /** Connections open now. */
+    public int open() {
+        return children.size();
+    }
+
     /** Requests whose head was received so far. */
     public int requests() {
         return requests.get();
