@@ -27,9 +27,12 @@ final class AcceptedConnectionInitializer extends ChannelInitializer<Channel> {
         ListenerGroup.Spec spec = ch.attr(AcceptGateHandler.SPEC).getAndSet(null);
         ch.attr(ACCEPTED_UNDER).set(spec);
         if (!spec.unix()) {
-            // TCP options; a unix socket has none of them
+            // TCP options; a unix socket has none of them. Each is a system call per connection, so
+            // only what differs from a new socket's defaults is set (keep-alive is off by default).
             ChannelConfig config = ch.config();
-            config.setOption(ChannelOption.SO_KEEPALIVE, spec.keepAlive());
+            if (spec.keepAlive()) {
+                config.setOption(ChannelOption.SO_KEEPALIVE, true);
+            }
             if (spec.noLinger()) {
                 config.setOption(ChannelOption.SO_LINGER, 0);
             }

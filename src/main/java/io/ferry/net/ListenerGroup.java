@@ -139,7 +139,10 @@ public final class ListenerGroup {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new AcceptedConnectionInitializer(transport));
         if (!spec.unix()) {
-            b.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
+            b.option(ChannelOption.SO_REUSEADDR, true);
+            if (!Transport.noDelayByDefault()) {
+                b.childOption(ChannelOption.TCP_NODELAY, true);
+            }
         }
         if (limited) {
             // Kept after a reload even if the new limits are gone: it only makes accepting fairer.

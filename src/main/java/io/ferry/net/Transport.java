@@ -17,6 +17,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.internal.PlatformDependent;
 import java.net.SocketAddress;
 
 /**
@@ -34,6 +35,15 @@ public enum Transport {
     /** Epoll when available on this machine, NIO otherwise. */
     public static Transport select() {
         return Epoll.isAvailable() ? EPOLL : NIO;
+    }
+
+    /**
+     * Whether Netty turns TCP_NODELAY on for every new TCP channel by itself (it does wherever the
+     * platform allows, with either transport), so that setting it again would only cost a system
+     * call per connection.
+     */
+    public static boolean noDelayByDefault() {
+        return PlatformDependent.canEnableTcpNoDelayByDefault();
     }
 
     /** A group of {@code threads} event loops (0: Netty's default, twice the cores). */

@@ -123,9 +123,14 @@ final class ProxyRuntime {
             return b.channel(transport.domainSocketChannel()).register().channel();
         }
         boolean keepAlive = backend.option(ProxyOption.SRVTCPKA) || backend.option(ProxyOption.TCPKA);
-        b.channel(transport.socketChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, keepAlive);
+        b.channel(transport.socketChannel());
+        // Only what differs from a new socket's defaults: each option is a system call per connection.
+        if (!Transport.noDelayByDefault()) {
+            b.option(ChannelOption.TCP_NODELAY, true);
+        }
+        if (keepAlive) {
+            b.option(ChannelOption.SO_KEEPALIVE, true);
+        }
         if (backend.option(ProxyOption.NOLINGER)) {
             b.option(ChannelOption.SO_LINGER, 0);
         }
