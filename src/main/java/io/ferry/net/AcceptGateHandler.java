@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * Sits on a listening channel before the acceptor: counts each accepted connection against the
- * listener's limits until it closes, and pauses accepting when a limit is reached. Listening
- * channels with a limit read one connection at a time, so the pause takes effect before the next.
+ * listener's limits until it closes, and pauses accepting when a limit is reached. The pause takes
+ * effect before the next connection, even within one batch of accepts: it turns auto-read off, which
+ * the acceptor checks before each accept.
  * The connection keeps the listener's {@link ListenerGroup.Spec} of the moment it was accepted,
  * whatever a reload does to the listener afterwards.
  */

@@ -127,7 +127,6 @@ public final class ListenerGroup {
 
     private Listener bind(Spec spec) {
         Listener listener = new Listener(spec, this);
-        boolean limited = spec.limits().stream().anyMatch(l -> l.max() > 0);
         ServerBootstrap b = new ServerBootstrap().group(acceptors, workers)
                 .handler(new ChannelInitializer<ServerChannel>() {
                     @Override
@@ -144,10 +143,9 @@ public final class ListenerGroup {
                 b.childOption(ChannelOption.TCP_NODELAY, true);
             }
         }
-        if (limited) {
-            // Kept after a reload even if the new limits are gone: it only makes accepting fairer.
-            b.option(ChannelOption.MAX_MESSAGES_PER_READ, 1);
-        }
+        // Connections are accepted in batches (Netty's 16 a wake, as HAProxy's tune.maxaccept): a
+        // limit still holds to the connection, since reaching it turns auto-read off at once and
+        // the acceptor checks auto-read before each further accept of a batch.
         if (spec.backlog() > 0) {
             b.option(ChannelOption.SO_BACKLOG, spec.backlog());
         }

@@ -48,4 +48,37 @@ class ConnectionLimitsTest {
             }
         }
     }
+
+    /** Connections are accepted in batches; a burst waiting in the backlog still stops at the limit. */
+    @ParameterizedTest
+    @ValueSource(strings = {"global", "frontend", "bind"})
+    void aBurstOfWaitingConnectionsIsAcceptedOnlyUpToTheLimit(String where) throws Exception {
+        try (TestOrigin origin = TestOrigin.start("o")) {
+            String config = (where.equals("global") ? "global\n    maxconn 3\n" : "") + Configs.HTTP_DEFAULTS + """
+                    frontend www
+                        bind 127.0.0.1:0 %s
+                        %s
+                        default_backend app
+                    backend app
+                        server o1 %s
+                    """.formatted(where.equals("bind") ? "maxconn 3" : "",
+                    where.equals("frontend") ? "maxconn 3" : "", origin.address());
+            try (Ferry ferry = Ferry.start(Configs.parse(config))) {
+                InetSocketAddress addr = ferry.boundAddresses().get(0);
+                java.util.List<RawClient> burst = new java.util.ArrayList<>();
+                try {
+                    for (int i = 0; i < 12; i++) {
+                        burst.add(new RawClient(addr));
+                    }
+                    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ferry.openClientConnections() == 3);
+                    Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                            .until(() -> ferry.openClientConnections() == 3);
+                } finally {
+                    for (RawClient c : burst) {
+                        c.close();
+                    }
+                }
+            }
+        }
+    }
 }
