@@ -119,6 +119,9 @@ function origin(a) {
     };
     socket.on('data', onData);
     socket.on('error', () => {});
+    // An upgraded socket is half-open capable (the HTTP server's), and nothing else ends it: when the
+    // proxy closes its side, close ours, or every tunnel ever opened stays in CLOSE_WAIT here.
+    socket.on('end', () => socket.end());
     if (pending.length) onData(Buffer.alloc(0));
   });
   server.on('clientError', (e, socket) => socket.destroy());
