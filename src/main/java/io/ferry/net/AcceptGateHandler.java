@@ -3,7 +3,6 @@ package io.ferry.net;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.AttributeKey;
 import java.util.List;
 
 /**
@@ -16,9 +15,6 @@ import java.util.List;
  */
 final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
 
-    /** The spec a connection was accepted under. */
-    static final AttributeKey<ListenerGroup.Spec> SPEC = AttributeKey.valueOf("ferry.listenerSpec");
-
     private final Listener listener;
 
     AcceptGateHandler(Listener listener) {
@@ -30,7 +26,7 @@ final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
         Channel child = (Channel) msg;
         ListenerGroup.Spec spec = listener.spec();
         ListenerGroup group = listener.group();
-        child.attr(SPEC).set(spec);
+        child.attr(AcceptedConnectionInitializer.ACCEPTED_UNDER).set(spec);
         List<ConnectionLimit> limits = spec.limits();
         for (ConnectionLimit l : limits) {
             l.acquire();

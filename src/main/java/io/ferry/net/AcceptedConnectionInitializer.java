@@ -24,8 +24,8 @@ final class AcceptedConnectionInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
-        ListenerGroup.Spec spec = ch.attr(AcceptGateHandler.SPEC).getAndSet(null);
-        ch.attr(ACCEPTED_UNDER).set(spec);
+        // set by AcceptGateHandler as the connection was accepted
+        ListenerGroup.Spec spec = ch.attr(ACCEPTED_UNDER).get();
         if (!spec.unix()) {
             // TCP options; a unix socket has none of them. Each is a system call per connection, so
             // only what differs from a new socket's defaults is set (keep-alive is off by default).

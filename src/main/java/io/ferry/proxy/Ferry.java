@@ -186,6 +186,16 @@ public final class Ferry implements AutoCloseable {
         ch.attr(STREAM).set(stream);
     }
 
+    /**
+     * The connection's HTTP stream became {@code tunnel}: watched instead of it, and let go of, so
+     * that an idle tunnel does not keep the finished exchange's state. A tunnel has no soft stop of
+     * its own: like HAProxy, a stopping Ferry lets tunnels run until they end or hard-stop-after.
+     */
+    static void tunnelled(Channel ch, Deadlines deadlines, StreamView tunnel) {
+        watch(ch, deadlines, tunnel);
+        ch.attr(SOFT_STOP).set(null);
+    }
+
     private List<ListenerGroup.Spec> specs(Config config) {
         for (Proxy p : config.backends()) {
             if (p.disabled()) {

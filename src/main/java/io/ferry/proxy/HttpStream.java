@@ -738,7 +738,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         writeClient(r);
         client.write(LastHttpContent.EMPTY_LAST_CONTENT);
         TcpStream tunnel = TcpStream.switched(runtime, frontend, backend, client, c.channel, slot, log);
-        Ferry.watch(client, tunnel.deadlines, tunnel);
+        Ferry.tunnelled(client, tunnel.deadlines, tunnel);
         Object m;
         while ((m = serverIn.poll()) != null) {
             if (m instanceof ByteBuf b) {

@@ -48,9 +48,13 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
     private final TunnelTimeouts timeouts;
     final Deadlines deadlines;
     private final BalanceKey key;
-    private final ArrayDeque<ByteBuf> early = new ArrayDeque<>();
-    /** What the server sent while an HTTP stream was switching to this tunnel. */
-    private final ArrayDeque<ByteBuf> switchingFromServer = new ArrayDeque<>();
+    /**
+     * What the client sent before the server was connected, and what the server sent while an HTTP
+     * stream was switching to this tunnel. Made when first needed and dropped once carried, so that
+     * an idle tunnel holds neither.
+     */
+    private ArrayDeque<ByteBuf> early;
+    private ArrayDeque<ByteBuf> switchingFromServer;
     private final ServerAttempts attempts;
 
     private Direction clientRead = Direction.OPEN;
@@ -185,16 +189,35 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
      * Both connections are up: the stream is a tunnel from now on. What waited for this (the
      * client's first bytes, the server's bytes behind a 101) is written, and the tunnel deadlines start.
      */
+    private boolean noEarlyData() {
+        return early == null || early.isEmpty();
+    }
+
+    private static void releaseAll(ArrayDeque<ByteBuf> q) {
+        if (q != null) {
+            ByteBuf b;
+            while ((b = q.poll()) != null) {
+                b.release();
+            }
+        }
+    }
+
     private void carry() {
         phase = ServerPhase.CONNECTED;
         log.state(ProxyCounters.ConnState.TUNNEL);
         tunnelDeadlines();
         ByteBuf b;
-        while ((b = early.poll()) != null) {
-            server.write(b);
+        if (early != null) {
+            while ((b = early.poll()) != null) {
+                server.write(b);
+            }
+            early = null;
         }
-        while ((b = switchingFromServer.poll()) != null) {
-            client.write(b);
+        if (switchingFromServer != null) {
+            while ((b = switchingFromServer.poll()) != null) {
+                client.write(b);
+            }
+            switchingFromServer = null;
         }
         client.flush();
         server.flush();
@@ -244,11 +267,17 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
                 server.write(b);
                 touch(Side.SERVER);
             } else if (phase != ServerPhase.CONNECTED) {
+                if (early == null) {
+                    early = new ArrayDeque<>(4);
+                }
                 early.add(b);
             } else {
                 b.release();
             }
         } else if (phase == ServerPhase.SWITCHING) {
+            if (switchingFromServer == null) {
+                switchingFromServer = new ArrayDeque<>(4);
+            }
             switchingFromServer.add(b);
         } else if (clientWrite == Direction.OPEN) {
             client.write(b);
@@ -292,7 +321,7 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
             return;
         }
         if (side == Side.CLIENT) {
-            boolean room = phase == ServerPhase.CONNECTED ? server.isWritable() : early.isEmpty();
+            boolean room = phase == ServerPhase.CONNECTED ? server.isWritable() : noEarlyData();
             if (clientRead == Direction.OPEN && room) {
                 client.read();
             }
@@ -313,7 +342,7 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
             deadlines.clear(Deadline.CLIENT_FIN);
             if (phase == ServerPhase.CONNECTED) {
                 shutOutput(Side.SERVER);
-            } else if (early.isEmpty() || backend.model.option(ProxyOption.ABORTONCLOSE)) {
+            } else if (noEarlyData() || backend.model.option(ProxyOption.ABORTONCLOSE)) {
                 log.terminate(Cause.CLIENT_ABORT, phase == ServerPhase.QUEUED ? Phase.QUEUE : Phase.CONNECT);
                 close();
                 return;
@@ -381,13 +410,10 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
         log.end(true);
         log.closed();
         deadlines.close();
-        ByteBuf b;
-        while ((b = early.poll()) != null) {
-            b.release();
-        }
-        while ((b = switchingFromServer.poll()) != null) {
-            b.release();
-        }
+        releaseAll(early);
+        releaseAll(switchingFromServer);
+        early = null;
+        switchingFromServer = null;
         closeAfterFlush(client);
         if (server != null) {
             closeAfterFlush(server);
