@@ -647,7 +647,7 @@ public final class Http1Decoder extends ByteToMessageDecoder {
         }
         remaining -= n;
         if (remaining == 0) {
-            out.add(new DefaultLastHttpContent(in.readRetainedSlice(n)));
+            out.add(new BodyEnd(in.readRetainedSlice(n)));
             state = State.HEAD;
         } else {
             out.add(new DefaultHttpContent(in.readRetainedSlice(n)));
