@@ -40,6 +40,6 @@ final class AcceptedConnectionInitializer extends ChannelInitializer<Channel> {
                 config.setOption(transport.tcpUserTimeoutOption(), spec.tcpUserTimeoutMs());
             }
         }
-        ch.pipeline().addLast(spec.childInitializer());
+        spec.childInitializer().accept(ch);
     }
 }

@@ -2,7 +2,6 @@ package io.ferry.net;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -14,6 +13,7 @@ import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -32,12 +32,13 @@ public final class ListenerGroup {
      * @param address the address to bind: an {@link InetSocketAddress}, or a
      *                {@link DomainSocketAddress} for a unix socket (epoll only); null for an inherited descriptor
      * @param inheritedFd a listening socket the process inherited ({@code fd@N}), -1 for none
+     * @param childInitializer sets up the pipeline of each accepted connection, once its socket options are set
      * @param unixFile the permissions and owner of a unix socket's file; null for other listeners
      * @param id the listener's number in its frontend, from 1, in the order of its binds (HAProxy's
      *           listener id, which its logs show as the port of a unix socket client)
      */
     public record Spec(String description, SocketAddress address, int inheritedFd, int backlog,
-                       List<ConnectionLimit> limits, ChannelHandler childInitializer, int tcpUserTimeoutMs,
+                       List<ConnectionLimit> limits, Consumer<Channel> childInitializer, int tcpUserTimeoutMs,
                        boolean keepAlive, boolean noLinger, UnixSocketFile.Options unixFile, int id) {
 
         /** Whether a listener set up for {@code other} listens where this spec says. */

@@ -96,6 +96,19 @@ public enum Transport {
         return new io.netty.channel.epoll.EpollServerDomainSocketChannel(fd, true);
     }
 
+    /** A new, unregistered TCP client channel. */
+    public SocketChannel newSocketChannel() {
+        return this == EPOLL ? new EpollSocketChannel() : new NioSocketChannel();
+    }
+
+    /** A new, unregistered unix stream client channel; only with {@link #supportsUnixSockets()}. */
+    public Channel newDomainSocketChannel() {
+        if (this != EPOLL) {
+            throw new IllegalStateException("unix stream sockets need the epoll transport");
+        }
+        return new EpollDomainSocketChannel();
+    }
+
     public Class<? extends SocketChannel> socketChannel() {
         return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
     }

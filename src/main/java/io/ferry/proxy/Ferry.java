@@ -18,7 +18,6 @@ import io.ferry.net.ListenerGroup;
 import io.ferry.net.Transport;
 import io.ferry.net.UnixSocketFile;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.AttributeKey;
@@ -229,23 +228,20 @@ public final class Ferry implements AutoCloseable {
             boolean tcp = p.mode().value() == Mode.TCP;
             finNotices(p, fe.reachable());
             // A TCP or a unix stream socket
-            ChannelInitializer<Channel> init = new ChannelInitializer<>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                    clients.add(ch);
-                    ByteCountHandler bytes = new ByteCountHandler();
-                    ch.pipeline().addLast(bytes);
-                    if (tcp) {
-                        TcpStream stream = new TcpStream(runtime, fe, ch, bytes);
-                        watch(ch, stream.deadlines, stream);
-                        ch.pipeline().addLast(new TunnelHandler(stream, TcpStream.Side.CLIENT));
-                    } else {
-                        HttpStream stream = new HttpStream(runtime, fe, ch, bytes);
-                        watch(ch, stream.deadlines, stream);
-                        ch.attr(SOFT_STOP).set(stream::softStop);
-                        ch.pipeline().addLast(new ActivityHandler(stream::clientBytes), runtime.newServerCodec(p),
-                                new ClientSideHandler(stream));
-                    }
+            java.util.function.Consumer<Channel> init = ch -> {
+                clients.add(ch);
+                ByteCountHandler bytes = new ByteCountHandler();
+                ch.pipeline().addLast(bytes);
+                if (tcp) {
+                    TcpStream stream = new TcpStream(runtime, fe, ch, bytes);
+                    watch(ch, stream.deadlines, stream);
+                    ch.pipeline().addLast(new TunnelHandler(stream, TcpStream.Side.CLIENT));
+                } else {
+                    HttpStream stream = new HttpStream(runtime, fe, ch, bytes);
+                    watch(ch, stream.deadlines, stream);
+                    ch.attr(SOFT_STOP).set(stream::softStop);
+                    ch.pipeline().addLast(new ActivityHandler(stream::clientBytes), runtime.newServerCodec(p),
+                            new ClientSideHandler(stream));
                 }
             };
             int id = 0;

@@ -1,6 +1,7 @@
 package io.ferry.proxy;
 
 import io.ferry.config.Proxy;
+import io.ferry.config.TimeoutKind;
 import io.ferry.http.AclMatcher;
 import io.ferry.http.RequestSample;
 import io.ferry.log.AccessLog;
@@ -35,6 +36,12 @@ public final class Frontend {
     private final int id;
     /** {@link #timeouts(Backend)} of each backend it can reach; not changed after construction. */
     private final Map<Backend, Timeouts> timeouts = new java.util.IdentityHashMap<>();
+    /** {@link #tunnelTimeouts(Backend)} of each backend it can reach; not changed after construction. */
+    private final Map<Backend, TunnelTimeouts> tunnelTimeouts = new java.util.IdentityHashMap<>();
+    /** The client side's timeouts, with no backend chosen yet. */
+    final Timeouts clientTimeouts;
+    /** How long a half-closed client connection may stay inactive ({@code timeout client-fin}, or its default). */
+    final long clientFin;
 
     Frontend(Proxy model, int id, Map<String, Backend> backends, AccessLog log, ConnectionLimit global,
              ConnectionLimit own, Map<String, HttpService> services) {
@@ -62,7 +69,11 @@ public final class Frontend {
         }
         for (Backend b : reachable()) {
             timeouts.put(b, Timeouts.of(model, b.model));
+            tunnelTimeouts.put(b, TunnelTimeouts.of(model, b.model));
         }
+        clientTimeouts = Timeouts.of(model, model);
+        long fin = Timeouts.of(model, TimeoutKind.CLIENT_FIN);
+        clientFin = fin > 0 ? fin : TunnelTimeouts.defaultFin(clientTimeouts.client(), 0);
     }
 
     /**
@@ -72,6 +83,12 @@ public final class Frontend {
     Timeouts timeouts(Backend b) {
         Timeouts t = timeouts.get(b);
         return t != null ? t : Timeouts.of(model, b.model);
+    }
+
+    /** The timeouts of a tunnel of this frontend to {@code b}, made once per backend it can reach. */
+    TunnelTimeouts tunnelTimeouts(Backend b) {
+        TunnelTimeouts t = tunnelTimeouts.get(b);
+        return t != null ? t : TunnelTimeouts.of(model, b.model);
     }
 
     /** The backend for a request, or null when no rule matches and there is no default (503). */

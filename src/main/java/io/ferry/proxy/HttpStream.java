@@ -4,7 +4,6 @@ import io.ferry.balance.BackendServer;
 import io.ferry.balance.ObservedHealth;
 import io.ferry.config.Proxy;
 import io.ferry.config.ProxyOption;
-import io.ferry.config.TimeoutKind;
 import io.ferry.http.AclMatcher;
 import io.ferry.http.ConnectionHeaders;
 import io.ferry.http.ErrorPages;
@@ -111,9 +110,8 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         this.runtime = runtime;
         this.frontend = frontend;
         this.client = client;
-        this.clientTimeouts = Timeouts.of(frontend.model, frontend.model);
-        long fin = Timeouts.of(frontend.model, TimeoutKind.CLIENT_FIN);
-        this.clientFin = fin > 0 ? fin : TunnelTimeouts.defaultFin(clientTimeouts.client(), 0);
+        this.clientTimeouts = frontend.clientTimeouts;
+        this.clientFin = frontend.clientFin;
         this.deadlines = new Deadlines(System::nanoTime, runtime.scheduler(client.eventLoop()), this::expired);
         this.log = new StreamLogger(frontend, client, bytes);
     }

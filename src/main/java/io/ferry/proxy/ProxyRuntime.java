@@ -5,9 +5,8 @@ import io.ferry.config.GlobalSettings;
 import io.ferry.config.Proxy;
 import io.ferry.config.ProxyOption;
 import io.ferry.net.Transport;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.ferry.http.ErrorCaptures;
@@ -32,6 +31,10 @@ final class ProxyRuntime {
     private final int maxHead;
     private final ErrorCaptures errors = new ErrorCaptures();
     private final Map<EventLoop, ServerPool> pools = new ConcurrentHashMap<>();
+    /** What each connection of a frontend, or to a server, is set up with: made once, not per connection. */
+    private final Map<Proxy, Http1Settings> requestCodecs = new ConcurrentHashMap<>();
+    private final Map<BackendServer, Http1Settings> responseCodecs = new ConcurrentHashMap<>();
+    private final Map<BackendServer, TcpOptions> tcpOptions = new ConcurrentHashMap<>();
     private volatile boolean stopping;
     private volatile StatsPage statsPage;
 
@@ -72,8 +75,8 @@ final class ProxyRuntime {
 
     /** The codec of a client connection of {@code frontend}: strict request decoding (see {@code Http1Decoder}). */
     Http1ServerCodec newServerCodec(Proxy frontend) {
-        return new Http1ServerCodec(new Http1Settings(maxHead, global.maxHeaders(),
-                frontend.option(ProxyOption.ACCEPT_INVALID_HTTP_REQUEST), errors, frontend.name(), null));
+        return new Http1ServerCodec(requestCodecs.computeIfAbsent(frontend, f -> new Http1Settings(maxHead,
+                global.maxHeaders(), f.option(ProxyOption.ACCEPT_INVALID_HTTP_REQUEST), errors, f.name(), null)));
     }
 
     /** Timers of a stream's deadlines, on its event loop. */
@@ -99,8 +102,9 @@ final class ProxyRuntime {
                 owner.serverBytes();
             }
         }));
-        ch.pipeline().addLast(new Http1ClientCodec(new Http1Settings(maxHead, global.maxHeaders(),
-                backend.option(ProxyOption.ACCEPT_INVALID_HTTP_RESPONSE), errors, backend.name(), server.name())));
+        ch.pipeline().addLast(new Http1ClientCodec(responseCodecs.computeIfAbsent(server, sv -> new Http1Settings(
+                maxHead, global.maxHeaders(), backend.option(ProxyOption.ACCEPT_INVALID_HTTP_RESPONSE), errors,
+                backend.name(), sv.name()))));
         ch.pipeline().addLast(new ServerSideHandler(c, pool));
         pool.opened(c);
         return c;
@@ -113,33 +117,55 @@ final class ProxyRuntime {
         return ch;
     }
 
+    /** The TCP options of connections to one server, beyond a new socket's defaults. */
+    private record TcpOptions(boolean keepAlive, boolean noLinger, int userTimeoutMs) {
+
+        static TcpOptions of(BackendServer server, Proxy backend) {
+            long ut = 0;
+            for (io.ferry.config.Server s : backend.servers()) {
+                if (s.name().equals(server.name())) {
+                    ut = s.options().tcpUserTimeoutMs();
+                }
+            }
+            return new TcpOptions(backend.option(ProxyOption.SRVTCPKA) || backend.option(ProxyOption.TCPKA),
+                    backend.option(ProxyOption.NOLINGER), (int) Math.min(Integer.MAX_VALUE, ut));
+        }
+    }
+
+    /**
+     * A new channel registered with {@code loop}, set up by hand rather than by a Bootstrap, which
+     * would make its option maps and look up the channel's constructor again for every connection.
+     */
     private Channel register(EventLoop loop, BackendServer server, Proxy backend, boolean halfClosure) {
-        Bootstrap b = new Bootstrap().group(loop)
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, halfClosure)
-                .handler(new ChannelInboundHandlerAdapter());
+        Channel ch;
         if (server.unixPath() != null) {
             // A unix stream socket: no TCP options apply.
-            return b.channel(transport.domainSocketChannel()).register().channel();
+            ch = transport.newDomainSocketChannel();
+        } else {
+            ch = transport.newSocketChannel();
+            TcpOptions o = tcpOptions.computeIfAbsent(server, sv -> TcpOptions.of(sv, backend));
+            ChannelConfig config = ch.config();
+            // Only what differs from a new socket's defaults: each option is a system call per connection.
+            if (!Transport.noDelayByDefault()) {
+                config.setOption(ChannelOption.TCP_NODELAY, true);
+            }
+            if (o.keepAlive()) {
+                config.setOption(ChannelOption.SO_KEEPALIVE, true);
+            }
+            if (o.noLinger()) {
+                config.setOption(ChannelOption.SO_LINGER, 0);
+            }
+            if (o.userTimeoutMs() > 0) {
+                config.setOption(transport.tcpUserTimeoutOption(), o.userTimeoutMs());
+            }
         }
-        boolean keepAlive = backend.option(ProxyOption.SRVTCPKA) || backend.option(ProxyOption.TCPKA);
-        b.channel(transport.socketChannel());
-        // Only what differs from a new socket's defaults: each option is a system call per connection.
-        if (!Transport.noDelayByDefault()) {
-            b.option(ChannelOption.TCP_NODELAY, true);
+        ch.config().setAutoRead(false);
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, halfClosure);
+        if (loop.register(ch).cause() != null) {
+            // As a Bootstrap does: the connect that follows fails on the closed channel, and says so.
+            ch.unsafe().closeForcibly();
         }
-        if (keepAlive) {
-            b.option(ChannelOption.SO_KEEPALIVE, true);
-        }
-        if (backend.option(ProxyOption.NOLINGER)) {
-            b.option(ChannelOption.SO_LINGER, 0);
-        }
-        long ut = backend.servers().stream().filter(s -> s.name().equals(server.name())).findFirst()
-                .map(s -> s.options().tcpUserTimeoutMs()).orElse(0L);
-        if (ut > 0) {
-            b.option(transport.tcpUserTimeoutOption(), (int) Math.min(Integer.MAX_VALUE, ut));
-        }
-        return b.register().channel();
+        return ch;
     }
 
     /**

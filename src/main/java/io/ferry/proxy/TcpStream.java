@@ -78,7 +78,7 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
         this.runtime = runtime;
         this.backend = backend;
         this.client = client;
-        this.timeouts = backend == null ? null : TunnelTimeouts.of(frontend.model, backend.model);
+        this.timeouts = backend == null ? null : frontend.tunnelTimeouts(backend);
         this.deadlines = new Deadlines(System::nanoTime, runtime.scheduler(client.eventLoop()), this::expired);
         this.key = new SourceKey(client);
         this.attempts = backend == null || !balance ? null
