@@ -1,9 +1,7 @@
 package io.ferry.net;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.util.AttributeKey;
 
 /**
@@ -27,18 +25,8 @@ final class AcceptedConnectionInitializer extends ChannelInitializer<Channel> {
         // set by AcceptGateHandler as the connection was accepted
         ListenerGroup.Spec spec = ch.attr(ACCEPTED_UNDER).get();
         if (!spec.unix()) {
-            // TCP options; a unix socket has none of them. Each is a system call per connection, so
-            // only what differs from a new socket's defaults is set (keep-alive is off by default).
-            ChannelConfig config = ch.config();
-            if (spec.keepAlive()) {
-                config.setOption(ChannelOption.SO_KEEPALIVE, true);
-            }
-            if (spec.noLinger()) {
-                config.setOption(ChannelOption.SO_LINGER, 0);
-            }
-            if (spec.tcpUserTimeoutMs() > 0) {
-                config.setOption(transport.tcpUserTimeoutOption(), spec.tcpUserTimeoutMs());
-            }
+            // a unix socket has no TCP options
+            transport.setTcpOptions(ch.config(), spec.keepAlive(), spec.noLinger(), spec.tcpUserTimeoutMs());
         }
         spec.childInitializer().accept(ch);
     }

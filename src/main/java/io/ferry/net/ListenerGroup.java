@@ -140,9 +140,6 @@ public final class ListenerGroup {
                 .childHandler(new AcceptedConnectionInitializer(transport));
         if (!spec.unix()) {
             b.option(ChannelOption.SO_REUSEADDR, true);
-            if (!Transport.noDelayByDefault()) {
-                b.childOption(ChannelOption.TCP_NODELAY, true);
-            }
         }
         // Connections are accepted in batches (Netty's 16 a wake, as HAProxy's tune.maxaccept): a
         // limit still holds to the connection, since reaching it turns auto-read off at once and

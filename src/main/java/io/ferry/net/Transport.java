@@ -1,6 +1,7 @@
 package io.ferry.net;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -44,6 +45,26 @@ public enum Transport {
      */
     public static boolean noDelayByDefault() {
         return PlatformDependent.canEnableTcpNoDelayByDefault();
+    }
+
+    /**
+     * Sets the TCP options of a new connection. Each is a system call per connection, so only what
+     * differs from a new socket's defaults is set: TCP_NODELAY only where Netty does not already,
+     * keep-alive only when asked (it is off by default).
+     */
+    public void setTcpOptions(ChannelConfig config, boolean keepAlive, boolean noLinger, int userTimeoutMs) {
+        if (!noDelayByDefault()) {
+            config.setOption(ChannelOption.TCP_NODELAY, true);
+        }
+        if (keepAlive) {
+            config.setOption(ChannelOption.SO_KEEPALIVE, true);
+        }
+        if (noLinger) {
+            config.setOption(ChannelOption.SO_LINGER, 0);
+        }
+        if (userTimeoutMs > 0) {
+            config.setOption(tcpUserTimeoutOption(), userTimeoutMs);
+        }
     }
 
     /** A group of {@code threads} event loops (0: Netty's default, twice the cores). */

@@ -6,7 +6,6 @@ import io.ferry.config.Proxy;
 import io.ferry.config.ProxyOption;
 import io.ferry.net.Transport;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.ferry.http.ErrorCaptures;
@@ -144,20 +143,7 @@ final class ProxyRuntime {
         } else {
             ch = transport.newSocketChannel();
             TcpOptions o = tcpOptions.computeIfAbsent(server, sv -> TcpOptions.of(sv, backend));
-            ChannelConfig config = ch.config();
-            // Only what differs from a new socket's defaults: each option is a system call per connection.
-            if (!Transport.noDelayByDefault()) {
-                config.setOption(ChannelOption.TCP_NODELAY, true);
-            }
-            if (o.keepAlive()) {
-                config.setOption(ChannelOption.SO_KEEPALIVE, true);
-            }
-            if (o.noLinger()) {
-                config.setOption(ChannelOption.SO_LINGER, 0);
-            }
-            if (o.userTimeoutMs() > 0) {
-                config.setOption(transport.tcpUserTimeoutOption(), o.userTimeoutMs());
-            }
+            transport.setTcpOptions(ch.config(), o.keepAlive(), o.noLinger(), o.userTimeoutMs());
         }
         ch.config().setAutoRead(false);
         ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, halfClosure);
