@@ -239,14 +239,22 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
     }
 
     private void maybeReadClient() {
-        if (closed || !clientIn.isEmpty() || clientInputShut) {
+        if (closed || clientInputShut) {
+            return;
+        }
+        // A bodiless request's end waits in the queue until the server is connected; reading on in
+        // the meantime takes at most one more read's worth, and spares turning the client's
+        // readiness events off and on again around every connect.
+        boolean onlyEnd = clientIn.size() == 1 && clientIn.peek() == LastHttpContent.EMPTY_LAST_CONTENT;
+        if (!clientIn.isEmpty() && !onlyEnd) {
             return;
         }
         boolean want = switch (request) {
             case WAITING -> true;
             // After an upgrade request the client's next bytes may be another protocol's: wait for the answer.
             case COMPLETE -> !upgradeRequested;
-            case BODY -> statsRequest != null || (serverPhase == ServerPhase.CONNECTED && conn.channel.isWritable());
+            case BODY -> onlyEnd ? !upgradeRequested
+                    : statsRequest != null || (serverPhase == ServerPhase.CONNECTED && conn.channel.isWritable());
         };
         if (want) {
             client.read();
