@@ -19,10 +19,10 @@ import io.ferry.log.Termination.Phase;
 import io.ferry.net.ConnectionEnds;
 import io.ferry.proxy.Deadlines.Deadline;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -93,7 +93,6 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
     private boolean keepAliveWait;
     private boolean clientInputShut;
     private boolean closed;
-    private ChannelFuture lastClientWrite;
     private final StreamLogger log;
     private boolean connectTimedOut;
     private int retries;
@@ -414,7 +413,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         boolean last = c instanceof LastHttpContent;
         if (c.content().isReadable() || last) {
             bodySent |= c.content().isReadable();
-            conn.channel.write(c);
+            conn.channel.write(c, conn.channel.voidPromise());
             deadlines.touch(Deadline.SERVER);
         } else {
             c.release();
@@ -545,7 +544,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
     private void sendHead() {
         conn.uses++;
         response = ResponsePhase.WAITING_HEAD;
-        conn.channel.write(head);
+        conn.channel.write(head, conn.channel.voidPromise());
         deadlines.touch(Deadline.SERVER);
         drainClient();
         maybeReadServer();
@@ -742,7 +741,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         closed = true;
         deadlines.close();
         writeClient(r);
-        client.write(LastHttpContent.EMPTY_LAST_CONTENT);
+        client.write(LastHttpContent.EMPTY_LAST_CONTENT, client.voidPromise());
         TcpStream tunnel = TcpStream.switched(runtime, frontend, backend, client, c.channel, slot, log);
         Ferry.tunnelled(client, tunnel.deadlines, tunnel);
         Object m;
@@ -783,7 +782,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
     }
 
     private void writeClient(Object msg) {
-        lastClientWrite = client.write(msg);
+        client.write(msg, client.voidPromise());
         deadlines.touch(Deadline.CLIENT);
     }
 
@@ -947,13 +946,13 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         client.close();
     }
 
+    /**
+     * Closes the client connection once all that was written to it is sent. Writes carry no
+     * future of their own (a failed one fires exceptionCaught, which closes); this one empty write
+     * completes after all of them.
+     */
     private void closeClientAfterFlush() {
-        ChannelFuture last = lastClientWrite;
-        if (last == null || last.isDone()) {
-            client.close();
-        } else {
-            last.addListener(ChannelFutureListener.CLOSE);
-        }
+        client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void expired(Deadline kind) {
