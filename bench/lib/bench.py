@@ -269,15 +269,32 @@ def java_pid(pid):
 
 
 def live_heap_kib(jvm):
-    """The JVM's used heap right after a full collection, in KiB (jcmd GC.run, then GC.heap_info)."""
+    """After a full collection (jcmd GC.run): the JVM's used heap, and how much of the heap's
+    reserved range is resident, both in KiB (GC.heap_info gives the range, /proc/PID/smaps the
+    resident pages in it)."""
     code, _, err = run(["jcmd", str(jvm), "GC.run"], timeout=60)
     if code != 0:
         raise MeasureError(f"jcmd GC.run failed: {first_line(err)}")
     code, out, err = run(["jcmd", str(jvm), "GC.heap_info"], timeout=30)
-    m = re.search(r"used (\d+)K", out or "")
-    if code != 0 or not m:
+    used = re.search(r"used (\d+)K", out or "")
+    span = re.search(r"\[(0x[0-9a-f]+), (0x[0-9a-f]+)\)", out or "")
+    if code != 0 or not used or not span:
         raise MeasureError(f"jcmd GC.heap_info gave no used heap: {first_line(err) or first_line(out)}")
-    return int(m.group(1))
+    lo, hi = int(span.group(1), 16), int(span.group(2), 16)
+    resident = 0
+    inside = False
+    try:
+        with open(f"/proc/{jvm}/smaps") as f:
+            for line in f:
+                m = re.match(r"([0-9a-f]+)-([0-9a-f]+) ", line)
+                if m:
+                    start, end = int(m.group(1), 16), int(m.group(2), 16)
+                    inside = start >= lo and end <= hi
+                elif inside and line.startswith("Rss:"):
+                    resident += int(line.split()[1])
+    except OSError as e:
+        raise MeasureError(f"cannot read the JVM's memory map: {e}")
+    return int(used.group(1)), resident
 
 
 # ---- load tools --------------------------------------------------------------------------------
@@ -649,12 +666,12 @@ listen tcp_tunnel
         # already touched, so for one the live heap is measured too, after a full collection.
         jvm = java_pid(pid) if system == "ferry" else None
         try:
-            heap_before = live_heap_kib(jvm) if jvm else 0
+            heap_before, heap_rss_before = live_heap_kib(jvm) if jvm else (0, 0)
         except MeasureError as e:
             self.fail(system, ["idle_kib"], str(e))
             return
         before = rss_kib(pid)
-        heap_after = 0
+        heap_after, heap_rss_after = 0, 0
         p = self.procs.start(["node", TOOLS, "ws-idle", "--port", str(self.fe_ws), "--conns", str(n),
                               "--max-hold", "60"], "ws-idle", stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -668,7 +685,7 @@ listen tcp_tunnel
             time.sleep(1.0)
             if not alive():
                 raise MeasureError("the process exited with the tunnels open")
-            heap_after = live_heap_kib(jvm) if jvm else 0
+            heap_after, heap_rss_after = live_heap_kib(jvm) if jvm else (0, 0)
             after = rss_kib(pid)
         except (MeasureError, ValueError) as e:
             self.fail(system, ["idle_kib"], str(e))
@@ -682,12 +699,13 @@ listen tcp_tunnel
                 pass
             self.procs.stop(p, first=signal.SIGTERM, grace=10)
         if jvm:
-            # Resident growth plus live heap growth: an upper bound, since heap pages the tunnels
-            # newly touched are counted in both.
-            per = (max(0, after - before) + (heap_after - heap_before)) / n
-            self.notes[system].append(f"(6) RSS {before} KiB before, {after} KiB with {n} idle tunnels; "
-                                      f"live heap after a full collection {heap_before} KiB before, "
-                                      f"{heap_after} KiB with them")
+            # The growth of what is resident outside the heap, plus the growth of the live heap: the
+            # heap's resident size says how large the collector keeps it, not what the tunnels hold.
+            outside_before, outside_after = before - heap_rss_before, after - heap_rss_after
+            per = ((outside_after - outside_before) + (heap_after - heap_before)) / n
+            self.notes[system].append(f"(6) RSS {before} KiB before, {after} KiB with {n} idle tunnels; outside "
+                                      f"the heap {outside_before} and {outside_after} KiB; live heap after a "
+                                      f"full collection {heap_before} and {heap_after} KiB")
         else:
             per = (after - before) / n
             self.notes[system].append(f"(6) RSS {before} KiB before, {after} KiB with {n} idle tunnels")
