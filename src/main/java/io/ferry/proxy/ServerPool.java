@@ -70,9 +70,11 @@ final class ServerPool {
         c.channel.closeFuture().addListener(f -> closed(c, s));
     }
 
+    /** A connection closed, idle (the server closed it or spoke) or not: it leaves the counts and the pool. */
     private void closed(ServerConnection c, Slot s) {
         if (c.idle) {
-            forget(c, s);
+            s.idle.remove(c);
+            unmark(c, s);
         }
         s.open--;
     }
@@ -129,19 +131,6 @@ final class ServerPool {
             loop.schedule(this::purge, PURGE_DELAY_MS, TimeUnit.MILLISECONDS);
         }
         return true;
-    }
-
-    /** Forgets a connection (it closed or spoke while idle). */
-    void remove(ServerConnection c) {
-        Slot s = slots.get(c.server);
-        if (s != null && c.idle) {
-            forget(c, s);
-        }
-    }
-
-    private void forget(ServerConnection c, Slot s) {
-        s.idle.remove(c);
-        unmark(c, s);
     }
 
     private static void unmark(ServerConnection c, Slot s) {

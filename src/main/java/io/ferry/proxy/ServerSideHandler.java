@@ -12,11 +12,9 @@ import io.netty.util.ReferenceCountUtil;
 final class ServerSideHandler extends ChannelInboundHandlerAdapter {
 
     private final ServerConnection connection;
-    private final ServerPool pool;
 
-    ServerSideHandler(ServerConnection connection, ServerPool pool) {
+    ServerSideHandler(ServerConnection connection) {
         this.connection = connection;
-        this.pool = pool;
     }
 
     @Override
@@ -26,7 +24,7 @@ final class ServerSideHandler extends ChannelInboundHandlerAdapter {
             owner.serverMessage(connection, msg);
         } else {
             ReferenceCountUtil.release(msg);
-            pool.remove(connection);
+            // closing takes it out of its pool (ServerPool#opened)
             ctx.close();
         }
     }
@@ -53,8 +51,6 @@ final class ServerSideHandler extends ChannelInboundHandlerAdapter {
         HttpStream owner = connection.owner;
         if (owner != null) {
             owner.serverClosed(connection);
-        } else {
-            pool.remove(connection);
         }
     }
 
