@@ -104,7 +104,7 @@ final class ProxyRuntime {
         ch.pipeline().addLast(new Http1ClientCodec(responseCodecs.computeIfAbsent(server, sv -> new Http1Settings(
                 maxHead, global.maxHeaders(), backend.option(ProxyOption.ACCEPT_INVALID_HTTP_RESPONSE), errors,
                 backend.name(), sv.name()))));
-        ch.pipeline().addLast(new ServerSideHandler(c, pool));
+        ch.pipeline().addLast(new ServerSideHandler(c));
         pool.opened(c);
         return c;
     }
@@ -124,6 +124,7 @@ final class ProxyRuntime {
             for (io.ferry.config.Server s : backend.servers()) {
                 if (s.name().equals(server.name())) {
                     ut = s.options().tcpUserTimeoutMs();
+                    break;
                 }
             }
             return new TcpOptions(backend.option(ProxyOption.SRVTCPKA) || backend.option(ProxyOption.TCPKA),
