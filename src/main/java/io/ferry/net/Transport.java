@@ -122,11 +122,15 @@ public enum Transport {
         return this == EPOLL ? new EpollSocketChannel() : new NioSocketChannel();
     }
 
-    /** A new, unregistered unix stream client channel; only with {@link #supportsUnixSockets()}. */
-    public Channel newDomainSocketChannel() {
-        if (this != EPOLL) {
+    private void requireUnixSockets() {
+        if (!supportsUnixSockets()) {
             throw new IllegalStateException("unix stream sockets need the epoll transport");
         }
+    }
+
+    /** A new, unregistered unix stream client channel; only with {@link #supportsUnixSockets()}. */
+    public Channel newDomainSocketChannel() {
+        requireUnixSockets();
         return new EpollDomainSocketChannel();
     }
 
@@ -144,17 +148,13 @@ public enum Transport {
 
     /** Client channels to unix stream sockets; only with {@link #supportsUnixSockets()}. */
     public Class<? extends Channel> domainSocketChannel() {
-        if (this != EPOLL) {
-            throw new IllegalStateException("unix stream sockets need the epoll transport");
-        }
+        requireUnixSockets();
         return EpollDomainSocketChannel.class;
     }
 
     /** Listening channels on unix stream sockets ({@code bind unix@/path}); only with {@link #supportsUnixSockets()}. */
     public Class<? extends ServerChannel> serverDomainSocketChannel() {
-        if (this != EPOLL) {
-            throw new IllegalStateException("unix stream sockets need the epoll transport");
-        }
+        requireUnixSockets();
         return EpollServerDomainSocketChannel.class;
     }
 
