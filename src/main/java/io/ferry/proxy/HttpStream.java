@@ -1033,7 +1033,11 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         log.end(request != RequestPhase.WAITING);
     }
 
-    private static void releaseAll(ArrayDeque<Object> q) {
+    /** Empties {@code q} (null: nothing to do), releasing what it held; also used by {@link TcpStream}. */
+    static void releaseAll(java.util.Queue<?> q) {
+        if (q == null) {
+            return;
+        }
         Object m;
         while ((m = q.poll()) != null) {
             ReferenceCountUtil.release(m);

@@ -185,23 +185,14 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
         maybeRead(Side.CLIENT);
     }
 
-    /**
-     * Both connections are up: the stream is a tunnel from now on. What waited for this (the
-     * client's first bytes, the server's bytes behind a 101) is written, and the tunnel deadlines start.
-     */
     private boolean noEarlyData() {
         return early == null || early.isEmpty();
     }
 
-    private static void releaseAll(ArrayDeque<ByteBuf> q) {
-        if (q != null) {
-            ByteBuf b;
-            while ((b = q.poll()) != null) {
-                b.release();
-            }
-        }
-    }
-
+    /**
+     * Both connections are up: the stream is a tunnel from now on. What waited for this (the
+     * client's first bytes, the server's bytes behind a 101) is written, and the tunnel deadlines start.
+     */
     private void carry() {
         phase = ServerPhase.CONNECTED;
         log.state(ProxyCounters.ConnState.TUNNEL);
@@ -410,8 +401,8 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
         log.end(true);
         log.closed();
         deadlines.close();
-        releaseAll(early);
-        releaseAll(switchingFromServer);
+        HttpStream.releaseAll(early);
+        HttpStream.releaseAll(switchingFromServer);
         early = null;
         switchingFromServer = null;
         closeAfterFlush(client);
