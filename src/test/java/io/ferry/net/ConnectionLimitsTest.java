@@ -15,20 +15,25 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** maxconn in global, frontend and bind: stop accepting at the limit, resume below it. */
 class ConnectionLimitsTest {
 
+    /** A frontend in front of {@code origin} with {@code maxconn max} in {@code where}: global, frontend or bind. */
+    private static String config(String where, int max, TestOrigin origin) {
+        String limit = "maxconn " + max;
+        return (where.equals("global") ? "global\n    " + limit + "\n" : "") + Configs.HTTP_DEFAULTS + """
+                frontend www
+                    bind 127.0.0.1:0 %s
+                    %s
+                    default_backend app
+                backend app
+                    server o1 %s
+                """.formatted(where.equals("bind") ? limit : "", where.equals("frontend") ? limit : "",
+                origin.address());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"global", "frontend", "bind"})
     void acceptingStopsAtTheLimitAndResumesBelowIt(String where) throws Exception {
         try (TestOrigin origin = TestOrigin.start("o")) {
-            String config = (where.equals("global") ? "global\n    maxconn 2\n" : "") + Configs.HTTP_DEFAULTS + """
-                    frontend www
-                        bind 127.0.0.1:0 %s
-                        %s
-                        default_backend app
-                    backend app
-                        server o1 %s
-                    """.formatted(where.equals("bind") ? "maxconn 2" : "",
-                    where.equals("frontend") ? "maxconn 2" : "", origin.address());
-            try (Ferry ferry = Ferry.start(Configs.parse(config))) {
+            try (Ferry ferry = Ferry.start(Configs.parse(config(where, 2, origin)))) {
                 InetSocketAddress addr = ferry.boundAddresses().get(0);
                 RawClient first = new RawClient(addr);
                 RawClient second = new RawClient(addr);
@@ -54,16 +59,7 @@ class ConnectionLimitsTest {
     @ValueSource(strings = {"global", "frontend", "bind"})
     void aBurstOfWaitingConnectionsIsAcceptedOnlyUpToTheLimit(String where) throws Exception {
         try (TestOrigin origin = TestOrigin.start("o")) {
-            String config = (where.equals("global") ? "global\n    maxconn 3\n" : "") + Configs.HTTP_DEFAULTS + """
-                    frontend www
-                        bind 127.0.0.1:0 %s
-                        %s
-                        default_backend app
-                    backend app
-                        server o1 %s
-                    """.formatted(where.equals("bind") ? "maxconn 3" : "",
-                    where.equals("frontend") ? "maxconn 3" : "", origin.address());
-            try (Ferry ferry = Ferry.start(Configs.parse(config))) {
+            try (Ferry ferry = Ferry.start(Configs.parse(config(where, 3, origin)))) {
                 InetSocketAddress addr = ferry.boundAddresses().get(0);
                 java.util.List<RawClient> burst = new java.util.ArrayList<>();
                 try {
