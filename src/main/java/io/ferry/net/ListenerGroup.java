@@ -153,7 +153,7 @@ public final class ListenerGroup {
         } else if (spec.unix()) {
             ch = bindUnix(b, spec, listener);
         } else {
-            b.channel(transport.serverChannel());
+            b.channelFactory(() -> transport.newServerChannel(spec.address()));
             try {
                 ch = b.bind(spec.address()).syncUninterruptibly().channel();
             } catch (Exception e) {

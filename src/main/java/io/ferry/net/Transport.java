@@ -15,10 +15,14 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.internal.PlatformDependent;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /**
@@ -78,6 +82,22 @@ public enum Transport {
     }
 
     /**
+     * A new listening channel for {@code address}: with epoll, an IPv4 socket for an IPv4 address,
+     * which spares the kernel the mapped-address work of a dual-stack socket on every connection
+     * it accepts; otherwise the transport's default (a dual-stack socket where IPv6 is available).
+     */
+    public ServerChannel newServerChannel(SocketAddress address) {
+        if (this != EPOLL) {
+            return new NioServerSocketChannel();
+        }
+        return isIpv4(address) ? new EpollServerSocketChannel(SocketProtocolFamily.INET) : new EpollServerSocketChannel();
+    }
+
+    private static boolean isIpv4(SocketAddress address) {
+        return address instanceof InetSocketAddress a && a.getAddress() instanceof Inet4Address;
+    }
+
+    /**
      * A listening channel for a socket the process inherited, already bound and listening; only
      * with epoll (Java NIO cannot wrap a descriptor).
      */
@@ -117,9 +137,16 @@ public enum Transport {
         return new io.netty.channel.epoll.EpollServerDomainSocketChannel(fd, true);
     }
 
-    /** A new, unregistered TCP client channel. */
-    public SocketChannel newSocketChannel() {
-        return this == EPOLL ? new EpollSocketChannel() : new NioSocketChannel();
+    /**
+     * A new, unregistered TCP client channel to connect to {@code to}: with epoll, an IPv4 socket
+     * for an IPv4 peer, which saves the {@code IPV6_V6ONLY} option a dual-stack socket is given and
+     * the mapped addresses it deals in.
+     */
+    public SocketChannel newSocketChannel(InetAddress to) {
+        if (this != EPOLL) {
+            return new NioSocketChannel();
+        }
+        return to instanceof Inet4Address ? new EpollSocketChannel(SocketProtocolFamily.INET) : new EpollSocketChannel();
     }
 
     private void requireUnixSockets() {

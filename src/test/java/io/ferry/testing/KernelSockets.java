@@ -31,19 +31,28 @@ public final class KernelSockets {
     }
 
     public static List<Entry> all() {
+        List<Entry> out = new ArrayList<>(ipv4());
+        out.addAll(read("/proc/net/tcp6"));
+        return out;
+    }
+
+    /** The IPv4 sockets only ({@code /proc/net/tcp}): a dual-stack socket is listed in the other table. */
+    public static List<Entry> ipv4() {
+        return read("/proc/net/tcp");
+    }
+
+    private static List<Entry> read(String file) {
         List<Entry> out = new ArrayList<>();
-        for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
-            try {
-                List<String> lines = Files.readAllLines(Path.of(file));
-                for (String line : lines.subList(1, lines.size())) {
-                    String[] f = line.trim().split("\\s+");
-                    int local = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
-                    int remote = Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16);
-                    out.add(new Entry(local, remote, STATES[Integer.parseInt(f[3], 16)], Long.parseLong(f[9])));
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read " + file, e);
+        try {
+            List<String> lines = Files.readAllLines(Path.of(file));
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.trim().split("\\s+");
+                int local = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
+                int remote = Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16);
+                out.add(new Entry(local, remote, STATES[Integer.parseInt(f[3], 16)], Long.parseLong(f[9])));
             }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + file, e);
         }
         return out;
     }
