@@ -9,6 +9,8 @@ import io.ferry.config.Mode;
 import io.ferry.config.TimeoutKind;
 import io.ferry.config.Proxy;
 import io.ferry.config.ProxyOption;
+import io.ferry.http.Http1ServerCodec;
+import io.ferry.http.Http1Settings;
 import io.ferry.log.AccessLogs;
 import io.ferry.log.ByteCountHandler;
 import io.ferry.log.Termination.Cause;
@@ -228,6 +230,7 @@ public final class Ferry implements AutoCloseable {
             boolean tcp = p.mode().value() == Mode.TCP;
             finNotices(p, fe.reachable());
             // A TCP or a unix stream socket
+            Http1Settings requestCodec = tcp ? null : runtime.requestCodec(p);
             java.util.function.Consumer<Channel> init = ch -> {
                 clients.add(ch);
                 ByteCountHandler bytes = new ByteCountHandler();
@@ -240,7 +243,7 @@ public final class Ferry implements AutoCloseable {
                     HttpStream stream = new HttpStream(runtime, fe, ch, bytes);
                     watch(ch, stream.deadlines, stream);
                     ch.attr(SOFT_STOP).set(stream::softStop);
-                    ch.pipeline().addLast(new ActivityHandler(stream::clientBytes), runtime.newServerCodec(p),
+                    ch.pipeline().addLast(new ActivityHandler(stream::clientBytes), new Http1ServerCodec(requestCodec),
                             new ClientSideHandler(stream));
                 }
             };

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.ferry.http.ErrorCaptures;
 import io.ferry.http.Http1ClientCodec;
-import io.ferry.http.Http1ServerCodec;
 import io.ferry.http.Http1Settings;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -31,7 +30,6 @@ final class ProxyRuntime {
     private final ErrorCaptures errors = new ErrorCaptures();
     private final Map<EventLoop, ServerPool> pools = new ConcurrentHashMap<>();
     /** What each connection of a frontend, or to a server, is set up with: made once, not per connection. */
-    private final Map<Proxy, Http1Settings> requestCodecs = new ConcurrentHashMap<>();
     private final Map<BackendServer, Http1Settings> responseCodecs = new ConcurrentHashMap<>();
     private final Map<BackendServer, TcpOptions> tcpOptions = new ConcurrentHashMap<>();
     private volatile boolean stopping;
@@ -72,10 +70,13 @@ final class ProxyRuntime {
         return errors;
     }
 
-    /** The codec of a client connection of {@code frontend}: strict request decoding (see {@code Http1Decoder}). */
-    Http1ServerCodec newServerCodec(Proxy frontend) {
-        return new Http1ServerCodec(requestCodecs.computeIfAbsent(frontend, f -> new Http1Settings(maxHead,
-                global.maxHeaders(), f.option(ProxyOption.ACCEPT_INVALID_HTTP_REQUEST), errors, f.name(), null)));
+    /**
+     * What the codec of each client connection of {@code frontend} is made with (strict request
+     * decoding, see {@code Http1Decoder}); taken once per frontend, not per connection.
+     */
+    Http1Settings requestCodec(Proxy frontend) {
+        return new Http1Settings(maxHead, global.maxHeaders(), frontend.option(ProxyOption.ACCEPT_INVALID_HTTP_REQUEST),
+                errors, frontend.name(), null);
     }
 
     /** Timers of a stream's deadlines, on its event loop. */
@@ -142,7 +143,7 @@ final class ProxyRuntime {
             // A unix stream socket: no TCP options apply.
             ch = transport.newDomainSocketChannel();
         } else {
-            ch = transport.newSocketChannel();
+            ch = transport.newSocketChannel(server.address());
             TcpOptions o = tcpOptions.computeIfAbsent(server, sv -> TcpOptions.of(sv, backend));
             transport.setTcpOptions(ch.config(), o.keepAlive(), o.noLinger(), o.userTimeoutMs());
         }
