@@ -14,10 +14,19 @@ import java.util.Map;
  */
 public final class Main {
 
+    private static final String LEAK_DETECTION = "io.netty.leakDetection.level";
+
     private Main() {
     }
 
     public static void main(String[] args) {
+        // Netty's leak detector samples one buffer in 128 and records a stack trace for it and for
+        // each of its uses: a debugging aid that costs the proxy about a tenth of its own CPU per
+        // request. Off in a running proxy unless asked for (docs/lifecycle.md); the tests run it
+        // at its paranoid level.
+        if (System.getProperty(LEAK_DETECTION) == null) {
+            System.setProperty(LEAK_DETECTION, "disabled");
+        }
         System.exit(run(Arrays.asList(args), System.out, System.err, System.getenv()));
     }
 
