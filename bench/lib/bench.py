@@ -46,8 +46,11 @@ PROFILES = {
                  start_timeout=30),
 }
 
-SYSTEMS = ["nginx", "ferry", "haproxy"]
-LABEL = {"nginx": "nginx direct", "ferry": "Ferry", "haproxy": "HAProxy"}
+SYSTEMS = ["nginx", "relay", "ferry", "haproxy"]
+LABEL = {"nginx": "nginx direct", "relay": "Netty relay", "ferry": "Ferry", "haproxy": "HAProxy"}
+# Netty's own proxy example, bytes copied each way and nothing else, on Ferry's Netty, transport and
+# JVM: the floor under any proxy built on them (NettyRelay.java).
+RELAY_SOURCE = os.path.join(HERE, "NettyRelay.java")
 
 # key, title, unit, higher_is_better, target (for Ferry/HAProxy, or absolute for start-up)
 METRICS = [
@@ -430,7 +433,7 @@ class Bench:
                 f.write(os.urandom(size))
             os.chmod(path, 0o644)
         (self.nginx_port, self.ws_origin_port, self.tcp_origin_port,
-         self.fe_http, self.fe_ws, self.fe_tcp) = free_ports(6)
+         self.fe_http, self.fe_ws, self.fe_tcp, self.relay_port) = free_ports(7)
         self.start_nginx(www)
         self.start_origin()
         self.cfg = os.path.join(self.tmp, "bench.cfg")
@@ -756,6 +759,43 @@ listen tcp_tunnel
             pass
         self.http_scenarios("nginx", self.nginx_port, lambda: self.nginx.poll() is None)
 
+    def run_relay(self, rnd):
+        """The floor: the same HTTP scenarios through NettyRelay.java, which runs on Ferry's jar."""
+        log(f"round {rnd + 1}: {LABEL['relay']}")
+        if self.ferry_unavailable:
+            self.fail("relay", DIRECT_METRICS, self.ferry_unavailable)
+            return
+        java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
+        argv = [java, "-Dio.netty.leakDetection.level=disabled", "-cp", os.path.join(REPO, "target", "ferry.jar"),
+                RELAY_SOURCE, str(self.relay_port), str(self.nginx_port)]
+        logpath = os.path.join(self.tmp, f"relay-{rnd + 1}.log")
+        logf = open(logpath, "w")
+        try:
+            p = self.procs.start(argv, "relay", stdout=logf, stderr=subprocess.STDOUT, cwd=REPO)
+        except OSError as e:
+            logf.close()
+            self.fail("relay", DIRECT_METRICS, f"could not start `{' '.join(argv)}`: {e}")
+            return
+        alive = lambda: p.poll() is None
+        try:
+            deadline = time.monotonic() + self.p["start_timeout"]
+            while time.monotonic() < deadline and alive() and not port_open(self.relay_port, timeout=0.5):
+                time.sleep(0.05)
+            if not port_open(self.relay_port, timeout=0.5):
+                out = tail(logpath)
+                self.fail("relay", DIRECT_METRICS, "did not start" + (f"; its output ends: {out}" if out else ""))
+                return
+            c = self.p["conns"]
+            try:
+                wrk(self.relay_port, "/1k.bin", c, max(1, int(round(self.p["warm"]))))
+                wrk(self.relay_port, "/1k.bin", c, max(1, int(round(self.p["warm"] / 2))), close=True)
+            except MeasureError:
+                pass   # the scenario's own probe reports what does not work
+            self.http_scenarios("relay", self.relay_port, alive)
+        finally:
+            self.procs.stop(p, first=signal.SIGTERM, grace=5.0)
+            logf.close()
+
     def run_proxy(self, system, rnd):
         log(f"round {rnd + 1}: {LABEL[system]}")
         all_keys = [m[0] for m in METRICS]
@@ -830,6 +870,7 @@ listen tcp_tunnel
         rounds = self.p["rounds"]
         for rnd in range(rounds):
             self.run_direct(rnd)
+            self.run_relay(rnd)
             for system in ("ferry", "haproxy"):
                 self.run_proxy(system, rnd)
         self.finished = datetime.datetime.now(datetime.timezone.utc)
@@ -985,7 +1026,7 @@ listen tcp_tunnel
         if not self.haproxy_complete():
             L.append("**HAProxy could not be measured in every scenario**; see \"What failed\".")
             L.append("")
-        L.append(f"Settings: {p['rounds']} round(s) of nginx direct, Ferry, HAProxy in that order; "
+        L.append(f"Settings: {p['rounds']} round(s) of nginx direct, Netty relay, Ferry, HAProxy in that order; "
                  f"{p['duration']} s per measurement after a warm-up of about {p['warm']:g} s per proxy; "
                  f"{p['conns']} wrk connections (2 threads); {p['ws_conns']} WebSocket tunnels for (4); "
                  f"{p['idle']} idle tunnels for (6).")
@@ -1000,6 +1041,7 @@ listen tcp_tunnel
         L.append("")
         L.append(f"![Ferry relative to HAProxy]({svg_name})")
         L.append("")
+        L.extend(self.floor_table())
         fails = [(s, k, msg) for s in SYSTEMS for k in METRIC for msg in self.failures[s][k]]
         if fails:
             L.append("## What failed")
@@ -1012,8 +1054,8 @@ listen tcp_tunnel
             L.append("")
         L.append("## All samples")
         L.append("")
-        L.append("| metric | nginx direct | Ferry | HAProxy |")
-        L.append("|---|---|---|---|")
+        L.append("| metric | " + " | ".join(LABEL[s] for s in SYSTEMS) + " |")
+        L.append("|---|" + "---|" * len(SYSTEMS))
         for key, title, unit, _, _ in METRICS:
             cells = []
             for s in SYSTEMS:
@@ -1050,6 +1092,25 @@ listen tcp_tunnel
         L.append(f"Raw samples: [{json_name}]({json_name}).")
         L.append("")
         return "\n".join(L)
+
+    def floor_table(self):
+        """Netty's own proxy example next to HAProxy and Ferry: how much of a gap to HAProxy is the
+        platform's (Netty, its epoll transport, the JVM) before Ferry does anything."""
+        L = ["## The floor: Netty's own proxy example", "",
+             "`bench/lib/NettyRelay.java` is Netty's proxy example: it accepts, connects to nginx and copies "
+             "bytes each way, with no HTTP, rules, timeouts, logs or counters, on the Netty version, epoll "
+             "transport, event-loop count and JVM that Ferry runs on. Where it is slower than HAProxy, that "
+             "share of Ferry's gap is the platform's; Ferry/relay is what Ferry's own work costs.", "",
+             "| scenario | Netty relay | Ferry | HAProxy | relay/HAProxy | Ferry/relay |",
+             "|---|---:|---:|---:|---:|---:|"]
+        for key in ("ka_1k", "close_1k", "ka_100k"):
+            r, f, h = (self.median(s, key) for s in ("relay", "ferry", "haproxy"))
+            rh = f"{r / h:.2f}" if r and h else "—"
+            fr = f"{f / r:.2f}" if r and f else "—"
+            L.append(f"| {METRIC[key][1]} | {self.cell('relay', key)} | {self.cell('ferry', key)} | "
+                     f"{self.cell('haproxy', key)} | {rh} | {fr} |")
+        L.append("")
+        return L
 
     def svg(self):
         """Bars from 1.0 on a log2 axis: Ferry relative to HAProxy, oriented so that right of 1.0
