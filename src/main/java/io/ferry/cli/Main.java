@@ -21,9 +21,9 @@ public final class Main {
 
     public static void main(String[] args) {
         // Netty's leak detector samples one buffer in 128 and records a stack trace for it and for
-        // each of its uses: a debugging aid that costs the proxy about a tenth of its own CPU per
-        // request. Off in a running proxy unless asked for (docs/lifecycle.md); the tests run it
-        // at its paranoid level.
+        // each of its uses: a debugging aid that costs the proxy close to a tenth of the CPU time
+        // it spends outside the kernel on a keep-alive request. Off in a running proxy unless
+        // asked for (docs/lifecycle.md); the tests run it at its paranoid level.
         if (System.getProperty(LEAK_DETECTION) == null) {
             System.setProperty(LEAK_DETECTION, "disabled");
         }
