@@ -15,11 +15,13 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import java.net.InetSocketAddress;
 
 /**
- * The floor under any proxy built on Netty: Netty's own proxy example (HexDumpProxy) without the
- * hex dump. It accepts a connection, connects to the origin, and copies bytes each way with
- * back-pressure until either side closes; no HTTP, no rules, no timeouts, no logs, no counters. It
- * runs on the same epoll transport, event loops and JVM as Ferry, so what it costs next to HAProxy
- * is what the platform costs before Ferry does anything.
+ * The floor under any proxy built on Netty: a byte relay in the manner of Netty's proxy example
+ * (HexDumpProxy), without the hex dump. It accepts a connection, connects to the origin, and copies
+ * bytes each way until either side closes, reading as long as the other side takes what it writes
+ * (auto-read turned off while the other side's write buffer is over its high-water mark, back on
+ * when it drains); no HTTP, no rules, no timeouts, no logs, no counters. It runs on the same epoll
+ * transport, event-loop count and JVM as Ferry, so what it costs next to HAProxy is what the
+ * platform costs before Ferry does anything.
  *
  * <p>Run from the source tree with Ferry's jar for Netty: {@code java -cp target/ferry.jar
  * bench/lib/NettyRelay.java LISTEN_PORT ORIGIN_PORT}; it prints {@code listening} once bound.
@@ -48,8 +50,8 @@ public final class NettyRelay {
                                         return;
                                     }
                                     client.pipeline().addLast(new Relay(f.channel()));
-                                    client.read();
-                                    f.channel().read();
+                                    client.config().setAutoRead(true);
+                                    f.channel().config().setAutoRead(true);
                                 });
                     }
                 });
@@ -58,7 +60,7 @@ public final class NettyRelay {
         loops.terminationFuture().sync();
     }
 
-    /** Copies what one side reads to the other, reading again once it is written. */
+    /** Copies what one side reads to the other, pausing while the other cannot take more. */
     private static final class Relay extends ChannelInboundHandlerAdapter {
         private final Channel peer;
 
@@ -68,13 +70,23 @@ public final class NettyRelay {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            peer.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
-                if (f.isSuccess()) {
-                    ctx.channel().read();
-                } else {
-                    f.channel().close();
-                }
-            });
+            peer.write(msg, peer.voidPromise());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            peer.flush();
+            if (!peer.isWritable()) {
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
+
+        /** This side drained: the peer, which writes to it, may read again. */
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                peer.config().setAutoRead(true);
+            }
         }
 
         @Override

@@ -48,7 +48,7 @@ PROFILES = {
 
 SYSTEMS = ["nginx", "relay", "ferry", "haproxy"]
 LABEL = {"nginx": "nginx direct", "relay": "Netty relay", "ferry": "Ferry", "haproxy": "HAProxy"}
-# Netty's own proxy example, bytes copied each way and nothing else, on Ferry's Netty, transport and
+# A byte relay after Netty's own proxy example, bytes copied each way and nothing else, on Ferry's Netty, transport and
 # JVM: the floor under any proxy built on them (NettyRelay.java).
 RELAY_SOURCE = os.path.join(HERE, "NettyRelay.java")
 
@@ -1096,9 +1096,10 @@ listen tcp_tunnel
     def floor_table(self):
         """Netty's own proxy example next to HAProxy and Ferry: how much of a gap to HAProxy is the
         platform's (Netty, its epoll transport, the JVM) before Ferry does anything."""
-        L = ["## The floor: Netty's own proxy example", "",
-             "`bench/lib/NettyRelay.java` is Netty's proxy example: it accepts, connects to nginx and copies "
-             "bytes each way, with no HTTP, rules, timeouts, logs or counters, on the Netty version, epoll "
+        L = ["## The floor: a Netty byte relay", "",
+             "`bench/lib/NettyRelay.java` is a byte relay after Netty's proxy example: it accepts, connects "
+             "to nginx and copies bytes each way, with no HTTP, rules, timeouts, logs or counters, on the "
+             "Netty version, epoll "
              "transport, event-loop count and JVM that Ferry runs on. Where it is slower than HAProxy, that "
              "share of Ferry's gap is the platform's; Ferry/relay is what Ferry's own work costs.", "",
              "| scenario | Netty relay | Ferry | HAProxy | relay/HAProxy | Ferry/relay |",
