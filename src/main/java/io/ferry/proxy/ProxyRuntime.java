@@ -29,7 +29,7 @@ final class ProxyRuntime {
     private final int maxHead;
     private final ErrorCaptures errors = new ErrorCaptures();
     private final Map<EventLoop, ServerPool> pools = new ConcurrentHashMap<>();
-    /** What each connection of a frontend, or to a server, is set up with: made once, not per connection. */
+    /** What each connection to a server is set up with: made once per server, not per connection. */
     private final Map<BackendServer, Http1Settings> responseCodecs = new ConcurrentHashMap<>();
     private final Map<BackendServer, TcpOptions> tcpOptions = new ConcurrentHashMap<>();
     private volatile boolean stopping;
