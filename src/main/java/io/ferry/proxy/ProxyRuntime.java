@@ -149,6 +149,10 @@ final class ProxyRuntime {
         }
         ch.config().setAutoRead(false);
         ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, halfClosure);
+        // The stream's own deadline is the only limit on a connection attempt: `timeout connect`,
+        // or none when it is unset. Netty would otherwise fail the attempt after its default 30 s,
+        // and keep a timer of its own for every connection.
+        ch.config().setConnectTimeoutMillis(0);
         if (loop.register(ch).cause() != null) {
             // As a Bootstrap does: the connect that follows fails on the closed channel, and says so.
             ch.unsafe().closeForcibly();
