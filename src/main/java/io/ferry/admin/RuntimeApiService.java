@@ -7,6 +7,7 @@ import io.ferry.proxy.Ferry;
 import io.ferry.proxy.FerryService;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -93,7 +94,7 @@ public final class RuntimeApiService implements FerryService {
     private static Channel bind(Ferry ferry, EventLoopGroup loops, GlobalSettings.StatsSocket s, Commands commands,
                                 ExecutorService executor, long timeoutMs, List<Path> paths) {
         Address a = s.address();
-        Class<? extends ServerChannel> channel;
+        ChannelFactory<? extends ServerChannel> channel;
         SocketAddress where;
         Path path = null;
         if (a.kind() == Address.Kind.FD) {
@@ -102,11 +103,13 @@ public final class RuntimeApiService implements FerryService {
         } else if (a.kind() == Address.Kind.UNIX) {
             path = Path.of(a.path());
             removeStale(path);
-            channel = EpollServerDomainSocketChannel.class;
+            channel = EpollServerDomainSocketChannel::new;
             where = new DomainSocketAddress(a.path());
         } else {
-            channel = ferry.transport().serverChannel();
-            where = a.address() == null ? new InetSocketAddress(a.port()) : new InetSocketAddress(a.address(), a.port());
+            SocketAddress tcp = a.address() == null ? new InetSocketAddress(a.port())
+                    : new InetSocketAddress(a.address(), a.port());
+            channel = () -> ferry.transport().newServerChannel(tcp);
+            where = tcp;
         }
         Level level = Level.of(s.level());
         // A client that sends its line and shuts its output (echo ... | socat) still gets its answer.
@@ -121,7 +124,7 @@ public final class RuntimeApiService implements FerryService {
                     }
                 });
         if (channel != null) {
-            b.channel(channel);
+            b.channelFactory(channel);
         }
         Channel ch;
         if (a.kind() == Address.Kind.FD) {

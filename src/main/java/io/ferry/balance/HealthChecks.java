@@ -6,8 +6,6 @@ import io.ferry.config.Proxy;
 import io.ferry.config.Server;
 import io.netty.channel.EventLoopGroup;
 import io.ferry.net.Transport;
-import io.netty.channel.Channel;
-import io.netty.channel.unix.DomainSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -73,9 +71,7 @@ public final class HealthChecks implements AutoCloseable {
         int n = planned.size();
         for (int i = 0; i < n; i++) {
             Planned p = planned.get(i);
-            Class<? extends Channel> channelClass = p.spec.target() instanceof DomainSocketAddress
-                    ? transport.domainSocketChannel() : transport.socketChannel();
-            HealthChecker c = new HealthChecker(p.spec, loops.next(), channelClass,
+            HealthChecker c = new HealthChecker(p.spec, loops.next(), transport.clientChannels(p.spec.target()),
                     () -> ServerHealthLog.phase(p.server), r -> p.log.checked(p.server, r), spreadPercent,
                     System::nanoTime);
             running.add(c);

@@ -3,6 +3,7 @@ package io.ferry.check;
 import io.ferry.config.HealthCheck;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -29,7 +30,7 @@ import java.util.function.Supplier;
  * ±{@code spread-checks} percent.
  *
  * <pre>{@code
- * HealthChecker c = new HealthChecker(spec, loop, NioSocketChannel.class, phase, result -> ..., 0, System::nanoTime);
+ * HealthChecker c = new HealthChecker(spec, loop, NioSocketChannel::new, phase, result -> ..., 0, System::nanoTime);
  * c.start(firstDelayMs);
  * c.stop();
  * }</pre>
@@ -38,7 +39,7 @@ public final class HealthChecker {
 
     private final CheckSpec spec;
     private final EventLoop loop;
-    private final Class<? extends Channel> channelClass;
+    private final ChannelFactory<? extends Channel> channels;
     private final Supplier<CheckSpec.Phase> phase;
     private final Consumer<CheckResult> listener;
     private final int spreadPercent;
@@ -49,19 +50,17 @@ public final class HealthChecker {
     private Attempt current;
 
     /**
+     * @param channels makes the client channels for the spec's target (TCP of its address family,
+     *     or unix stream sockets)
      * @param spreadPercent {@code spread-checks}, 0 to 50
      * @param nanos a monotonic clock for check durations
      */
-    /**
-     * @param channelClass the client channels of the transport for the spec's target (TCP, or unix
-     *     stream sockets)
-     */
-    public HealthChecker(CheckSpec spec, EventLoop loop, Class<? extends Channel> channelClass,
+    public HealthChecker(CheckSpec spec, EventLoop loop, ChannelFactory<? extends Channel> channels,
                          Supplier<CheckSpec.Phase> phase, Consumer<CheckResult> listener, int spreadPercent,
                          LongSupplier nanos) {
         this.spec = spec;
         this.loop = loop;
-        this.channelClass = channelClass;
+        this.channels = channels;
         this.phase = phase;
         this.listener = listener;
         this.spreadPercent = spreadPercent;
@@ -138,7 +137,7 @@ public final class HealthChecker {
                         : new TcpScriptProbe(check, this::finish);
             };
             long connectTimeout = spec.connectTimeoutMs();
-            Bootstrap b = new Bootstrap().group(loop).channel(channelClass)
+            Bootstrap b = new Bootstrap().group(loop).channelFactory(channels)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout))
                     .handler(handler);
             if (!(spec.target() instanceof DomainSocketAddress)) {

@@ -2,6 +2,7 @@ package io.ferry.net;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -75,10 +76,6 @@ public enum Transport {
     public MultiThreadIoEventLoopGroup newEventLoopGroup(int threads) {
         IoHandlerFactory factory = this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         return new MultiThreadIoEventLoopGroup(threads, factory);
-    }
-
-    public Class<? extends ServerChannel> serverChannel() {
-        return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
     /**
@@ -161,10 +158,6 @@ public enum Transport {
         return new EpollDomainSocketChannel();
     }
 
-    public Class<? extends SocketChannel> socketChannel() {
-        return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
-    }
-
     /**
      * Whether unix stream sockets ({@code unix@/path} servers and binds) are available: with epoll, whose
      * channels also offer half-close on them.
@@ -173,10 +166,18 @@ public enum Transport {
         return this == EPOLL;
     }
 
-    /** Client channels to unix stream sockets; only with {@link #supportsUnixSockets()}. */
-    public Class<? extends Channel> domainSocketChannel() {
-        requireUnixSockets();
-        return EpollDomainSocketChannel.class;
+    /**
+     * Makes new, unregistered client channels to {@code target}: a unix stream socket for a
+     * {@link DomainSocketAddress} (only with {@link #supportsUnixSockets()}), else a TCP socket of
+     * the target's family, as {@link #newSocketChannel(InetAddress)} chooses.
+     */
+    public ChannelFactory<Channel> clientChannels(SocketAddress target) {
+        if (target instanceof DomainSocketAddress) {
+            requireUnixSockets();
+            return EpollDomainSocketChannel::new;
+        }
+        InetAddress to = ((InetSocketAddress) target).getAddress();
+        return () -> newSocketChannel(to);
     }
 
     /** Listening channels on unix stream sockets ({@code bind unix@/path}); only with {@link #supportsUnixSockets()}. */

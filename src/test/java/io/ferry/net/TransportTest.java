@@ -11,7 +11,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.socket.SocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -28,7 +27,7 @@ class TransportTest {
         assertThat(Transport.noDelayByDefault()).isTrue();
         MultiThreadIoEventLoopGroup loops = t.newEventLoopGroup(1);
         try {
-            SocketChannel ch = t.socketChannel().getDeclaredConstructor().newInstance();
+            Channel ch = t.clientChannels(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1)).newChannel();
             loops.register(ch).sync();
             assertThat(ch.config().getOption(ChannelOption.TCP_NODELAY)).isTrue();
             assertThat(ch.config().getOption(ChannelOption.SO_KEEPALIVE)).isFalse();
@@ -41,7 +40,7 @@ class TransportTest {
     /**
      * With epoll, sockets for IPv4 addresses are IPv4 sockets, not dual-stack ones: the kernel
      * lists the listener, the connection it accepts and a connection to an IPv4 server in its IPv4
-     * table.
+     * table. The client here is made as a health check's is, by {@link Transport#clientChannels}.
      */
     @Test
     void ipv4AddressesGetIpv4Sockets() throws Exception {
@@ -62,7 +61,7 @@ class TransportTest {
             listener.bind(new InetSocketAddress(loopback, 0)).sync();
             int port = ((InetSocketAddress) listener.localAddress()).getPort();
 
-            SocketChannel client = t.newSocketChannel(loopback);
+            Channel client = t.clientChannels(new InetSocketAddress(loopback, port)).newChannel();
             client.pipeline().addLast(new ChannelInboundHandlerAdapter());
             loops.register(client).sync();
             client.connect(new InetSocketAddress(loopback, port)).sync();
