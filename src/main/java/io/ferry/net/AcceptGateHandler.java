@@ -27,6 +27,10 @@ final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
         ListenerGroup.Spec spec = listener.spec();
         ListenerGroup group = listener.group();
         child.attr(AcceptedConnectionInitializer.ACCEPTED_UNDER).set(spec);
+        child.config().setAutoRead(false);
+        if (spec.readAtOnce()) {
+            group.transport().readAtOnce(child);
+        }
         List<ConnectionLimit> limits = spec.limits();
         for (ConnectionLimit l : limits) {
             l.acquire();

@@ -36,10 +36,13 @@ public final class ListenerGroup {
      * @param unixFile the permissions and owner of a unix socket's file; null for other listeners
      * @param id the listener's number in its frontend, from 1, in the order of its binds (HAProxy's
      *           listener id, which its logs show as the port of a unix socket client)
+     * @param readAtOnce whether an accepted connection is read as soon as it is registered (an HTTP
+     *           frontend's, whose stream reads its request first thing), see {@link Transport#readAtOnce}
      */
     public record Spec(String description, SocketAddress address, int inheritedFd, int backlog,
                        List<ConnectionLimit> limits, Consumer<Channel> childInitializer, int tcpUserTimeoutMs,
-                       boolean keepAlive, boolean noLinger, UnixSocketFile.Options unixFile, int id) {
+                       boolean keepAlive, boolean noLinger, UnixSocketFile.Options unixFile, int id,
+                       boolean readAtOnce) {
 
         /** Whether a listener set up for {@code other} listens where this spec says. */
         boolean sameSocket(Spec other) {
@@ -135,7 +138,8 @@ public final class ListenerGroup {
                         ch.pipeline().addLast(new AcceptGateHandler(listener));
                     }
                 })
-                .childOption(ChannelOption.AUTO_READ, false)
+                // Auto-read is turned off by AcceptGateHandler: as a child option it would come after
+                // the read that handler arms, and take it back.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new AcceptedConnectionInitializer(transport));
         if (!spec.unix()) {
@@ -212,6 +216,10 @@ public final class ListenerGroup {
             throw new IllegalStateException(what + "descriptor " + fd + " is not an open listening " + kind + " ("
                     + e.getMessage() + ")", e);
         }
+    }
+
+    Transport transport() {
+        return transport;
     }
 
     /** Pauses or resumes each listener according to its limits. */

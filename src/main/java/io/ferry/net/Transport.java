@@ -72,6 +72,20 @@ public enum Transport {
         }
     }
 
+    /**
+     * Has a new channel, not yet registered, read as soon as it is registered and connected, as
+     * {@link Channel#read()} would then: with epoll the interest in reading goes into the
+     * channel's first {@code epoll_ctl}, which spares a second one for the first read (Netty keeps
+     * the interest of an unregistered channel for its registration). With NIO it does nothing, and
+     * the first {@code read()} asks as usual. The channel must have auto-read off by then, as
+     * turning it off afterwards takes the interest back.
+     */
+    public void readAtOnce(Channel unregistered) {
+        if (this == EPOLL && !unregistered.isRegistered()) {
+            unregistered.unsafe().beginRead();
+        }
+    }
+
     /** A group of {@code threads} event loops (0: Netty's default, twice the cores). */
     public MultiThreadIoEventLoopGroup newEventLoopGroup(int threads) {
         IoHandlerFactory factory = this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();

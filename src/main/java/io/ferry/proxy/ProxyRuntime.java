@@ -93,7 +93,7 @@ final class ProxyRuntime {
 
     /** A registered, not yet connected, channel to {@code server} on {@code loop}, with its HTTP pipeline. */
     ServerConnection newServerConnection(EventLoop loop, BackendServer server, Proxy frontend, Proxy backend) {
-        Channel ch = register(loop, server, backend, false);
+        Channel ch = register(loop, server, backend, false, true);
         ServerConnection c = new ServerConnection(ch, server);
         ServerPool pool = pool(loop);
         ch.pipeline().addLast(new ActivityHandler(() -> {
@@ -112,7 +112,7 @@ final class ProxyRuntime {
 
     /** A registered, not yet connected, channel to {@code server} for a {@code mode tcp} stream. */
     Channel newTunnelChannel(EventLoop loop, BackendServer server, Proxy backend, TcpStream stream) {
-        Channel ch = register(loop, server, backend, true);
+        Channel ch = register(loop, server, backend, true, false);
         ch.pipeline().addLast(new TunnelHandler(stream, TcpStream.Side.SERVER));
         return ch;
     }
@@ -137,7 +137,8 @@ final class ProxyRuntime {
      * A new channel registered with {@code loop}, set up by hand rather than by a Bootstrap, which
      * would make its option maps and look up the channel's constructor again for every connection.
      */
-    private Channel register(EventLoop loop, BackendServer server, Proxy backend, boolean halfClosure) {
+    private Channel register(EventLoop loop, BackendServer server, Proxy backend, boolean halfClosure,
+                             boolean readAtOnce) {
         Channel ch;
         if (server.unixPath() != null) {
             // A unix stream socket: no TCP options apply.
@@ -153,6 +154,11 @@ final class ProxyRuntime {
         // or none when it is unset. Netty would otherwise fail the attempt after its default 30 s,
         // and keep a timer of its own for every connection.
         ch.config().setConnectTimeoutMillis(0);
+        if (readAtOnce) {
+            // An HTTP stream reads the server as soon as its request head is written, which is
+            // right after the connect: asked for now, the interest joins the connect's epoll_ctl.
+            transport.readAtOnce(ch);
+        }
         if (loop.register(ch).cause() != null) {
             // As a Bootstrap does: the connect that follows fails on the closed channel, and says so.
             ch.unsafe().closeForcibly();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ferry.testing.KernelSockets;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -13,28 +14,43 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class TransportTest {
 
+    private final Transport t = Transport.select();
+    private final MultiThreadIoEventLoopGroup loops = t.newEventLoopGroup(1);
+    private final InetAddress loopback = ipv4Loopback();
+
+    private static InetAddress ipv4Loopback() {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        loops.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+    }
+
     /** Ferry leaves TCP_NODELAY to Netty on this platform, so a new channel must already have it. */
     @Test
     void newTcpChannelsHaveNoDelayWithoutFerrySettingIt() throws Exception {
-        Transport t = Transport.select();
         assertThat(Transport.noDelayByDefault()).isTrue();
-        MultiThreadIoEventLoopGroup loops = t.newEventLoopGroup(1);
-        try {
-            Channel ch = t.clientChannels(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1)).newChannel();
-            loops.register(ch).sync();
-            assertThat(ch.config().getOption(ChannelOption.TCP_NODELAY)).isTrue();
-            assertThat(ch.config().getOption(ChannelOption.SO_KEEPALIVE)).isFalse();
-            ch.close().sync();
-        } finally {
-            loops.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
-        }
+        Channel ch = t.clientChannels(new InetSocketAddress(loopback, 1)).newChannel();
+        loops.register(ch).sync();
+        assertThat(ch.config().getOption(ChannelOption.TCP_NODELAY)).isTrue();
+        assertThat(ch.config().getOption(ChannelOption.SO_KEEPALIVE)).isFalse();
+        ch.close().sync();
     }
 
     /**
@@ -44,39 +60,69 @@ class TransportTest {
      */
     @Test
     void ipv4AddressesGetIpv4Sockets() throws Exception {
-        Transport t = Transport.select();
         assumeTrue(t == Transport.EPOLL, "the socket family is chosen with epoll only");
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        MultiThreadIoEventLoopGroup loops = t.newEventLoopGroup(1);
-        try {
-            ServerChannel listener = t.newServerChannel(new InetSocketAddress(loopback, 0));
-            CompletableFuture<Channel> accepted = new CompletableFuture<>();
-            listener.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                @Override
-                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    accepted.complete((Channel) msg);
+        ServerChannel listener = t.newServerChannel(new InetSocketAddress(loopback, 0));
+        CompletableFuture<Channel> accepted = new CompletableFuture<>();
+        listener.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                accepted.complete((Channel) msg);
+            }
+        });
+        loops.register(listener).sync();
+        listener.bind(new InetSocketAddress(loopback, 0)).sync();
+        int port = ((InetSocketAddress) listener.localAddress()).getPort();
+
+        Channel client = t.clientChannels(new InetSocketAddress(loopback, port)).newChannel();
+        client.pipeline().addLast(new ChannelInboundHandlerAdapter());
+        loops.register(client).sync();
+        client.connect(new InetSocketAddress(loopback, port)).sync();
+        int clientPort = ((InetSocketAddress) client.localAddress()).getPort();
+        Channel child = accepted.get(10, TimeUnit.SECONDS);
+
+        List<KernelSockets.Entry> v4 = KernelSockets.ipv4();
+        assertThat(v4).anyMatch(e -> e.localPort() == port && e.state().equals("LISTEN"));
+        assertThat(v4).anyMatch(e -> e.localPort() == clientPort && e.remotePort() == port);
+        assertThat(v4).anyMatch(e -> e.localPort() == port && e.remotePort() == clientPort);
+        child.unsafe().closeForcibly();
+        client.close().sync();
+        listener.close().sync();
+    }
+
+    /**
+     * A channel armed with {@link Transport#readAtOnce} before it is registered reads what its peer
+     * sends once connected, with auto-read off and no {@code read()} asked for.
+     */
+    @Test
+    void aChannelArmedBeforeRegistrationReadsOnceConnected() throws Exception {
+        assumeTrue(t == Transport.EPOLL, "only epoll takes the interest before registration");
+        try (ServerSocket server = new ServerSocket(0, 1, loopback)) {
+            Thread greeter = new Thread(() -> {
+                try (Socket s = server.accept()) {
+                    s.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+                    s.getInputStream().read();
+                } catch (java.io.IOException ignored) {
+                    // the test fails on what it did not read
                 }
             });
-            loops.register(listener).sync();
-            listener.bind(new InetSocketAddress(loopback, 0)).sync();
-            int port = ((InetSocketAddress) listener.localAddress()).getPort();
-
-            Channel client = t.clientChannels(new InetSocketAddress(loopback, port)).newChannel();
-            client.pipeline().addLast(new ChannelInboundHandlerAdapter());
-            loops.register(client).sync();
-            client.connect(new InetSocketAddress(loopback, port)).sync();
-            int clientPort = ((InetSocketAddress) client.localAddress()).getPort();
-            Channel child = accepted.get(10, TimeUnit.SECONDS);
-
-            List<KernelSockets.Entry> v4 = KernelSockets.ipv4();
-            assertThat(v4).anyMatch(e -> e.localPort() == port && e.state().equals("LISTEN"));
-            assertThat(v4).anyMatch(e -> e.localPort() == clientPort && e.remotePort() == port);
-            assertThat(v4).anyMatch(e -> e.localPort() == port && e.remotePort() == clientPort);
-            child.unsafe().closeForcibly();
-            client.close().sync();
-            listener.close().sync();
-        } finally {
-            loops.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+            greeter.start();
+            CompletableFuture<String> read = new CompletableFuture<>();
+            Channel ch = t.newSocketChannel(loopback);
+            ch.config().setAutoRead(false);
+            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    ByteBuf b = (ByteBuf) msg;
+                    read.complete(b.toString(StandardCharsets.US_ASCII));
+                    b.release();
+                }
+            });
+            t.readAtOnce(ch);
+            loops.register(ch).sync();
+            ch.connect(new InetSocketAddress(loopback, server.getLocalPort())).sync();
+            assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo("hello");
+            ch.close().sync();
+            greeter.join(10_000);
         }
     }
 }
