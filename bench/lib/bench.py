@@ -983,6 +983,12 @@ listen tcp_tunnel
         os.makedirs(outdir, exist_ok=True)
         date = self.started.strftime("%Y-%m-%d")
         base = date + ("-quick" if self.args.quick else "")
+        # A later run of the same day gets its own files (-2, -3, ...) rather than replacing the
+        # first's, which may have been annotated by hand.
+        n = 1
+        while os.path.exists(os.path.join(outdir, (base if n == 1 else f"{base}-{n}") + ".md")):
+            n += 1
+        base = base if n == 1 else f"{base}-{n}"
         md_path = os.path.join(outdir, base + ".md")
         svg_path = os.path.join(outdir, base + ".svg")
         json_path = os.path.join(outdir, base + ".json")
