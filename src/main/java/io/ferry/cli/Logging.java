@@ -4,7 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Sets Ferry's log level from the flags: DEBUG with {@code -d}, WARN with {@code -q}, else INFO (logback.xml). */
+/** Sets Ferry's log level from the flags: DEBUG with {@code -d}, WARN with {@code -q}, else INFO ({@link LogConfigurator}). */
 final class Logging {
 
     private Logging() {
