@@ -188,7 +188,7 @@ public enum Transport {
     public ChannelFactory<Channel> clientChannels(SocketAddress target) {
         if (target instanceof DomainSocketAddress) {
             requireUnixSockets();
-            return EpollDomainSocketChannel::new;
+            return this::newDomainSocketChannel;
         }
         InetAddress to = ((InetSocketAddress) target).getAddress();
         return () -> newSocketChannel(to);

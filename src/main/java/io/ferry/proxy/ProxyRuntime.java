@@ -93,7 +93,7 @@ final class ProxyRuntime {
 
     /** A registered, not yet connected, channel to {@code server} on {@code loop}, with its HTTP pipeline. */
     ServerConnection newServerConnection(EventLoop loop, BackendServer server, Proxy frontend, Proxy backend) {
-        Channel ch = register(loop, server, backend, false, true);
+        Channel ch = register(loop, server, backend, false);
         ServerConnection c = new ServerConnection(ch, server);
         ServerPool pool = pool(loop);
         ch.pipeline().addLast(new ActivityHandler(() -> {
@@ -112,7 +112,7 @@ final class ProxyRuntime {
 
     /** A registered, not yet connected, channel to {@code server} for a {@code mode tcp} stream. */
     Channel newTunnelChannel(EventLoop loop, BackendServer server, Proxy backend, TcpStream stream) {
-        Channel ch = register(loop, server, backend, true, false);
+        Channel ch = register(loop, server, backend, true);
         ch.pipeline().addLast(new TunnelHandler(stream, TcpStream.Side.SERVER));
         return ch;
     }
@@ -136,9 +136,9 @@ final class ProxyRuntime {
     /**
      * A new channel registered with {@code loop}, set up by hand rather than by a Bootstrap, which
      * would make its option maps and look up the channel's constructor again for every connection.
+     * A {@code tunnel}'s channel ({@code mode tcp}) allows half-closure; an HTTP stream's reads at once.
      */
-    private Channel register(EventLoop loop, BackendServer server, Proxy backend, boolean halfClosure,
-                             boolean readAtOnce) {
+    private Channel register(EventLoop loop, BackendServer server, Proxy backend, boolean tunnel) {
         Channel ch;
         if (server.unixPath() != null) {
             // A unix stream socket: no TCP options apply.
@@ -149,12 +149,12 @@ final class ProxyRuntime {
             transport.setTcpOptions(ch.config(), o.keepAlive(), o.noLinger(), o.userTimeoutMs());
         }
         ch.config().setAutoRead(false);
-        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, halfClosure);
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, tunnel);
         // The stream's own deadline is the only limit on a connection attempt: `timeout connect`,
         // or none when it is unset. Netty would otherwise fail the attempt after its default 30 s,
         // and keep a timer of its own for every connection.
         ch.config().setConnectTimeoutMillis(0);
-        if (readAtOnce) {
+        if (!tunnel) {
             // An HTTP stream reads the server as soon as its request head is written, which is
             // right after the connect: asked for now, the interest joins the connect's epoll_ctl.
             transport.readAtOnce(ch);
