@@ -1,15 +1,25 @@
 package io.ferry.proxy;
 
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * The last handler of a server connection: hands decoded responses, writability and closing to the
  * stream that owns the connection. While the connection is idle in its pool, anything the server
  * sends is an error: it is released and the connection closed.
+ *
+ * <p>Ferry closing the connection resets it (SO_LINGER 0), as HAProxy does with a server connection
+ * whose server has not closed first: the closing side of a TCP connection keeps it in TIME_WAIT for
+ * a minute, and on the proxy's side that state holds a local port to the server's address. At one
+ * connection per request, a proxy that closed with a FIN would hold every port its kernel has for
+ * that server within seconds. The connection carries nothing at that point that the reset could
+ * lose: a transaction that completed, an idle connection, or one being aborted. A server that
+ * closes first is closed normally: its FIN makes Netty close the channel without this handler.
  */
-final class ServerSideHandler extends ChannelInboundHandlerAdapter {
+final class ServerSideHandler extends ChannelDuplexHandler {
 
     private final ServerConnection connection;
 
@@ -25,7 +35,7 @@ final class ServerSideHandler extends ChannelInboundHandlerAdapter {
         } else {
             ReferenceCountUtil.release(msg);
             // closing takes it out of its pool (ServerPool#opened)
-            ctx.close();
+            ctx.channel().close();
         }
     }
 
@@ -57,6 +67,14 @@ final class ServerSideHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Resets and write errors: closing leads to channelInactive, where the owner decides.
-        ctx.close();
+        ctx.channel().close();
+    }
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        if (ctx.channel().isActive()) {
+            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+        }
+        ctx.close(promise);
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.ferry.config.Config;
 import io.ferry.config.ProxyOption;
 import io.ferry.testing.Configs;
+import io.ferry.testing.KernelSockets;
 import io.ferry.testing.Models;
 import io.ferry.testing.RawClient;
 import java.net.InetSocketAddress;
@@ -35,6 +36,16 @@ class HttpProxyingTest extends OriginFerryTestBase {
                 """.formatted(extraFrontend, extraBackend, origin.address()));
         ferry = Ferry.start(Models.withOptions(config, "app", backendOptions));
         return ferry.boundAddresses().get(0);
+    }
+
+    /** {@code n} clients one after the other, each with one request that asks to close. */
+    private static void closingClients(InetSocketAddress addr, int n) throws Exception {
+        for (int c = 0; c < n; c++) {
+            try (RawClient raw = new RawClient(addr)) {
+                raw.send("GET /a HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+                raw.readUntil("o GET /a", 1);
+            }
+        }
     }
 
     private static String get(String path) {
@@ -71,17 +82,31 @@ class HttpProxyingTest extends OriginFerryTestBase {
     @Test
     void shortClientConnectionsDoNotLeaveAnIdleServerConnectionEach() throws Exception {
         InetSocketAddress addr = start("", "");
-        for (int c = 0; c < 40; c++) {
-            try (RawClient raw = new RawClient(addr)) {
-                raw.send("GET /a HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
-                raw.readUntil("o GET /a", 1);
-            }
-        }
+        closingClients(addr, 40);
         // Each first request has a server connection of its own (http-reuse safe), but once its
         // transaction is over only as many stay idle as were needed at once: one at a time here.
         assertThat(origin.accepted()).isEqualTo(40);
         // (well before the 5 s purge)
         await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(origin.open()).isLessThanOrEqualTo(2));
+    }
+
+    @Test
+    void serverConnectionsFerryClosesAreResetAndLeaveNoTimeWaitBehind() throws Exception {
+        InetSocketAddress addr = start("", "");
+        long before = timeWaitTowardsOrigin();
+        closingClients(addr, 20);
+        assertThat(origin.accepted()).isEqualTo(20);
+        // The pool keeps one or two; Ferry closed the others, after complete transactions.
+        await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(origin.open()).isLessThanOrEqualTo(2));
+        // Closed with a FIN, each would hold a local port to the origin in TIME_WAIT for a minute.
+        assertThat(timeWaitTowardsOrigin()).isLessThanOrEqualTo(before);
+    }
+
+    /** Sockets in TIME_WAIT whose peer is the origin's port: what closing connections to it left behind. */
+    private long timeWaitTowardsOrigin() {
+        return KernelSockets.ipv4().stream()
+                .filter(e -> e.remotePort() == origin.port() && e.state().equals("TIME_WAIT"))
+                .count();
     }
 
     @Test
