@@ -1,5 +1,6 @@
 package io.ferry.net;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFactory;
@@ -70,6 +71,23 @@ public enum Transport {
         if (userTimeoutMs > 0) {
             config.setOption(tcpUserTimeoutOption(), userTimeoutMs);
         }
+    }
+
+    /** The most a byte tunnel's connection reads at a time ({@link #sliceTunnelReads}). */
+    public static final int TUNNEL_READ_MAX = 32 * 1024;
+
+    private static final AdaptiveRecvByteBufAllocator TUNNEL_READS =
+            new AdaptiveRecvByteBufAllocator(64, 2048, TUNNEL_READ_MAX);
+
+    /**
+     * Has a byte tunnel's connection read at most {@link #TUNNEL_READ_MAX} bytes at a time instead
+     * of Netty's 64 KiB: a tunnel copies what it reads straight out to the other side, and a buffer
+     * that fits the processor's first-level cache is still there for that second copy
+     * (docs/proxying.md). It must be set before the channel's first read, which fixes how the
+     * channel reads.
+     */
+    public void sliceTunnelReads(ChannelConfig config) {
+        config.setRecvByteBufAllocator(TUNNEL_READS);
     }
 
     /**

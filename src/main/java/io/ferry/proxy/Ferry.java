@@ -236,6 +236,7 @@ public final class Ferry implements AutoCloseable {
                 ByteCountHandler bytes = new ByteCountHandler();
                 ch.pipeline().addLast(bytes);
                 if (tcp) {
+                    transport.sliceTunnelReads(ch.config());
                     TcpStream stream = new TcpStream(runtime, fe, ch, bytes);
                     watch(ch, stream.deadlines, stream);
                     ch.pipeline().addLast(new TunnelHandler(stream, TcpStream.Side.CLIENT));

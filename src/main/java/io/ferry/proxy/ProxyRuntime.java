@@ -150,6 +150,9 @@ final class ProxyRuntime {
         }
         ch.config().setAutoRead(false);
         ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, tunnel);
+        if (tunnel) {
+            transport.sliceTunnelReads(ch.config());
+        }
         // The stream's own deadline is the only limit on a connection attempt: `timeout connect`,
         // or none when it is unset. Netty would otherwise fail the attempt after its default 30 s,
         // and keep a timer of its own for every connection.

@@ -19,6 +19,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -124,5 +125,48 @@ class TransportTest {
             ch.close().sync();
             greeter.join(10_000);
         }
+    }
+
+    /** A tunnel's connection reads in slices of at most 32 KiB, where Netty would grow its reads to 64 KiB. */
+    @Test
+    void aTunnelsConnectionReadsAtMostASliceAtATime() throws Exception {
+        byte[] data = new byte[1 << 20];
+        List<Integer> reads = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        try (ServerSocket server = new ServerSocket(0, 1, loopback)) {
+            Channel ch = t.newSocketChannel(loopback);
+            ch.config().setAutoRead(false);
+            t.sliceTunnelReads(ch.config());
+            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                private int total;
+
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    ByteBuf b = (ByteBuf) msg;
+                    reads.add(b.readableBytes());
+                    total += b.readableBytes();
+                    b.release();
+                    if (total == data.length) {
+                        all.complete(null);
+                    }
+                }
+
+                @Override
+                public void channelReadComplete(ChannelHandlerContext ctx) {
+                    ctx.read();
+                }
+            });
+            loops.register(ch).sync();
+            ch.connect(new InetSocketAddress(loopback, server.getLocalPort())).sync();
+            try (Socket s = server.accept()) {
+                ch.read();
+                s.getOutputStream().write(data);
+                all.get(10, TimeUnit.SECONDS);
+            }
+            ch.close().sync();
+        }
+        assertThat(reads).allMatch(n -> n <= Transport.TUNNEL_READ_MAX);
+        // the reads did fill their slices: the cap, not the pace of the sender, bounded them
+        assertThat(reads).contains(Transport.TUNNEL_READ_MAX);
     }
 }
