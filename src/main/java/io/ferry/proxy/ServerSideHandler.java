@@ -4,6 +4,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -72,7 +73,8 @@ final class ServerSideHandler extends ChannelDuplexHandler {
 
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-        if (ctx.channel().isActive()) {
+        // (a unix socket has no TIME_WAIT)
+        if (ctx.channel() instanceof SocketChannel && ctx.channel().isActive()) {
             ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
         }
         ctx.close(promise);
