@@ -73,6 +73,17 @@ public enum Transport {
         }
     }
 
+    /**
+     * Has {@code ch}'s coming close reset its TCP connection (SO_LINGER 0) instead of ending it with
+     * a FIN, so that the kernel keeps neither a TIME_WAIT nor an orphaned FIN_WAIT socket for it;
+     * data not yet sent is discarded. Nothing for a unix socket, which has neither, or a closed channel.
+     */
+    public static void resetOnClose(Channel ch) {
+        if (ch instanceof SocketChannel && ch.isActive()) {
+            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+        }
+    }
+
     /** The most a byte tunnel's connection reads at a time ({@link #sliceTunnelReads}). */
     public static final int TUNNEL_READ_MAX = 32 * 1024;
 

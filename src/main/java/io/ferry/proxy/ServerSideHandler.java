@@ -1,10 +1,9 @@
 package io.ferry.proxy;
 
+import io.ferry.net.Transport;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -73,10 +72,7 @@ final class ServerSideHandler extends ChannelDuplexHandler {
 
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-        // (a unix socket has no TIME_WAIT)
-        if (ctx.channel() instanceof SocketChannel && ctx.channel().isActive()) {
-            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-        }
+        Transport.resetOnClose(ctx.channel());
         ctx.close(promise);
     }
 }

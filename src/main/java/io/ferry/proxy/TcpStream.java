@@ -7,12 +7,12 @@ import io.ferry.config.ProxyOption;
 import io.ferry.log.ByteCountHandler;
 import io.ferry.log.Termination.Cause;
 import io.ferry.log.Termination.Phase;
+import io.ferry.net.Transport;
 import io.ferry.proxy.Deadlines.Deadline;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -468,8 +468,8 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
     }
 
     private static void noLinger(Channel ch, boolean reset) {
-        if (ch.isActive() && (reset || !ch.isWritable())) {
-            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+        if (reset || !ch.isWritable()) {
+            Transport.resetOnClose(ch);
         }
     }
 
