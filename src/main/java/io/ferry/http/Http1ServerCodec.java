@@ -1,22 +1,20 @@
 package io.ferry.http;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import java.util.ArrayDeque;
 
 /**
- * The client connection's codec: {@link Http1Decoder} for requests, Netty's encoder for responses.
- * The encoder knows which request each response answers (no body after {@code HEAD}); once a
- * {@code 101} switching to another protocol is written, both directions pass bytes as they are.
+ * The client connection's codec: {@link Http1Decoder} for requests, {@link Http1Encoder} for
+ * responses. The encoder knows which request each response answers (no body after {@code HEAD});
+ * once a {@code 101} switching to another protocol is written, both directions pass bytes as they are.
  */
-public final class Http1ServerCodec extends CombinedChannelDuplexHandler<Http1Decoder, HttpResponseEncoder> {
+public final class Http1ServerCodec extends CombinedChannelDuplexHandler<Http1Decoder, Http1Encoder<HttpResponse>> {
 
     public Http1ServerCodec(Http1Settings settings) {
         ArrayDeque<HttpMethod> methods = new ArrayDeque<>(2);
@@ -24,46 +22,61 @@ public final class Http1ServerCodec extends CombinedChannelDuplexHandler<Http1De
         init(decoder, new ResponseEncoder(decoder, methods));
     }
 
-    private static final class ResponseEncoder extends HttpResponseEncoder {
+    private static final class ResponseEncoder extends Http1Encoder<HttpResponse> {
 
         private final Http1Decoder decoder;
         private final ArrayDeque<HttpMethod> methods;
         private HttpMethod method;
 
         ResponseEncoder(Http1Decoder decoder, ArrayDeque<HttpMethod> methods) {
+            super(HttpResponse.class);
             this.decoder = decoder;
             this.methods = methods;
         }
 
         @Override
-        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-            if (decoder.upgraded() && !(msg instanceof HttpObject)) {
-                ctx.write(msg, promise);
-            } else {
-                super.write(ctx, msg, promise);
-            }
+        boolean passThrough(Object msg) {
+            return decoder.upgraded() && !(msg instanceof HttpObject);
         }
 
         @Override
-        protected boolean isContentAlwaysEmpty(HttpResponse msg) {
+        void startLine(Head head, HttpResponse m) {
+            HttpResponseStatus status = m.status();
+            head.text(m.protocolVersion().text());
+            head.space();
+            head.code(status.code());
+            head.space();
+            head.text(status.reasonPhrase());
+            head.pair('\r', '\n');
+        }
+
+        @Override
+        boolean bodyless(HttpResponse msg) {
             int code = msg.status().code();
             // An interim response leaves its request open; a final one (101 included) ends it.
             method = code < 200 && code != 101 ? methods.peek() : methods.poll();
             if (code == 101 && msg.headers().contains(HttpHeaderNames.UPGRADE)) {
                 decoder.upgrade();
             }
-            return HttpMethod.HEAD.equals(method) || super.isContentAlwaysEmpty(msg);
+            // RFC 9110 §6.4.1: no body after HEAD, in a 1xx, 204 or 304; a 205 has an empty one.
+            return HttpMethod.HEAD.equals(method) || code < 200 || code == 204 || code == 205 || code == 304;
         }
 
         @Override
-        protected void sanitizeHeadersBeforeEncode(HttpResponse msg, boolean isAlwaysEmpty) {
-            if (!isAlwaysEmpty && HttpMethod.CONNECT.equals(method)
-                    && msg.status().codeClass() == HttpStatusClass.SUCCESS) {
+        void sanitize(HttpResponse msg, boolean bodyless) {
+            int code = msg.status().code();
+            if (!bodyless && HttpMethod.CONNECT.equals(method) && msg.status().codeClass() == HttpStatusClass.SUCCESS) {
                 // RFC 9110 §9.3.6: a 2xx to CONNECT has no framing; what follows is the tunnel.
                 msg.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
-                return;
+            } else if (code < 200 || code == 204) {
+                // RFC 9110 §8.6 and RFC 9112 §6.1: neither field belongs in these responses.
+                msg.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+                msg.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+            } else if (code == 205) {
+                // RFC 9110 §15.3.6: a 205 says it has no body.
+                msg.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+                msg.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
             }
-            super.sanitizeHeadersBeforeEncode(msg, isAlwaysEmpty);
         }
     }
 }

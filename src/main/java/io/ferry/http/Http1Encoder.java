@@ -1,0 +1,325 @@
+package io.ferry.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.PromiseCombiner;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes HTTP/1.1 messages as bytes: a head ({@link HttpMessage}), then its body as
+ * {@link HttpContent}s or plain {@link ByteBuf}s, ending with a {@link LastHttpContent}. A body
+ * whose head says {@code Transfer-Encoding: chunked} is framed in chunks, one per content; any
+ * other body is passed on as it is; a body that the head rules out (see {@link #bodyless}) is
+ * dropped.
+ *
+ * <p>Every character of a head is written as the one byte it stands for (ISO-8859-1): Ferry holds
+ * the bytes it received, and the text of its configuration, as such characters, so what a peer sent
+ * is passed on byte for byte, request target included. A head is laid out once in an array kept by
+ * the event loop's thread, then copied into a buffer of its exact size.
+ *
+ * <p>An empty {@link ByteBuf} is passed on in any state, so that
+ * {@code ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(CLOSE)} works on an HTTP connection.
+ */
+abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandlerAdapter {
+
+    private enum Body { NONE, PLAIN, CHUNKED, DROPPED }
+
+    /** A head larger than this is laid out in an array of its own rather than the thread's. */
+    private static final int SCRATCH_MAX = 64 * 1024;
+    /** A full message's body up to this size is copied after its head, into the same buffer. */
+    private static final int MERGE_MAX = 1024;
+
+    private static final FastThreadLocal<byte[][]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[][] initialValue() {
+            return new byte[][] {new byte[1024]};
+        }
+    };
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+    private final Class<H> type;
+    private Body body = Body.NONE;
+    /** The pieces a write produced, reused. */
+    private final List<Object> out = new ArrayList<>(4);
+
+    Http1Encoder(Class<H> type) {
+        this.type = type;
+    }
+
+    /** Writes the start line of {@code m}, ending with its CRLF. */
+    abstract void startLine(Head head, H m);
+
+    /** Whether {@code m} can have no body, whatever its fields say. */
+    abstract boolean bodyless(H m);
+
+    /** Adjusts the fields of {@code m} before they are written. */
+    void sanitize(H m, boolean bodyless) {
+    }
+
+    /** Whether {@code msg} is to be passed on as it is (the connection switched protocols). */
+    boolean passThrough(Object msg) {
+        return false;
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (passThrough(msg)) {
+            ctx.write(msg, promise);
+            return;
+        }
+        try {
+            if (type.isInstance(msg)) {
+                H m = type.cast(msg);
+                if (body != Body.NONE) {
+                    throw unexpected(msg);
+                }
+                int merge = m instanceof HttpContent c && c.content().readableBytes() <= MERGE_MAX
+                        ? c.content().readableBytes() : 0;
+                ByteBuf head = head(ctx, m, merge);
+                if (m instanceof HttpContent c) {
+                    content(ctx, head, c.content(), c instanceof LastHttpContent l ? l.trailingHeaders() : null);
+                } else {
+                    out.add(head);
+                }
+            } else if (msg instanceof HttpContent c) {
+                if (body == Body.NONE) {
+                    throw unexpected(msg);
+                }
+                content(ctx, null, c.content(), c instanceof LastHttpContent l ? l.trailingHeaders() : null);
+            } else if (msg instanceof ByteBuf b) {
+                if (!b.isReadable()) {
+                    out.add(b.retain());
+                } else if (body == Body.NONE) {
+                    throw unexpected(msg);
+                } else {
+                    content(ctx, null, b, null);
+                }
+            } else {
+                ctx.write(msg, promise);
+                return;
+            }
+        } catch (RuntimeException e) {
+            ReferenceCountUtil.release(msg);
+            for (Object o : out) {
+                ReferenceCountUtil.release(o);
+            }
+            out.clear();
+            throw e;
+        }
+        ReferenceCountUtil.release(msg);
+        writeOut(ctx, promise);
+    }
+
+    private IllegalStateException unexpected(Object msg) {
+        return new IllegalStateException("unexpected " + msg.getClass().getSimpleName() + " while "
+                + (body == Body.NONE ? "no message is being written" : "a message's body is being written"));
+    }
+
+    /** The head of {@code m}, with room after it for {@code room} more bytes; sets how its body is written. */
+    private ByteBuf head(ChannelHandlerContext ctx, H m, int room) {
+        boolean none = bodyless(m);
+        Body next = none ? Body.DROPPED : HttpUtil.isTransferEncodingChunked(m) ? Body.CHUNKED : Body.PLAIN;
+        sanitize(m, none);
+        byte[][] holder = SCRATCH.get();
+        Head h = new Head(holder[0]);
+        startLine(h, m);
+        fields(h, m.headers());
+        h.bytes(CRLF);
+        if (h.b != holder[0] && h.b.length <= SCRATCH_MAX) {
+            holder[0] = h.b;
+        }
+        ByteBuf buf = ctx.alloc().buffer(h.n + room);
+        buf.writeBytes(h.b, 0, h.n);
+        body = next;
+        return buf;
+    }
+
+    private static void fields(Head h, HttpHeaders headers) {
+        Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
+        while (it.hasNext()) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            h.text(e.getKey());
+            h.pair(':', ' ');
+            h.text(e.getValue());
+            h.bytes(CRLF);
+        }
+    }
+
+    /** Adds the pieces that write {@code data} (and the end of the body when {@code trailers} is given). */
+    private void content(ChannelHandlerContext ctx, ByteBuf head, ByteBuf data, HttpHeaders trailers) {
+        int n = data.readableBytes();
+        switch (body) {
+            case PLAIN -> {
+                if (head != null && n > 0 && head.maxFastWritableBytes() >= n) {
+                    head.writeBytes(data, data.readerIndex(), n);
+                    out.add(head);
+                } else {
+                    addIfAny(head, n > 0 ? data.retain() : null);
+                }
+            }
+            case DROPPED -> addIfAny(head, null);
+            case CHUNKED -> {
+                ByteBuf frame = head;
+                if (n > 0) {
+                    if (frame == null) {
+                        frame = ctx.alloc().buffer(18);
+                    }
+                    hex(frame, n);
+                    out.add(frame);
+                    out.add(data.retain());
+                    frame = null;
+                }
+                if (trailers != null) {
+                    ByteBuf end = frame != null ? frame : ctx.alloc().buffer(n > 0 ? 7 : 5);
+                    if (n > 0) {
+                        end.writeBytes(CRLF);
+                    }
+                    if (trailers.isEmpty()) {
+                        end.writeBytes(LAST_CHUNK);
+                    } else {
+                        Head h = new Head(SCRATCH.get()[0]);
+                        h.bytes(LAST_CHUNK, 3);
+                        fields(h, trailers);
+                        h.bytes(CRLF);
+                        end.writeBytes(h.b, 0, h.n);
+                    }
+                    out.add(end);
+                } else if (n > 0) {
+                    out.add(ctx.alloc().buffer(2).writeBytes(CRLF));
+                } else {
+                    addIfAny(frame, null);
+                }
+            }
+            case NONE -> throw new IllegalStateException("no message is being written");
+        }
+        if (trailers != null) {
+            body = Body.NONE;
+        }
+    }
+
+    /** Adds what is given; when neither is, an empty buffer, so that the write has something to complete. */
+    private void addIfAny(ByteBuf a, ByteBuf b) {
+        if (a != null) {
+            out.add(a);
+        }
+        if (b != null) {
+            out.add(b);
+        }
+        if (a == null && b == null) {
+            out.add(Unpooled.EMPTY_BUFFER);
+        }
+    }
+
+    private static void hex(ByteBuf buf, int n) {
+        int digits = (Integer.SIZE - Integer.numberOfLeadingZeros(n) + 3) >>> 2;
+        for (int shift = (digits - 1) << 2; shift >= 0; shift -= 4) {
+            buf.writeByte(HEX[(n >>> shift) & 0xf]);
+        }
+        buf.writeBytes(CRLF);
+    }
+
+    private void writeOut(ChannelHandlerContext ctx, ChannelPromise promise) {
+        try {
+            int size = out.size();
+            if (size == 1) {
+                ctx.write(out.get(0), promise);
+            } else if (promise.isVoid()) {
+                for (int i = 0; i < size; i++) {
+                    ctx.write(out.get(i), promise);
+                }
+            } else {
+                PromiseCombiner all = new PromiseCombiner(ctx.executor());
+                for (int i = 0; i < size; i++) {
+                    all.add(ctx.write(out.get(i)));
+                }
+                all.finish(promise);
+            }
+        } finally {
+            out.clear();
+        }
+    }
+
+    /** A head being laid out: its bytes so far in {@code b[0, n)}; grows as needed. */
+    static final class Head {
+
+        private byte[] b;
+        private int n;
+
+        Head(byte[] b) {
+            this.b = b;
+        }
+
+        private void room(int more) {
+            if (n + more > b.length) {
+                b = java.util.Arrays.copyOf(b, Math.max(b.length * 2, n + more));
+            }
+        }
+
+        void bytes(byte[] s) {
+            bytes(s, s.length);
+        }
+
+        void bytes(byte[] s, int len) {
+            room(len);
+            System.arraycopy(s, 0, b, n, len);
+            n += len;
+        }
+
+        void pair(char x, char y) {
+            room(2);
+            b[n++] = (byte) x;
+            b[n++] = (byte) y;
+        }
+
+        void space() {
+            room(1);
+            b[n++] = ' ';
+        }
+
+        /**
+         * Each character as the one byte it stands for. Ferry holds no character beyond ISO-8859-1
+         * (what it reads, from peers and from its configuration, is decoded as such); one would be
+         * cut to its low 8 bits.
+         */
+        @SuppressWarnings("deprecation")
+        void text(CharSequence s) {
+            int len = s.length();
+            room(len);
+            if (s instanceof AsciiString a) {
+                System.arraycopy(a.array(), a.arrayOffset(), b, n, len);
+            } else if (s instanceof String str) {
+                // A copy of the string's bytes as they are, where String.getBytes(charset) would allocate.
+                str.getBytes(0, len, b, n);
+            } else {
+                for (int i = 0; i < len; i++) {
+                    b[n + i] = (byte) s.charAt(i);
+                }
+            }
+            n += len;
+        }
+
+        void code(int code) {
+            room(3);
+            b[n++] = (byte) ('0' + code / 100);
+            b[n++] = (byte) ('0' + code / 10 % 10);
+            b[n++] = (byte) ('0' + code % 10);
+        }
+    }
+}
