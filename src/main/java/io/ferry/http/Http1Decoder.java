@@ -95,6 +95,8 @@ public final class Http1Decoder extends ByteToMessageDecoder {
     // What the field lines of the head being parsed said about framing.
     private long contentLength;
     private int contentLengthLines;
+    /** Whether the only Content-Length line held one number, which then passes on as it came. */
+    private boolean contentLengthOne;
     private int transferEncodingLines;
     private int codings;
     private boolean chunkedLast;
@@ -433,6 +435,7 @@ public final class Http1Decoder extends ByteToMessageDecoder {
     private void fields(byte[] b, int from, int end, HttpHeaders headers, boolean isHead) {
         contentLength = -1;
         contentLengthLines = 0;
+        contentLengthOne = false;
         transferEncodingLines = 0;
         codings = 0;
         chunkedLast = false;
@@ -515,7 +518,13 @@ public final class Http1Decoder extends ByteToMessageDecoder {
             if (contentLength >= 0 && contentLength != n) {
                 throw violation(d, "several different Content-Length values");
             }
+            boolean first = contentLength < 0;
             contentLength = n;
+            if (i == ve && first && contentLengthLines == 1) {
+                contentLengthOne = true;
+                return;
+            }
+            contentLengthOne = false;
             while (i < ve && (b[i] == SP || b[i] == HTAB)) {
                 i++;
             }
@@ -592,7 +601,7 @@ public final class Http1Decoder extends ByteToMessageDecoder {
             if (!chunkedLast) {
                 throw violation(fieldsStart, "final transfer-coding is not chunked");
             }
-        } else if (contentLengthLines > 0) {
+        } else if (contentLengthLines > 0 && !contentLengthOne) {
             // Identical repeats ("5, 5", or two lines of 5) become one: the next hop sees one plain value.
             headers.set(HttpHeaderNames.CONTENT_LENGTH, Long.toString(contentLength));
         }

@@ -97,6 +97,21 @@ class Http1DecoderTest {
     }
 
     @Test
+    void aContentLengthPassesAsItCameUnlessRepeatsAreMergedIntoOne() {
+        responses(false);
+        List<Object> out = read("HTTP/1.1 200 OK\r\nContent-Length: 002\r\nServer: s\r\n\r\nab"
+                + "HTTP/1.1 200 OK\r\nContent-Length: 1, 1\r\nServer: s\r\nContent-Length: 1\r\n\r\nc");
+        List<String> fields = new ArrayList<>();
+        for (Object m : out) {
+            if (m instanceof HttpResponse r) {
+                r.headers().forEach(e -> fields.add(e.getKey() + ": " + e.getValue()));
+            }
+        }
+        assertThat(fields).containsExactly("Content-Length: 002", "Server: s", "Server: s", "content-length: 1");
+        release(out);
+    }
+
+    @Test
     void aRefusalIsCapturedWithItsPositionAndNothingAfterItIsDecoded() {
         requests(false);
         List<Object> out = read("GET /a HTTP/1.1\r\nHost: t\r\nX-A : b\r\n\r\nGET /b HTTP/1.1\r\nHost: t\r\n\r\n");
