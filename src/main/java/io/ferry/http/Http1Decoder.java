@@ -444,7 +444,6 @@ public final class Http1Decoder extends ByteToMessageDecoder {
         boolean[] names = settings.acceptInvalid() ? NAME_RELAXED : TCHAR;
         int s = from;
         while (s < end - 2) {
-            int eol = lineEnd(b, s);
             if (b[s] == SP || b[s] == HTAB) {
                 throw violation(s, "obs-fold (a field line starting with whitespace)");
             }
@@ -457,6 +456,16 @@ public final class Http1Decoder extends ByteToMessageDecoder {
                         : b[k] == SP || b[k] == HTAB ? "whitespace between field name and colon"
                         : "invalid character in field name");
             }
+            // One pass finds the end of the line and checks the value: it stops at the first byte
+            // a value cannot hold, which must be the CR of the line's CRLF.
+            int eol = k + 1;
+            while (FIELD_VALUE[b[eol] & 0xff]) {
+                eol++;
+            }
+            if (b[eol] != CR || b[eol + 1] != LF) {
+                throw violation(eol, b[eol] == 0 ? "NUL in field value" : b[eol] == CR ? "CR in field value"
+                        : "control character in field value");
+            }
             int v = k + 1;
             while (v < eol && (b[v] == SP || b[v] == HTAB)) {
                 v++;
@@ -464,12 +473,6 @@ public final class Http1Decoder extends ByteToMessageDecoder {
             int ve = eol;
             while (ve > v && (b[ve - 1] == SP || b[ve - 1] == HTAB)) {
                 ve--;
-            }
-            for (int i = v; i < ve; i++) {
-                if (!FIELD_VALUE[b[i] & 0xff]) {
-                    throw violation(i, b[i] == 0 ? "NUL in field value" : b[i] == CR ? "CR in field value"
-                            : "control character in field value");
-                }
             }
             int nameLen = k - s;
             if (isHead) {
@@ -839,8 +842,9 @@ public final class Http1Decoder extends ByteToMessageDecoder {
     private static AsciiString name(byte[] b, int off, int len) {
         if (len < COMMON_NAMES.length) {
             for (AsciiString known : COMMON_NAMES[len]) {
-                if (java.util.Arrays.equals(known.array(), known.arrayOffset(), known.arrayOffset() + len,
-                        b, off, off + len)) {
+                // The constants are cached: each its own array, from index 0.
+                byte[] k = known.array();
+                if (k[0] == b[off] && java.util.Arrays.equals(k, 0, len, b, off, off + len)) {
                     return known;
                 }
             }
