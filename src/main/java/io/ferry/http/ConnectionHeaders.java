@@ -122,7 +122,7 @@ public final class ConnectionHeaders {
     /** Whether a response to {@code method} with this status never has a body (HEAD, 1xx, 204, 304). */
     public static boolean bodyless(HttpMethod method, HttpResponse r) {
         int code = r.status().code();
-        return method.equals(HttpMethod.HEAD) || code < 200 || code == 204 || code == 304;
+        return HttpMethod.HEAD.equals(method) || code < 200 || code == 204 || code == 304;
     }
 
     /** Whether a response with a body says where it ends (Content-Length or chunked). */

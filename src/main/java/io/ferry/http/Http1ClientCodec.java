@@ -39,33 +39,32 @@ public final class Http1ClientCodec extends CombinedChannelDuplexHandler<Http1De
         void startLine(Head head, HttpRequest m) {
             head.text(m.method().asciiName());
             head.space();
-            String uri = m.uri();
-            // An absolute-form target with no path is given the path "/" (RFC 9112 §3.2.2).
-            int scheme = uri.indexOf("://");
-            if (uri.isEmpty()) {
-                head.text("/");
-            } else if (scheme >= 0 && uri.charAt(0) != '/' && !hasPath(uri, scheme + 3)) {
-                int query = uri.indexOf('?', scheme + 3);
-                if (query < 0) {
-                    head.text(uri);
-                    head.text("/");
-                } else {
-                    head.text(uri.substring(0, query));
-                    head.text("/");
-                    head.text(uri.substring(query));
-                }
-            } else {
-                head.text(uri);
-            }
+            target(head, m.uri());
             head.space();
             head.text(m.protocolVersion().text());
             head.pair('\r', '\n');
         }
 
-        private static boolean hasPath(String uri, int authority) {
-            int query = uri.indexOf('?', authority);
-            int slash = uri.indexOf('/', authority);
-            return slash >= 0 && (query < 0 || slash < query);
+        /** The request target; an empty one, or an absolute-form one with no path, gets the path "/" (RFC 9112 §3.2). */
+        private static void target(Head head, String uri) {
+            if (uri.isEmpty()) {
+                head.text("/");
+                return;
+            }
+            int scheme = uri.charAt(0) == '/' ? -1 : uri.indexOf("://");
+            if (scheme >= 0) {
+                int authority = scheme + 3;
+                int query = uri.indexOf('?', authority);
+                int slash = uri.indexOf('/', authority);
+                if (slash < 0 || (query >= 0 && slash > query)) {
+                    int at = query < 0 ? uri.length() : query;
+                    head.text(uri.substring(0, at));
+                    head.text("/");
+                    head.text(uri.substring(at));
+                    return;
+                }
+            }
+            head.text(uri);
         }
 
         @Override

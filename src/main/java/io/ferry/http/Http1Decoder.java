@@ -521,17 +521,13 @@ public final class Http1Decoder extends ByteToMessageDecoder {
             if (contentLength >= 0 && contentLength != n) {
                 throw violation(d, "several different Content-Length values");
             }
-            boolean first = contentLength < 0;
             contentLength = n;
-            if (i == ve && first && contentLengthLines == 1) {
-                contentLengthOne = true;
-                return;
-            }
-            contentLengthOne = false;
             while (i < ve && (b[i] == SP || b[i] == HTAB)) {
                 i++;
             }
             if (i == ve) {
+                // The first line, and the whole of it one number: it passes on as it came.
+                contentLengthOne = contentLengthLines == 1 && d == v;
                 return;
             }
             if (b[i] != ',') {

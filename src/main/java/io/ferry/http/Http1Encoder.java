@@ -86,23 +86,23 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
         }
         try {
             if (type.isInstance(msg)) {
-                H m = type.cast(msg);
                 if (body != Body.NONE) {
                     throw unexpected(msg);
                 }
-                int merge = m instanceof HttpContent c && c.content().readableBytes() <= MERGE_MAX
-                        ? c.content().readableBytes() : 0;
-                ByteBuf head = head(ctx, m, merge);
-                if (m instanceof HttpContent c) {
-                    content(ctx, head, c.content(), c instanceof LastHttpContent l ? l.trailingHeaders() : null);
-                } else {
+                H m = type.cast(msg);
+                HttpContent full = m instanceof HttpContent c ? c : null;
+                int n = full == null ? 0 : full.content().readableBytes();
+                ByteBuf head = head(ctx, m, n <= MERGE_MAX ? n : 0);
+                if (full == null) {
                     out.add(head);
+                } else {
+                    content(ctx, head, full.content(), trailers(full));
                 }
             } else if (msg instanceof HttpContent c) {
                 if (body == Body.NONE) {
                     throw unexpected(msg);
                 }
-                content(ctx, null, c.content(), c instanceof LastHttpContent l ? l.trailingHeaders() : null);
+                content(ctx, null, c.content(), trailers(c));
             } else if (msg instanceof ByteBuf b) {
                 if (!b.isReadable()) {
                     out.add(b.retain());
@@ -127,6 +127,11 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
         writeOut(ctx, promise);
     }
 
+    /** The trailers of {@code c} when it ends its body (maybe none), else null. */
+    private static HttpHeaders trailers(HttpContent c) {
+        return c instanceof LastHttpContent l ? l.trailingHeaders() : null;
+    }
+
     private IllegalStateException unexpected(Object msg) {
         return new IllegalStateException("unexpected " + msg.getClass().getSimpleName() + " while "
                 + (body == Body.NONE ? "no message is being written" : "a message's body is being written"));
@@ -137,29 +142,13 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
         boolean none = bodyless(m);
         Body next = none ? Body.DROPPED : HttpUtil.isTransferEncodingChunked(m) ? Body.CHUNKED : Body.PLAIN;
         sanitize(m, none);
-        byte[][] holder = SCRATCH.get();
-        Head h = new Head(holder[0]);
+        Head h = Head.start();
         startLine(h, m);
-        fields(h, m.headers());
-        h.bytes(CRLF);
-        if (h.b != holder[0] && h.b.length <= SCRATCH_MAX) {
-            holder[0] = h.b;
-        }
+        h.fields(m.headers());
         ByteBuf buf = ctx.alloc().buffer(h.n + room);
-        buf.writeBytes(h.b, 0, h.n);
+        h.writeTo(buf);
         body = next;
         return buf;
-    }
-
-    private static void fields(Head h, HttpHeaders headers) {
-        Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
-        while (it.hasNext()) {
-            Map.Entry<CharSequence, CharSequence> e = it.next();
-            h.text(e.getKey());
-            h.pair(':', ' ');
-            h.text(e.getValue());
-            h.bytes(CRLF);
-        }
     }
 
     /** Adds the pieces that write {@code data} (and the end of the body when {@code trailers} is given). */
@@ -194,11 +183,10 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
                     if (trailers.isEmpty()) {
                         end.writeBytes(LAST_CHUNK);
                     } else {
-                        Head h = new Head(SCRATCH.get()[0]);
+                        Head h = Head.start();
                         h.bytes(LAST_CHUNK, 3);
-                        fields(h, trailers);
-                        h.bytes(CRLF);
-                        end.writeBytes(h.b, 0, h.n);
+                        h.fields(trailers);
+                        h.writeTo(end);
                     }
                     out.add(end);
                 } else if (n > 0) {
@@ -256,14 +244,45 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
         }
     }
 
-    /** A head being laid out: its bytes so far in {@code b[0, n)}; grows as needed. */
+    /**
+     * A head being laid out: its bytes so far in {@code b[0, n)}, in the array the thread keeps;
+     * grows as needed.
+     */
     static final class Head {
 
+        private final byte[][] holder;
         private byte[] b;
         private int n;
 
-        Head(byte[] b) {
-            this.b = b;
+        private Head(byte[][] holder) {
+            this.holder = holder;
+            this.b = holder[0];
+        }
+
+        /** A head laid out in the thread's array. */
+        static Head start() {
+            return new Head(SCRATCH.get());
+        }
+
+        /** Field lines, then the empty line that ends the section. */
+        void fields(HttpHeaders headers) {
+            Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
+            while (it.hasNext()) {
+                Map.Entry<CharSequence, CharSequence> e = it.next();
+                text(e.getKey());
+                pair(':', ' ');
+                text(e.getValue());
+                bytes(CRLF);
+            }
+            bytes(CRLF);
+        }
+
+        /** Copies the bytes laid out into {@code buf}; the thread keeps a grown array for next time. */
+        void writeTo(ByteBuf buf) {
+            buf.writeBytes(b, 0, n);
+            if (b != holder[0] && b.length <= SCRATCH_MAX) {
+                holder[0] = b;
+            }
         }
 
         private void room(int more) {

@@ -58,8 +58,8 @@ public final class Http1ServerCodec extends CombinedChannelDuplexHandler<Http1De
             if (code == 101 && msg.headers().contains(HttpHeaderNames.UPGRADE)) {
                 decoder.upgrade();
             }
-            // RFC 9110 §6.4.1: no body after HEAD, in a 1xx, 204 or 304; a 205 has an empty one.
-            return HttpMethod.HEAD.equals(method) || code < 200 || code == 204 || code == 205 || code == 304;
+            // A 205 has an empty body besides (RFC 9110 §15.3.6).
+            return ConnectionHeaders.bodyless(method, msg) || code == 205;
         }
 
         @Override
