@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpUtil;
@@ -33,6 +34,13 @@ import java.util.Map;
  *
  * <p>An empty {@link ByteBuf} is passed on in any state, so that
  * {@code ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(CLOSE)} works on an HTTP connection.
+ * A write that comes to no bytes and has nobody to tell (a void promise), such as the empty end of
+ * a plain body, passes nothing on.
+ *
+ * <p>A head written with a void promise, whose {@code Content-Length} is at most {@link #MERGE_MAX},
+ * is held back until the first piece of its body, which is copied after it: the whole message then
+ * leaves as one buffer, in one system call. Anything else written, a flush, or a close, lets the
+ * head go first, as it came.
  */
 abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandlerAdapter {
 
@@ -40,8 +48,8 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
 
     /** A head larger than this is laid out in an array of its own rather than the thread's. */
     private static final int SCRATCH_MAX = 64 * 1024;
-    /** A full message's body up to this size is copied after its head, into the same buffer. */
-    private static final int MERGE_MAX = 1024;
+    /** A body up to this size is copied after its head, into the same buffer. */
+    private static final int MERGE_MAX = 4096;
 
     private static final FastThreadLocal<byte[][]> SCRATCH = new FastThreadLocal<>() {
         @Override
@@ -58,6 +66,10 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
     private Body body = Body.NONE;
     /** The pieces a write produced, reused. */
     private final List<Object> out = new ArrayList<>(4);
+    /** A head held back, with room for its body after it; null when none is. */
+    private ByteBuf held;
+    /** The room the last head was given for a body that it said was small, else 0. */
+    private int reserved;
 
     Http1Encoder(Class<H> type) {
         this.type = type;
@@ -81,6 +93,7 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (passThrough(msg)) {
+            writeHeld(ctx);
             ctx.write(msg, promise);
             return;
         }
@@ -92,8 +105,13 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
                 H m = type.cast(msg);
                 HttpContent full = m instanceof HttpContent c ? c : null;
                 int n = full == null ? 0 : full.content().readableBytes();
-                ByteBuf head = head(ctx, m, n <= MERGE_MAX ? n : 0);
+                ByteBuf head = head(ctx, m, full != null ? (n <= MERGE_MAX ? n : 0) : promise.isVoid() ? -1 : 0);
                 if (full == null) {
+                    if (reserved > 0) {
+                        held = head;
+                        ReferenceCountUtil.release(msg);
+                        return;
+                    }
                     out.add(head);
                 } else {
                     content(ctx, head, full.content(), trailers(full));
@@ -102,21 +120,27 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
                 if (body == Body.NONE) {
                     throw unexpected(msg);
                 }
-                content(ctx, null, c.content(), trailers(c));
+                content(ctx, takeHeld(), c.content(), trailers(c));
             } else if (msg instanceof ByteBuf b) {
                 if (!b.isReadable()) {
+                    ByteBuf h = takeHeld();
+                    if (h != null) {
+                        out.add(h);
+                    }
                     out.add(b.retain());
                 } else if (body == Body.NONE) {
                     throw unexpected(msg);
                 } else {
-                    content(ctx, null, b, null);
+                    content(ctx, takeHeld(), b, null);
                 }
             } else {
+                writeHeld(ctx);
                 ctx.write(msg, promise);
                 return;
             }
         } catch (RuntimeException e) {
             ReferenceCountUtil.release(msg);
+            ReferenceCountUtil.release(takeHeld());
             for (Object o : out) {
                 ReferenceCountUtil.release(o);
             }
@@ -137,11 +161,19 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
                 + (body == Body.NONE ? "no message is being written" : "a message's body is being written"));
     }
 
-    /** The head of {@code m}, with room after it for {@code room} more bytes; sets how its body is written. */
+    /**
+     * The head of {@code m}, with room after it for {@code room} more bytes, or with {@code room} -1
+     * for a plain body whose {@code Content-Length} is at most {@link #MERGE_MAX}; sets how its body
+     * is written.
+     */
     private ByteBuf head(ChannelHandlerContext ctx, H m, int room) {
         boolean none = bodyless(m);
         Body next = none ? Body.DROPPED : HttpUtil.isTransferEncodingChunked(m) ? Body.CHUNKED : Body.PLAIN;
         sanitize(m, none);
+        reserved = 0;
+        if (room < 0) {
+            room = reserved = next == Body.PLAIN ? smallLength(m.headers().get(HttpHeaderNames.CONTENT_LENGTH)) : 0;
+        }
         Head h = Head.start();
         startLine(h, m);
         h.fields(m.headers());
@@ -202,6 +234,55 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
         }
     }
 
+    /** The value of a {@code Content-Length} of 1 to {@link #MERGE_MAX} bytes, else 0. */
+    static int smallLength(String value) {
+        if (value == null || value.isEmpty() || value.length() > 4) {
+            return 0;
+        }
+        int v = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return 0;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v <= MERGE_MAX ? v : 0;
+    }
+
+    /** The head held back, no longer held; null when none was. */
+    private ByteBuf takeHeld() {
+        ByteBuf h = held;
+        held = null;
+        return h;
+    }
+
+    /** Writes the head held back, if any. */
+    private void writeHeld(ChannelHandlerContext ctx) {
+        ByteBuf h = takeHeld();
+        if (h != null) {
+            ctx.write(h, ctx.voidPromise());
+        }
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        writeHeld(ctx);
+        ctx.flush();
+    }
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        // Unflushed writes are dropped by a close; so is the head held back.
+        ReferenceCountUtil.release(takeHeld());
+        ctx.close(promise);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        ReferenceCountUtil.release(takeHeld());
+    }
+
     /** Adds what is given; when neither is, an empty buffer, so that the write has something to complete. */
     private void addIfAny(ByteBuf a, ByteBuf b) {
         if (a != null) {
@@ -226,12 +307,17 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
     private void writeOut(ChannelHandlerContext ctx, ChannelPromise promise) {
         try {
             int size = out.size();
-            if (size == 1) {
-                ctx.write(out.get(0), promise);
-            } else if (promise.isVoid()) {
+            if (promise.isVoid()) {
                 for (int i = 0; i < size; i++) {
-                    ctx.write(out.get(i), promise);
+                    Object o = out.get(i);
+                    if (o instanceof ByteBuf b && !b.isReadable()) {
+                        b.release();   // nothing to write, nobody to tell
+                    } else {
+                        ctx.write(o, promise);
+                    }
                 }
+            } else if (size == 1) {
+                ctx.write(out.get(0), promise);
             } else {
                 PromiseCombiner all = new PromiseCombiner(ctx.executor());
                 for (int i = 0; i < size; i++) {
