@@ -1,6 +1,5 @@
 package io.ferry.http;
 
-import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -11,12 +10,18 @@ import java.util.ArrayDeque;
  * responses. The encoder tells the decoder each request's method (a response to {@code HEAD} has no
  * body); once the connection switched protocols, both directions pass bytes as they are.
  */
-public final class Http1ClientCodec extends CombinedChannelDuplexHandler<Http1Decoder, Http1Encoder<HttpRequest>> {
+public final class Http1ClientCodec extends Http1Codec {
 
     public Http1ClientCodec(Http1Settings settings) {
-        ArrayDeque<HttpMethod> sent = new ArrayDeque<>(2);
-        Http1Decoder decoder = Http1Decoder.responses(settings, sent);
-        init(decoder, new RequestEncoder(decoder, sent));
+        this(settings, new ArrayDeque<>(2));
+    }
+
+    private Http1ClientCodec(Http1Settings settings, ArrayDeque<HttpMethod> sent) {
+        this(Http1Decoder.responses(settings, sent), sent);
+    }
+
+    private Http1ClientCodec(Http1Decoder decoder, ArrayDeque<HttpMethod> sent) {
+        super(decoder, new RequestEncoder(decoder, sent));
     }
 
     private static final class RequestEncoder extends Http1Encoder<HttpRequest> {

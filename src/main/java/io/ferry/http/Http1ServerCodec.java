@@ -1,6 +1,5 @@
 package io.ferry.http;
 
-import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
@@ -14,12 +13,18 @@ import java.util.ArrayDeque;
  * responses. The encoder knows which request each response answers (no body after {@code HEAD});
  * once a {@code 101} switching to another protocol is written, both directions pass bytes as they are.
  */
-public final class Http1ServerCodec extends CombinedChannelDuplexHandler<Http1Decoder, Http1Encoder<HttpResponse>> {
+public final class Http1ServerCodec extends Http1Codec {
 
     public Http1ServerCodec(Http1Settings settings) {
-        ArrayDeque<HttpMethod> methods = new ArrayDeque<>(2);
-        Http1Decoder decoder = Http1Decoder.requests(settings, methods);
-        init(decoder, new ResponseEncoder(decoder, methods));
+        this(settings, new ArrayDeque<>(2));
+    }
+
+    private Http1ServerCodec(Http1Settings settings, ArrayDeque<HttpMethod> methods) {
+        this(Http1Decoder.requests(settings, methods), methods);
+    }
+
+    private Http1ServerCodec(Http1Decoder decoder, ArrayDeque<HttpMethod> methods) {
+        super(decoder, new ResponseEncoder(decoder, methods));
     }
 
     private static final class ResponseEncoder extends Http1Encoder<HttpResponse> {

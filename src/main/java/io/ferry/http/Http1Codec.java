@@ -1,0 +1,67 @@
+package io.ferry.http;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+
+/**
+ * A connection's HTTP/1.1 codec, one handler in the pipeline: what comes in goes to its
+ * {@link Http1Decoder}, what goes out to its {@link Http1Encoder}, each called with this handler's
+ * own context, so a message takes one step through the codec either way. Only the events the two
+ * halves handle are overridden; Netty passes every other event by without calling it.
+ */
+public abstract class Http1Codec extends ChannelDuplexHandler {
+
+    private final Http1Decoder decoder;
+    private final Http1Encoder<?> encoder;
+
+    Http1Codec(Http1Decoder decoder, Http1Encoder<?> encoder) {
+        this.decoder = decoder;
+        this.encoder = encoder;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        decoder.channelRead(ctx, msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        decoder.channelReadComplete(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        decoder.channelInactive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        decoder.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        encoder.write(ctx, msg, promise);
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        encoder.flush(ctx);
+    }
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        encoder.close(ctx, promise);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
+        try {
+            // passes on the bytes the decoder has read and not decoded, to whatever now follows
+            decoder.handlerRemoved(ctx);
+        } finally {
+            encoder.handlerRemoved(ctx);
+        }
+    }
+}
