@@ -3,34 +3,52 @@ package io.ferry.net;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.AttributeKey;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Sits on a listening channel before the acceptor: counts each accepted connection against the
- * listener's limits until it closes, and pauses accepting when a limit is reached. The pause takes
- * effect before the next connection, even within one batch of accepts: it turns auto-read off, which
- * the acceptor checks before each accept.
- * The connection keeps the listener's {@link ListenerGroup.Spec} of the moment it was accepted,
- * whatever a reload does to the listener afterwards.
+ * Sits on a listening channel and takes each accepted connection: counts it against the listener's
+ * limits until it closes, and pauses accepting when a limit is reached. The pause takes effect
+ * before the next connection, even within one batch of accepts: it turns auto-read off, which the
+ * acceptor checks before each accept.
+ *
+ * <p>It then sets the connection up as the {@link ListenerGroup.Spec} of the moment it was accepted
+ * says, whatever a reload does to the listener afterwards: socket options, registration with a
+ * worker loop, then the spec's own pipeline. The listening channel's bootstrap
+ * acceptor, after this handler, sees only what is not a connection; no initializer is added to and
+ * removed from each connection's pipeline.
  */
 final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
 
-    private final Listener listener;
+    private static final Logger LOG = LoggerFactory.getLogger(AcceptGateHandler.class);
 
-    AcceptGateHandler(Listener listener) {
+    /** The spec a connection was accepted under. */
+    static final AttributeKey<ListenerGroup.Spec> ACCEPTED_UNDER = AttributeKey.valueOf("ferry.acceptedUnder");
+
+    private final Listener listener;
+    private final EventLoopGroup workers;
+
+    AcceptGateHandler(Listener listener, EventLoopGroup workers) {
         this.listener = listener;
+        this.workers = workers;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        Channel child = (Channel) msg;
+        if (!(msg instanceof Channel child)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
         ListenerGroup.Spec spec = listener.spec();
         ListenerGroup group = listener.group();
-        child.attr(AcceptedConnectionInitializer.ACCEPTED_UNDER).set(spec);
-        child.config().setAutoRead(false);
-        if (spec.readAtOnce()) {
-            group.transport().readAtOnce(child);
-        }
+        child.attr(ACCEPTED_UNDER).set(spec);
         List<ConnectionLimit> limits = spec.limits();
         for (ConnectionLimit l : limits) {
             l.acquire();
@@ -47,6 +65,30 @@ final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
         if (!listener.mayAccept()) {
             group.refreshAll();
         }
-        ctx.fireChannelRead(msg);
+        child.config().setAutoRead(false);
+        child.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        if (spec.readAtOnce()) {
+            group.transport().readAtOnce(child);
+        }
+        if (!spec.unix()) {
+            // a unix socket has no TCP options
+            group.transport().setTcpOptions(child.config(), spec.keepAlive(), spec.noLinger(), spec.tcpUserTimeoutMs());
+        }
+        // The pipeline needs the connection's event loop, so it is built once registered: by this
+        // listener, which the loop runs as it registers the connection, before it reports the
+        // connection active. A registration that fails closes the connection (and frees its limits).
+        EventLoop loop = workers.next();
+        ChannelPromise registered = new DefaultChannelPromise(child, loop);
+        registered.addListener(f -> {
+            if (f.isSuccess()) {
+                try {
+                    spec.childInitializer().accept(child);
+                } catch (RuntimeException e) {
+                    LOG.warn("could not set up a connection accepted by {}; closing it", spec.description(), e);
+                    child.close();
+                }
+            }
+        });
+        loop.register(registered);
     }
 }

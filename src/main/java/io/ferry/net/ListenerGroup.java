@@ -2,6 +2,7 @@ package io.ferry.net;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -57,7 +58,7 @@ public final class ListenerGroup {
 
     /** The spec an accepted connection was accepted under. */
     public static Spec specOf(Channel accepted) {
-        return accepted.attr(AcceptedConnectionInitializer.ACCEPTED_UNDER).get();
+        return accepted.attr(AcceptGateHandler.ACCEPTED_UNDER).get();
     }
 
     private final Transport transport;
@@ -135,13 +136,12 @@ public final class ListenerGroup {
                 .handler(new ChannelInitializer<ServerChannel>() {
                     @Override
                     protected void initChannel(ServerChannel ch) {
-                        ch.pipeline().addLast(new AcceptGateHandler(listener));
+                        ch.pipeline().addLast(new AcceptGateHandler(listener, workers));
                     }
                 })
-                // Auto-read is turned off by AcceptGateHandler: as a child option it would come after
-                // the read that handler arms, and take it back.
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new AcceptedConnectionInitializer(transport));
+                // Never reached: AcceptGateHandler sets up and registers each accepted connection
+                // itself; the bootstrap wants a child handler all the same.
+                .childHandler(new ChannelInboundHandlerAdapter());
         if (!spec.unix()) {
             b.option(ChannelOption.SO_REUSEADDR, true);
         }
