@@ -12,16 +12,13 @@ import java.util.ArrayDeque;
  */
 public final class Http1ClientCodec extends Http1Codec {
 
-    public Http1ClientCodec(Http1Settings settings) {
-        this(settings, new ArrayDeque<>(2));
+    /** A codec that tells {@code onBytes} of each read, before decoding it (see {@link Http1Codec}). */
+    public Http1ClientCodec(Http1Settings settings, Runnable onBytes) {
+        this(Http1Decoder.responses(settings, new ArrayDeque<>(2)), onBytes);
     }
 
-    private Http1ClientCodec(Http1Settings settings, ArrayDeque<HttpMethod> sent) {
-        this(Http1Decoder.responses(settings, sent), sent);
-    }
-
-    private Http1ClientCodec(Http1Decoder decoder, ArrayDeque<HttpMethod> sent) {
-        super(decoder, new RequestEncoder(decoder, sent));
+    private Http1ClientCodec(Http1Decoder decoder, Runnable onBytes) {
+        super(decoder, new RequestEncoder(decoder, decoder.methods()), onBytes);
     }
 
     private static final class RequestEncoder extends Http1Encoder<HttpRequest> {

@@ -9,19 +9,26 @@ import io.netty.channel.ChannelPromise;
  * {@link Http1Decoder}, what goes out to its {@link Http1Encoder}, each called with this handler's
  * own context, so a message takes one step through the codec either way. Only the events the two
  * halves handle are overridden; Netty passes every other event by without calling it.
+ *
+ * <p>The codec also reports each read, before any message in it is complete, to whoever is given
+ * as {@code onBytes}: inactivity deadlines then see a slow but live peer, and a keep-alive wait ends
+ * at the first byte of the next request.
  */
 public abstract class Http1Codec extends ChannelDuplexHandler {
 
     private final Http1Decoder decoder;
     private final Http1Encoder<?> encoder;
+    private final Runnable onBytes;
 
-    Http1Codec(Http1Decoder decoder, Http1Encoder<?> encoder) {
+    Http1Codec(Http1Decoder decoder, Http1Encoder<?> encoder, Runnable onBytes) {
         this.decoder = decoder;
         this.encoder = encoder;
+        this.onBytes = onBytes;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        onBytes.run();
         decoder.channelRead(ctx, msg);
     }
 

@@ -119,6 +119,11 @@ public final class Http1Decoder extends ByteToMessageDecoder {
         return new Http1Decoder(false, settings, sent);
     }
 
+    /** The methods of the requests this decoder's messages go with: of requests decoded, or of requests sent. */
+    ArrayDeque<HttpMethod> methods() {
+        return methods;
+    }
+
     /** From now on, pass bytes on as they come (the connection switched protocols). */
     void upgrade() {
         if (state != State.BAD) {

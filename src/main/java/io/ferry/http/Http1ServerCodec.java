@@ -15,16 +15,13 @@ import java.util.ArrayDeque;
  */
 public final class Http1ServerCodec extends Http1Codec {
 
-    public Http1ServerCodec(Http1Settings settings) {
-        this(settings, new ArrayDeque<>(2));
+    /** A codec that tells {@code onBytes} of each read, before decoding it (see {@link Http1Codec}). */
+    public Http1ServerCodec(Http1Settings settings, Runnable onBytes) {
+        this(Http1Decoder.requests(settings, new ArrayDeque<>(2)), onBytes);
     }
 
-    private Http1ServerCodec(Http1Settings settings, ArrayDeque<HttpMethod> methods) {
-        this(Http1Decoder.requests(settings, methods), methods);
-    }
-
-    private Http1ServerCodec(Http1Decoder decoder, ArrayDeque<HttpMethod> methods) {
-        super(decoder, new ResponseEncoder(decoder, methods));
+    private Http1ServerCodec(Http1Decoder decoder, Runnable onBytes) {
+        super(decoder, new ResponseEncoder(decoder, decoder.methods()), onBytes);
     }
 
     private static final class ResponseEncoder extends Http1Encoder<HttpResponse> {

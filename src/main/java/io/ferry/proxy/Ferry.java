@@ -244,7 +244,7 @@ public final class Ferry implements AutoCloseable {
                     HttpStream stream = new HttpStream(runtime, fe, ch, bytes);
                     watch(ch, stream.deadlines, stream);
                     ch.attr(SOFT_STOP).set(stream::softStop);
-                    ch.pipeline().addLast(new ActivityHandler(stream::clientBytes), new Http1ServerCodec(requestCodec),
+                    ch.pipeline().addLast(new Http1ServerCodec(requestCodec, stream::clientBytes),
                             new ClientSideHandler(stream));
                 }
             };

@@ -757,11 +757,9 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         ChannelPipeline sp = c.channel.pipeline();
         sp.replace(ServerSideHandler.class, "tunnel", new TunnelHandler(tunnel, TcpStream.Side.SERVER));
         sp.remove(Http1ClientCodec.class);
-        sp.remove(ActivityHandler.class);
         ChannelPipeline cp = client.pipeline();
         cp.replace(ClientSideHandler.class, "tunnel", new TunnelHandler(tunnel, TcpStream.Side.CLIENT));
         cp.remove(Http1ServerCodec.class);
-        cp.remove(ActivityHandler.class);
         tunnel.started(clientInputShut);
     }
 

@@ -96,16 +96,15 @@ final class ProxyRuntime {
         Channel ch = register(loop, server, backend, false);
         ServerConnection c = new ServerConnection(ch, server);
         ServerPool pool = pool(loop);
-        ch.pipeline().addLast(new ActivityHandler(() -> {
+        Http1Settings settings = responseCodecs.computeIfAbsent(server, sv -> new Http1Settings(maxHead,
+                global.maxHeaders(), backend.option(ProxyOption.ACCEPT_INVALID_HTTP_RESPONSE), errors, backend.name(),
+                sv.name()));
+        ch.pipeline().addLast(new Http1ClientCodec(settings, () -> {
             HttpStream owner = c.owner;
             if (owner != null) {
                 owner.serverBytes();
             }
-        }));
-        ch.pipeline().addLast(new Http1ClientCodec(responseCodecs.computeIfAbsent(server, sv -> new Http1Settings(
-                maxHead, global.maxHeaders(), backend.option(ProxyOption.ACCEPT_INVALID_HTTP_RESPONSE), errors,
-                backend.name(), sv.name()))));
-        ch.pipeline().addLast(new ServerSideHandler(c));
+        }), new ServerSideHandler(c));
         pool.opened(c);
         return c;
     }

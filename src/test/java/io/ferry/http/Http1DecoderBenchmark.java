@@ -48,7 +48,7 @@ public class Http1DecoderBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         channel = new EmbeddedChannel(new Http1ServerCodec(new Http1Settings(15360, 101, false, new ErrorCaptures(),
-                "bench", null)));
+                "bench", null), () -> { }));
         bytes = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(
                 (head.equals("wrk") ? WRK : BROWSER).getBytes(StandardCharsets.ISO_8859_1)));
     }

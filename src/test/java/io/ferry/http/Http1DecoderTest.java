@@ -37,13 +37,13 @@ class Http1DecoderTest {
 
     private EmbeddedChannel requests(boolean acceptInvalid) {
         channel = new EmbeddedChannel(new Http1ServerCodec(new Http1Settings(3072, 20, acceptInvalid, captures, "www",
-                null)));
+                null), () -> { }));
         return channel;
     }
 
     private EmbeddedChannel responses(boolean acceptInvalid) {
         channel = new EmbeddedChannel(new Http1ClientCodec(new Http1Settings(3072, 20, acceptInvalid, captures, "app",
-                "s1")));
+                "s1"), () -> { }));
         return channel;
     }
 

@@ -37,7 +37,7 @@ class Http1EncoderTest {
 
     /** A client connection's codec that has decoded {@code request} (so it knows what the response answers). */
     private EmbeddedChannel clientSide(String request) {
-        channel = new EmbeddedChannel(new Http1ServerCodec(settings(false)));
+        channel = new EmbeddedChannel(new Http1ServerCodec(settings(false), () -> { }));
         channel.writeInbound(bytes(request));
         Object m;
         while ((m = channel.readInbound()) != null) {
@@ -47,7 +47,7 @@ class Http1EncoderTest {
     }
 
     private EmbeddedChannel serverSide() {
-        channel = new EmbeddedChannel(new Http1ClientCodec(settings(false)));
+        channel = new EmbeddedChannel(new Http1ClientCodec(settings(false), () -> { }));
         return channel;
     }
 
@@ -257,7 +257,7 @@ class Http1EncoderTest {
 
     @Test
     void aRequestTargetIsPassedOnByteForByte() {
-        channel = new EmbeddedChannel(new Http1ClientCodec(settings(true)));
+        channel = new EmbeddedChannel(new Http1ClientCodec(settings(true), () -> { }));
         HttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/caf\u00e9?q=\u00ff");
         r.headers().add("Host", "a");
         channel.write(r);

@@ -122,7 +122,8 @@ class Http1FuzzTest {
     private static int run(boolean requests, byte[] input, Random random) {
         ErrorCaptures captures = new ErrorCaptures();
         Http1Settings settings = new Http1Settings(3072, MAX_FIELDS, random.nextInt(8) == 0, captures, "p", "s");
-        EmbeddedChannel ch = new EmbeddedChannel(requests ? new Http1ServerCodec(settings) : new Http1ClientCodec(settings));
+        EmbeddedChannel ch = new EmbeddedChannel(requests ? new Http1ServerCodec(settings, () -> { })
+                : new Http1ClientCodec(settings, () -> { }));
         Checker checker = new Checker(requests);
         try {
             if (!requests) {
