@@ -68,8 +68,6 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
     private final List<Object> out = new ArrayList<>(4);
     /** A head held back, with room for its body after it; null when none is. */
     private ByteBuf held;
-    /** The room the last head was given for a body that it said was small, else 0. */
-    private int reserved;
 
     Http1Encoder(Class<H> type) {
         this.type = type;
@@ -104,17 +102,15 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
                 }
                 H m = type.cast(msg);
                 HttpContent full = m instanceof HttpContent c ? c : null;
-                int n = full == null ? 0 : full.content().readableBytes();
-                ByteBuf head = head(ctx, m, full != null ? (n <= MERGE_MAX ? n : 0) : promise.isVoid() ? -1 : 0);
-                if (full == null) {
-                    if (reserved > 0) {
-                        held = head;
-                        ReferenceCountUtil.release(msg);
-                        return;
-                    }
+                ByteBuf head = head(ctx, m, full, promise.isVoid());
+                if (full != null) {
+                    content(ctx, head, full.content(), trailers(full));
+                } else if (head != null) {
                     out.add(head);
                 } else {
-                    content(ctx, head, full.content(), trailers(full));
+                    // held back for its body
+                    ReferenceCountUtil.release(msg);
+                    return;
                 }
             } else if (msg instanceof HttpContent c) {
                 if (body == Body.NONE) {
@@ -162,17 +158,23 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
     }
 
     /**
-     * The head of {@code m}, with room after it for {@code room} more bytes, or with {@code room} -1
-     * for a plain body whose {@code Content-Length} is at most {@link #MERGE_MAX}; sets how its body
-     * is written.
+     * The head of {@code m}, with room after it for the body of {@code full} (the message itself, when
+     * it is a full one) if that is at most {@link #MERGE_MAX}; sets how its body is written. When
+     * {@code mayHold} and the head announces a plain body of at most {@code MERGE_MAX}, the head is
+     * held back with room for it instead, and null is returned.
      */
-    private ByteBuf head(ChannelHandlerContext ctx, H m, int room) {
+    private ByteBuf head(ChannelHandlerContext ctx, H m, HttpContent full, boolean mayHold) {
         boolean none = bodyless(m);
         Body next = none ? Body.DROPPED : HttpUtil.isTransferEncodingChunked(m) ? Body.CHUNKED : Body.PLAIN;
         sanitize(m, none);
-        reserved = 0;
-        if (room < 0) {
-            room = reserved = next == Body.PLAIN ? smallLength(m.headers().get(HttpHeaderNames.CONTENT_LENGTH)) : 0;
+        int room;
+        boolean hold = false;
+        if (full != null) {
+            int n = full.content().readableBytes();
+            room = n <= MERGE_MAX ? n : 0;
+        } else {
+            room = mayHold && next == Body.PLAIN ? smallLength(m.headers().get(HttpHeaderNames.CONTENT_LENGTH)) : 0;
+            hold = room > 0;
         }
         Head h = Head.start();
         startLine(h, m);
@@ -180,6 +182,10 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
         ByteBuf buf = ctx.alloc().buffer(h.n + room);
         h.writeTo(buf);
         body = next;
+        if (hold) {
+            held = buf;
+            return null;
+        }
         return buf;
     }
 
