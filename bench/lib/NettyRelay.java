@@ -8,7 +8,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
@@ -23,41 +25,75 @@ import java.net.InetSocketAddress;
  * transport, event-loop count and JVM as Ferry, so what it costs next to HAProxy is what the
  * platform costs before Ferry does anything.
  *
+ * <p>A listener may splice instead of copying: the epoll transport's {@code spliceTo} moves each
+ * direction's bytes through a pipe inside the kernel, without reading them into the JVM, until
+ * either side closes. It needs level-triggered epoll on both connections; the bytes never reach a
+ * handler, which is why a proxy that counts them and times out idle connections cannot simply
+ * hand a tunnel to it. The benchmark sets the two side by side on the same tunnels.
+ *
  * <p>Run from the source tree with Ferry's jar for Netty: {@code java -cp target/ferry.jar
- * bench/lib/NettyRelay.java LISTEN_PORT ORIGIN_PORT}; it prints {@code listening} once bound.
+ * bench/lib/NettyRelay.java LISTEN_PORT ORIGIN_PORT [LISTEN_PORT:ORIGIN_PORT[:splice] ...]}; it
+ * prints {@code listening} once every port is bound.
  */
 public final class NettyRelay {
 
     public static void main(String[] args) throws Exception {
-        int port = Integer.parseInt(args[0]);
-        InetSocketAddress origin = new InetSocketAddress("127.0.0.1", Integer.parseInt(args[1]));
         MultiThreadIoEventLoopGroup loops = new MultiThreadIoEventLoopGroup(
                 Runtime.getRuntime().availableProcessors(), EpollIoHandler.newFactory());
+        listen(loops, Integer.parseInt(args[0]), Integer.parseInt(args[1]), false);
+        for (int i = 2; i < args.length; i++) {
+            String[] spec = args[i].split(":");
+            listen(loops, Integer.parseInt(spec[0]), Integer.parseInt(spec[1]),
+                    spec.length > 2 && spec[2].equals("splice"));
+        }
+        System.out.println("listening");
+        loops.terminationFuture().sync();
+    }
+
+    private static void listen(MultiThreadIoEventLoopGroup loops, int port, int originPort, boolean splice)
+            throws InterruptedException {
+        InetSocketAddress origin = new InetSocketAddress("127.0.0.1", originPort);
+        EpollMode mode = splice ? EpollMode.LEVEL_TRIGGERED : EpollMode.EDGE_TRIGGERED;
         ServerBootstrap b = new ServerBootstrap().group(loops)
                 .channelFactory(() -> new EpollServerSocketChannel(SocketProtocolFamily.INET))
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(EpollChannelOption.EPOLL_MODE, mode)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel client) {
                         new Bootstrap().group(client.eventLoop())
                                 .channelFactory(() -> new EpollSocketChannel(SocketProtocolFamily.INET))
                                 .option(ChannelOption.AUTO_READ, false)
+                                .option(EpollChannelOption.EPOLL_MODE, mode)
                                 .handler(new Relay(client))
                                 .connect(origin).addListener((ChannelFutureListener) f -> {
                                     if (!f.isSuccess()) {
                                         client.close();
                                         return;
                                     }
-                                    client.pipeline().addLast(new Relay(f.channel()));
+                                    Channel server = f.channel();
+                                    client.pipeline().addLast(new Relay(server));
+                                    if (splice) {
+                                        splice((EpollSocketChannel) client, (EpollSocketChannel) server);
+                                        splice((EpollSocketChannel) server, (EpollSocketChannel) client);
+                                    }
                                     client.config().setAutoRead(true);
-                                    f.channel().config().setAutoRead(true);
+                                    server.config().setAutoRead(true);
                                 });
                     }
                 });
         b.bind(new InetSocketAddress("127.0.0.1", port)).sync();
-        System.out.println("listening");
-        loops.terminationFuture().sync();
+    }
+
+    /** Splices what {@code from} receives to {@code to} until either closes; a failure closes both. */
+    private static void splice(EpollSocketChannel from, EpollSocketChannel to) {
+        from.spliceTo(to, Integer.MAX_VALUE).addListener(f -> {
+            if (!f.isSuccess()) {
+                from.close();
+                to.close();
+            }
+        });
     }
 
     /** Copies what one side reads to the other, pausing while the other cannot take more. */

@@ -51,6 +51,9 @@ LABEL = {"nginx": "nginx direct", "relay": "Netty relay", "ferry": "Ferry", "hap
 # A byte relay after Netty's own proxy example, bytes copied each way and nothing else, on Ferry's Netty, transport and
 # JVM: the floor under any proxy built on them (NettyRelay.java).
 RELAY_SOURCE = os.path.join(HERE, "NettyRelay.java")
+# (5) is also run through the relay, copying and splicing, for the table of tunnel CPU costs.
+TUNNEL_LABEL = {"relay": "Netty relay, copying", "relay_splice": "Netty relay, splicing", "ferry": "Ferry",
+                "haproxy": "HAProxy"}
 
 # key, title, unit, higher_is_better, target (for Ferry/HAProxy, or absolute for start-up)
 METRICS = [
@@ -228,8 +231,8 @@ def http_get(port, path, timeout=3.0):
         c.close()
 
 
-def rss_kib(pid):
-    """VmRSS of pid and its descendants, in KiB (a launcher that forks its JVM is counted with it)."""
+def process_tree(pid):
+    """pid and its descendants (a launcher that forks its JVM is counted with it)."""
     children = {}
     for d in os.listdir("/proc"):
         if not d.isdigit():
@@ -241,9 +244,18 @@ def rss_kib(pid):
             children.setdefault(ppid, []).append(int(d))
         except (OSError, ValueError):
             continue
-    total, todo = 0, [pid]
+    tree, todo = [], [pid]
     while todo:
         p = todo.pop()
+        tree.append(p)
+        todo.extend(children.get(p, []))
+    return tree
+
+
+def rss_kib(pid):
+    """VmRSS of pid and its descendants, in KiB."""
+    total = 0
+    for p in process_tree(pid):
         try:
             with open(f"/proc/{p}/status") as f:
                 for line in f:
@@ -251,8 +263,21 @@ def rss_kib(pid):
                         total += int(line.split()[1])
         except OSError:
             pass
-        todo.extend(children.get(p, []))
     return total
+
+
+def cpu_seconds(pid):
+    """CPU time (user and system) spent so far by pid and its descendants, in seconds."""
+    ticks = 0
+    for p in process_tree(pid):
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                stat = f.read()
+            fields = stat[stat.rindex(")") + 2:].split()
+            ticks += int(fields[11]) + int(fields[12])
+        except (OSError, ValueError, IndexError):
+            pass
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def java_pid(pid):
@@ -398,6 +423,8 @@ class Bench:
         self.samples = {s: {k: [] for k in METRIC} for s in SYSTEMS}
         self.failures = {s: {k: [] for k in METRIC} for s in SYSTEMS}
         self.notes = {s: [] for s in SYSTEMS}
+        # (5) per label: (MB/s, CPU s per GB) of each round
+        self.tunnels = {t: {"tcp_1": [], "tcp_10": []} for t in TUNNEL_LABEL}
         self.started = datetime.datetime.now(datetime.timezone.utc)
         self.load_start = self.loadavg()
         self.ferry_cmd = args.ferry_cmd or os.environ.get("FERRY_CMD") or DEFAULT_FERRY_CMD
@@ -433,7 +460,8 @@ class Bench:
                 f.write(os.urandom(size))
             os.chmod(path, 0o644)
         (self.nginx_port, self.ws_origin_port, self.tcp_origin_port,
-         self.fe_http, self.fe_ws, self.fe_tcp, self.relay_port) = free_ports(7)
+         self.fe_http, self.fe_ws, self.fe_tcp, self.relay_port, self.relay_tcp_port,
+         self.relay_splice_port) = free_ports(9)
         self.start_nginx(www)
         self.start_origin()
         self.cfg = os.path.join(self.tmp, "bench.cfg")
@@ -628,7 +656,7 @@ listen tcp_tunnel
                 self.record(system, key + "_p99", r["p99_ms"])
             log(f"{LABEL[system]}: {key} {r['rps']:.0f} req/s, p99 {r['p99_ms']} ms")
 
-    def tunnel_scenarios(self, system, alive):
+    def tunnel_scenarios(self, system, pid, alive):
         d = self.p["duration"]
         keys = ["ws_rtt", "ws_rtt_p99"]
         if not alive():
@@ -642,15 +670,27 @@ listen tcp_tunnel
                 log(f"{LABEL[system]}: ws_rtt {r['rate']:.0f}/s, p99 {r['p99_ms']:.2f} ms")
             except MeasureError as e:
                 self.fail(system, keys, str(e))
+        self.tcp_scenarios(system, system, self.fe_tcp, pid, alive)
+
+    def tcp_scenarios(self, system, label, port, pid, alive):
+        """(5) through port, with the proxy's CPU per GB moved, kept under label (system's, or a
+        variant of it); failures are system's."""
+        d = self.p["duration"]
         for key, n in (("tcp_1", 1), ("tcp_10", 10)):
             if not alive():
                 self.fail(system, [key], "the process had exited")
                 continue
             try:
-                probe_node("tcp-probe", self.fe_tcp)
-                r = tcp_read(self.fe_tcp, n, d)
-                self.record(system, key, r["mbps"])
-                log(f"{LABEL[system]}: {key} {r['mbps']:.0f} MB/s")
+                probe_node("tcp-probe", port)
+                c0 = cpu_seconds(pid)
+                r = tcp_read(port, n, d)
+                c1 = cpu_seconds(pid)
+                if label == system:
+                    self.record(system, key, r["mbps"])
+                # CPU over the whole measurement (its connects and ramp-up included) per GB read in it
+                cpu = (c1 - c0) / (r["bytes"] / 1e9)
+                self.tunnels[label][key].append((r["mbps"], cpu))
+                log(f"{TUNNEL_LABEL[label]}: {key} {r['mbps']:.0f} MB/s, {cpu:.2f} CPU s/GB")
             except MeasureError as e:
                 self.fail(system, [key], str(e))
 
@@ -767,7 +807,8 @@ listen tcp_tunnel
             return
         java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
         argv = [java, "-Dio.netty.leakDetection.level=disabled", "-cp", os.path.join(REPO, "target", "ferry.jar"),
-                RELAY_SOURCE, str(self.relay_port), str(self.nginx_port)]
+                RELAY_SOURCE, str(self.relay_port), str(self.nginx_port),
+                f"{self.relay_tcp_port}:{self.tcp_origin_port}", f"{self.relay_splice_port}:{self.tcp_origin_port}:splice"]
         logpath = os.path.join(self.tmp, f"relay-{rnd + 1}.log")
         logf = open(logpath, "w")
         try:
@@ -792,6 +833,8 @@ listen tcp_tunnel
             except MeasureError:
                 pass   # the scenario's own probe reports what does not work
             self.http_scenarios("relay", self.relay_port, alive)
+            self.tcp_scenarios("relay", "relay", self.relay_tcp_port, p.pid, alive)
+            self.tcp_scenarios("relay", "relay_splice", self.relay_splice_port, p.pid, alive)
         finally:
             self.procs.stop(p, first=signal.SIGTERM, grace=5.0)
             logf.close()
@@ -854,7 +897,7 @@ listen tcp_tunnel
             self.record(system, "startup_serve", serve_ms)
             self.warm_up(system, self.fe_http)
             self.http_scenarios(system, self.fe_http, alive)
-            self.tunnel_scenarios(system, alive)
+            self.tunnel_scenarios(system, p.pid, alive)
             self.idle_scenario(system, p.pid, alive)
         finally:
             code = self.procs.stop(p, first=signal.SIGINT, grace=5.0)
@@ -999,7 +1042,8 @@ listen tcp_tunnel
                        "profile": self.profile_name, "settings": self.p,
                        "ferry_command": self.clean(" ".join(shlex.split(self.ferry_cmd))),
                        "haproxy_command": self.haproxy_cmd,
-                       "samples": self.samples, "failures": self.failures, "notes": self.notes},
+                       "samples": self.samples, "failures": self.failures, "notes": self.notes,
+                       "tunnels": self.tunnels},
                       f, indent=1, sort_keys=True)
             f.write("\n")
         with open(md_path, "w") as f:
@@ -1048,6 +1092,7 @@ listen tcp_tunnel
         L.append(f"![Ferry relative to HAProxy]({svg_name})")
         L.append("")
         L.extend(self.floor_table())
+        L.extend(self.tunnel_table())
         fails = [(s, k, msg) for s in SYSTEMS for k in METRIC for msg in self.failures[s][k]]
         if fails:
             L.append("## What failed")
@@ -1116,6 +1161,27 @@ listen tcp_tunnel
             fr = f"{f / r:.2f}" if r and f else "—"
             L.append(f"| {METRIC[key][1]} | {self.cell('relay', key)} | {self.cell('ferry', key)} | "
                      f"{self.cell('haproxy', key)} | {rh} | {fr} |")
+        L.append("")
+        return L
+
+    def tunnel_table(self):
+        """(5) through the relay copying and splicing, next to Ferry and HAProxy, with CPU per GB."""
+        L = ["## Tunnels: copying and splicing", "",
+             "(5) again, through the Netty relay copying each direction's bytes through the JVM, as Ferry "
+             "does, and splicing them inside the kernel (the epoll transport's `spliceTo`, through a pipe "
+             "per direction), next to Ferry and HAProxy, with the CPU time (user and system) each proxy "
+             "spent per GB moved. The configuration turns no splicing on in HAProxy (`option splice-*`), "
+             "as it is by default.", "",
+             "| tunnels | " + " | ".join(TUNNEL_LABEL.values()) + " |",
+             "|---|" + "---:|" * len(TUNNEL_LABEL)]
+        for key, n in (("tcp_1", "1 tunnel"), ("tcp_10", "10 tunnels")):
+            for i, what in ((0, "MB/s"), (1, "CPU s per GB")):
+                cells = []
+                for t in TUNNEL_LABEL:
+                    v = [x[i] for x in self.tunnels[t][key]]
+                    cells.append(("—" if not v else f"{statistics.median(v):.0f}" if i == 0
+                                  else f"{statistics.median(v):.2f}"))
+                L.append(f"| {n}, {what} | " + " | ".join(cells) + " |")
         L.append("")
         return L
 
