@@ -280,6 +280,26 @@ def cpu_seconds(pid):
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def jit_cpu_seconds(jvm):
+    """CPU time the JIT compiler threads of JVM jvm have used so far, in seconds."""
+    ticks = 0
+    try:
+        tasks = os.listdir(f"/proc/{jvm}/task")
+    except OSError:
+        return 0.0
+    for t in tasks:
+        try:
+            with open(f"/proc/{jvm}/task/{t}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        if name.startswith(("C1 CompilerThre", "C2 CompilerThre")):
+            fields = stat[stat.rindex(")") + 2:].split()
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def java_pid(pid):
     """The JVM among pid and its descendants (a launcher may fork it), or None."""
     todo = [pid]
@@ -779,11 +799,15 @@ listen tcp_tunnel
         half = max(1, int(round(w / 2)))
         whole = max(1, int(round(w)))
         c = self.p["conns"]
+        # Every scenario, then (1) again: the measurements begin with (1), and a JVM's compiler is
+        # still compiling for a while after the other scenarios first run (it recompiles what they
+        # made less specific).
         for step in (lambda: wrk(port, "/1k.bin", c, whole),
                      lambda: wrk(port, "/1k.bin", c, half, close=True),
                      lambda: wrk(port, "/100k.bin", c, half),
                      lambda: ws_rtt(self.fe_ws, self.p["ws_conns"], half),
-                     lambda: tcp_read(self.fe_tcp, 2, half)):
+                     lambda: tcp_read(self.fe_tcp, 2, half),
+                     lambda: wrk(port, "/1k.bin", c, whole)):
             try:
                 step()
             except MeasureError:
@@ -896,7 +920,12 @@ listen tcp_tunnel
                 return
             self.record(system, "startup_serve", serve_ms)
             self.warm_up(system, self.fe_http)
+            jvm = java_pid(p.pid)
+            jit0 = jit_cpu_seconds(jvm) if jvm else None
             self.http_scenarios(system, self.fe_http, alive)
+            if jvm:
+                self.notes[system].append(f"round {rnd + 1}: the JIT compiler used "
+                                          f"{jit_cpu_seconds(jvm) - jit0:.2f} s of CPU during (1) to (3)")
             self.tunnel_scenarios(system, p.pid, alive)
             self.idle_scenario(system, p.pid, alive)
         finally:
