@@ -64,7 +64,7 @@ final class Unsupported {
             "ldap-check", "spop-check", "external-check"}) {
             r.unsupported("option " + o, check);
         }
-        String splice = "Ferry chooses how to move bytes itself";
+        String splice = "Ferry copies a tunnel's bytes itself and never splices them (docs/proxying.md: Copied, not spliced)";
         r.unsupported("option splice-auto", splice);
         r.unsupported("option splice-request", splice);
         r.unsupported("option splice-response", splice);
