@@ -696,9 +696,10 @@ listen tcp_tunnel
         """(5) through port, with the proxy's CPU per GB moved, kept under label (system's, or a
         variant of it); failures are system's."""
         d = self.p["duration"]
+        variant = "" if label == system else TUNNEL_LABEL[label] + ": "
         for key, n in (("tcp_1", 1), ("tcp_10", 10)):
             if not alive():
-                self.fail(system, [key], "the process had exited")
+                self.fail(system, [key], variant + "the process had exited")
                 continue
             try:
                 probe_node("tcp-probe", port)
@@ -712,7 +713,7 @@ listen tcp_tunnel
                 self.tunnels[label][key].append((r["mbps"], cpu))
                 log(f"{TUNNEL_LABEL[label]}: {key} {r['mbps']:.0f} MB/s, {cpu:.2f} CPU s/GB")
             except MeasureError as e:
-                self.fail(system, [key], str(e))
+                self.fail(system, [key], variant + str(e))
 
     def idle_scenario(self, system, pid, alive):
         n = self.p["idle"]
