@@ -231,19 +231,31 @@ def http_get(port, path, timeout=3.0):
         c.close()
 
 
+def proc_stat(path):
+    """A /proc .../stat file: the command name, and the fields after it (state first), or None when
+    it cannot be read (the process or thread is gone)."""
+    try:
+        with open(path) as f:
+            stat = f.read()
+    except OSError:
+        return None
+    return stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+
+
+def cpu_ticks(fields):
+    """User plus system time in a stat's fields (after the name), in clock ticks."""
+    return int(fields[11]) + int(fields[12])
+
+
 def process_tree(pid):
     """pid and its descendants (a launcher that forks its JVM is counted with it)."""
     children = {}
     for d in os.listdir("/proc"):
         if not d.isdigit():
             continue
-        try:
-            with open(f"/proc/{d}/stat") as f:
-                stat = f.read()
-            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
-            children.setdefault(ppid, []).append(int(d))
-        except (OSError, ValueError):
-            continue
+        st = proc_stat(f"/proc/{d}/stat")
+        if st:
+            children.setdefault(int(st[1][1]), []).append(int(d))
     tree, todo = [], [pid]
     while todo:
         p = todo.pop()
@@ -268,36 +280,19 @@ def rss_kib(pid):
 
 def cpu_seconds(pid):
     """CPU time (user and system) spent so far by pid and its descendants, in seconds."""
-    ticks = 0
-    for p in process_tree(pid):
-        try:
-            with open(f"/proc/{p}/stat") as f:
-                stat = f.read()
-            fields = stat[stat.rindex(")") + 2:].split()
-            ticks += int(fields[11]) + int(fields[12])
-        except (OSError, ValueError, IndexError):
-            pass
-    return ticks / os.sysconf("SC_CLK_TCK")
+    stats = (proc_stat(f"/proc/{p}/stat") for p in process_tree(pid))
+    return sum(cpu_ticks(st[1]) for st in stats if st) / os.sysconf("SC_CLK_TCK")
 
 
 def jit_cpu_seconds(jvm):
     """CPU time the JIT compiler threads of JVM jvm have used so far, in seconds."""
-    ticks = 0
     try:
         tasks = os.listdir(f"/proc/{jvm}/task")
     except OSError:
         return 0.0
-    for t in tasks:
-        try:
-            with open(f"/proc/{jvm}/task/{t}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        name = stat[stat.index("(") + 1:stat.rindex(")")]
-        if name.startswith(("C1 CompilerThre", "C2 CompilerThre")):
-            fields = stat[stat.rindex(")") + 2:].split()
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
+    stats = (proc_stat(f"/proc/{jvm}/task/{t}/stat") for t in tasks)
+    return sum(cpu_ticks(st[1]) for st in stats
+               if st and st[0].startswith(("C1 CompilerThre", "C2 CompilerThre"))) / os.sysconf("SC_CLK_TCK")
 
 
 def java_pid(pid):
