@@ -13,6 +13,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -61,6 +62,9 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
     private Direction clientWrite = Direction.OPEN;
     private Direction serverRead = Direction.OPEN;
     private Direction serverWrite = Direction.OPEN;
+    /** Ferry's FIN went to the side, whose connection now closes on its own FIN (see {@link #shutOutput}). */
+    private boolean clientFinCloses;
+    private boolean serverFinCloses;
     private ServerPhase phase = ServerPhase.NONE;
     private Channel server;
     private BackendServer slot;
@@ -321,7 +325,11 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
         }
     }
 
-    /** A FIN from {@code side}: forward it as a shutdown of output towards the other side. */
+    /**
+     * A FIN from {@code side}: forward it as a shutdown of output towards the other side. Once both
+     * FINs are in, the stream closes: closing each connection sends the FIN still owed to it after
+     * what is left to write, so no separate shutdown is made for the last one.
+     */
     void inputShutdown(Side side) {
         if (closed) {
             return;
@@ -331,9 +339,7 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
             // Nothing more is expected from the client; the server side's deadlines keep the stream bounded.
             deadlines.clear(Deadline.CLIENT);
             deadlines.clear(Deadline.CLIENT_FIN);
-            if (phase == ServerPhase.CONNECTED) {
-                shutOutput(Side.SERVER);
-            } else if (noEarlyData() || backend.model.option(ProxyOption.ABORTONCLOSE)) {
+            if (phase != ServerPhase.CONNECTED && (noEarlyData() || backend.model.option(ProxyOption.ABORTONCLOSE))) {
                 log.terminate(Cause.CLIENT_ABORT, phase == ServerPhase.QUEUED ? Phase.QUEUE : Phase.CONNECT);
                 close();
                 return;
@@ -342,14 +348,22 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
             serverRead = Direction.SHUT;
             deadlines.clear(Deadline.SERVER);
             deadlines.clear(Deadline.SERVER_FIN);
-            shutOutput(Side.CLIENT);
         }
         if (clientRead == Direction.SHUT && serverRead == Direction.SHUT) {
             close();
+        } else if (side == Side.SERVER) {
+            shutOutput(Side.CLIENT);
+        } else if (phase == ServerPhase.CONNECTED) {
+            shutOutput(Side.SERVER);
         }
     }
 
-    /** Shuts output towards {@code side} once what was written before has gone; starts its fin deadline. */
+    /**
+     * Shuts output towards {@code side} once what was written before has gone; starts its fin
+     * deadline. From then on the side's own FIN closes its connection outright (half-closure off):
+     * its input has nothing more to give, and a shutdown of input on a connection whose two FINs
+     * have crossed only fails, at the price of an exception in the transport.
+     */
     private void shutOutput(Side side) {
         Channel ch = side == Side.CLIENT ? client : server;
         if (side == Side.CLIENT) {
@@ -360,6 +374,12 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
         ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
             if (ch.isActive()) {
                 ((DuplexChannel) ch).shutdownOutput();
+                ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+                if (side == Side.CLIENT) {
+                    clientFinCloses = true;
+                } else {
+                    serverFinCloses = true;
+                }
             }
         });
         if (side == Side.CLIENT && clientRead == Direction.OPEN) {
@@ -373,9 +393,22 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
         }
     }
 
+    /** A read on {@code side}'s connection failed (a reset): its close that follows is no FIN. */
+    void failed(Side side) {
+        if (side == Side.CLIENT) {
+            clientFinCloses = false;
+        } else {
+            serverFinCloses = false;
+        }
+    }
+
     void closed(Side side) {
         if (side == Side.SERVER && phase == ServerPhase.CONNECTING) {
             return;
+        }
+        // After Ferry's FIN, a connection that closes without an error closed on the side's own FIN.
+        if (!closed && (side == Side.CLIENT ? clientFinCloses : serverFinCloses)) {
+            inputShutdown(side);
         }
         // A close before both FINs were seen: that side aborted (a reset, or a close without a FIN).
         if (!closed) {

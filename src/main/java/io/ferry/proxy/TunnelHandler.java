@@ -60,6 +60,7 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        stream.failed(side);
         ctx.close();
     }
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,6 +79,36 @@ class TcpAccessLogTest extends FerryTestBase {
         assertThat(m.group(11)).isEqualTo("--");
         assertThat(m.group(12) + "/" + m.group(13)).as("actconn/feconn").isEqualTo("1/1");
         assertThat(m.group(16)).as("retries").isEqualTo("0");
+    }
+
+    /** A tunnel to a server that sends "bye" and closes (its FIN comes first). */
+    private InetSocketAddress tunnelToGreeter() throws IOException {
+        ScriptedServer greeter = ScriptedServer.raw((head, in, out) -> out.write("bye".getBytes(StandardCharsets.US_ASCII)));
+        resources.add(greeter);
+        return start("", greeter.address());
+    }
+
+    @Test
+    void serverFinThenClientFinIsANormalEnd() throws Exception {
+        // Ferry's FIN reaches the client first; the client's own FIN then closes its connection.
+        InetSocketAddress addr = tunnelToGreeter();
+        try (RawClient raw = new RawClient(addr)) {
+            assertThat(raw.readAll()).isEqualTo("bye");
+            raw.shutdownOutput();
+        }
+        Matcher m = line();
+        assertThat(m.group(11)).isEqualTo("--");
+        assertThat(m.group(10)).as("bytes to the client").isEqualTo("3");
+    }
+
+    @Test
+    void clientResetAfterServerFinIsCD() throws Exception {
+        InetSocketAddress addr = tunnelToGreeter();
+        RawClient raw = new RawClient(addr);
+        assertThat(raw.readAll()).isEqualTo("bye");
+        raw.reset();
+        Matcher m = line();
+        assertThat(m.group(11)).isEqualTo("CD");
     }
 
     @Test
