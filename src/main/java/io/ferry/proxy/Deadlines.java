@@ -85,10 +85,25 @@ public final class Deadlines {
 
     /** Records activity for an inactivity deadline: moves it, without touching the timer. */
     public void touch(Deadline kind) {
+        if (idleNanos[kind.ordinal()] > 0 && at[kind.ordinal()] != NONE) {
+            touch(kind, clock.nanoTime());
+        }
+    }
+
+    /**
+     * As {@link #touch(Deadline)}, with the time read once by {@link #now()} for all the deadlines
+     * one event touches.
+     */
+    public void touch(Deadline kind, long now) {
         long idle = idleNanos[kind.ordinal()];
         if (idle > 0 && at[kind.ordinal()] != NONE) {
-            at[kind.ordinal()] = clock.nanoTime() + idle;
+            at[kind.ordinal()] = now + idle;
         }
+    }
+
+    /** The clock's time, for {@link #touch(Deadline, long)}. */
+    public long now() {
+        return clock.nanoTime();
     }
 
     public void clear(Deadline kind) {

@@ -256,11 +256,13 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
             b.release();
             return;
         }
-        touch(side);
+        // One reading of the clock for every deadline these bytes move.
+        long now = deadlines.now();
+        touch(side, now);
         if (side == Side.CLIENT) {
             if (phase == ServerPhase.CONNECTED && serverWrite == Direction.OPEN) {
                 server.write(b);
-                touch(Side.SERVER);
+                touch(Side.SERVER, now);
             } else if (phase != ServerPhase.CONNECTED) {
                 if (early == null) {
                     early = new ArrayDeque<>(4);
@@ -276,20 +278,20 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
             switchingFromServer.add(b);
         } else if (clientWrite == Direction.OPEN) {
             client.write(b);
-            touch(Side.CLIENT);
+            touch(Side.CLIENT, now);
         } else {
             b.release();
         }
     }
 
-    private void touch(Side side) {
-        deadlines.touch(Deadline.TUNNEL);
+    private void touch(Side side, long now) {
+        deadlines.touch(Deadline.TUNNEL, now);
         if (side == Side.CLIENT) {
-            deadlines.touch(Deadline.CLIENT);
-            deadlines.touch(Deadline.CLIENT_FIN);
+            deadlines.touch(Deadline.CLIENT, now);
+            deadlines.touch(Deadline.CLIENT_FIN, now);
         } else {
-            deadlines.touch(Deadline.SERVER);
-            deadlines.touch(Deadline.SERVER_FIN);
+            deadlines.touch(Deadline.SERVER, now);
+            deadlines.touch(Deadline.SERVER_FIN, now);
         }
     }
 

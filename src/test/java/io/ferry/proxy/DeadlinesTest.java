@@ -89,6 +89,25 @@ class DeadlinesTest {
     }
 
     @Test
+    void oneReadingOfTheClockMovesSeveralIdleDeadlinesAndNoOther() {
+        deadlines.startIdle(Deadline.CLIENT, 1000);
+        deadlines.startIdle(Deadline.SERVER, 2000);
+        deadlines.start(Deadline.HTTP_REQUEST, 1500);
+        time.advanceMs(900);
+        long now = deadlines.now();
+        deadlines.touch(Deadline.CLIENT, now);
+        deadlines.touch(Deadline.SERVER, now);
+        deadlines.touch(Deadline.HTTP_REQUEST, now);
+        deadlines.touch(Deadline.TUNNEL, now);
+        assertThat(deadlines.remainingMs(Deadline.CLIENT)).isEqualTo(1000);
+        assertThat(deadlines.remainingMs(Deadline.SERVER)).isEqualTo(2000);
+        assertThat(deadlines.remainingMs(Deadline.HTTP_REQUEST)).as("absolute: not moved").isEqualTo(600);
+        assertThat(deadlines.isSet(Deadline.TUNNEL)).as("unset: stays unset").isFalse();
+        time.advanceMs(1000);
+        assertThat(fired).containsExactly(Deadline.HTTP_REQUEST, Deadline.CLIENT);
+    }
+
+    @Test
     void singleTimerForTheEarliestThenTheNext() {
         deadlines.startIdle(Deadline.SERVER, 3000);
         deadlines.start(Deadline.CONNECT, 1000);
