@@ -55,8 +55,15 @@ public final class Ferry implements AutoCloseable {
     private final Transport transport;
     private final SharedLoops loops;
     private final Clock clock;
-    /** Generations this one replaced that may still be finishing their streams. */
+    /**
+     * Every older generation that was still finishing its streams when this one replaced the one
+     * before it (that one included): the whole list, not a chain to follow, so that stopping and
+     * waiting take one pass however many reloads came in a row. Emptied when this generation, once
+     * replaced, has closed: its successor's own list covers the older ones.
+     */
     private final List<Ferry> predecessors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Whether {@link #reload} has replaced this generation. */
+    private volatile boolean replaced;
     private final ListenerGroup listeners;
     private final ProxyRuntime runtime;
     private final ChannelGroup clients;
@@ -168,6 +175,7 @@ public final class Ferry implements AutoCloseable {
             throw new IllegalStateException("this Ferry is stopping; there is nothing to reload");
         }
         Ferry successor = new Ferry(next, clock, this);
+        replaced = true;
         successor.predecessors.add(this);
         for (Ferry older : predecessors) {
             if (older.closed.getCount() != 0) {
@@ -426,7 +434,7 @@ public final class Ferry implements AutoCloseable {
     public void awaitClose() throws InterruptedException {
         closed.await();
         for (Ferry older : predecessors) {
-            older.awaitClose();
+            older.closed.await();
         }
     }
 
@@ -439,7 +447,11 @@ public final class Ferry implements AutoCloseable {
      * be called on one of Ferry's event loops (it waits for them).
      */
     public void softStop() {
-        predecessors.forEach(Ferry::softStop);
+        predecessors.forEach(Ferry::softStopOwn);
+        softStopOwn();
+    }
+
+    private void softStopOwn() {
         if (closed.getCount() == 0) {
             return;
         }
@@ -500,7 +512,7 @@ public final class Ferry implements AutoCloseable {
     /** Stops now: closes listeners and every stream, those of the generations it replaced too. */
     @Override
     public void close() {
-        predecessors.forEach(Ferry::close);
+        predecessors.forEach(Ferry::closeOwn);
         closeOwn();
     }
 
@@ -519,6 +531,9 @@ public final class Ferry implements AutoCloseable {
             logs.close();
         } finally {
             closed.countDown();
+            if (replaced) {
+                predecessors.clear();
+            }
         }
     }
 

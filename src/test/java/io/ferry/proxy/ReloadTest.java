@@ -2,6 +2,7 @@ package io.ferry.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import io.ferry.testing.Configs;
@@ -121,6 +122,75 @@ class ReloadTest extends FerryTestBase {
             }
         }).get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(first.openClientConnections()).isZero();
+    }
+
+    /**
+     * Reloads in a row while every generation still has a connection: stopping and waiting visit
+     * each generation once, where following each generation's own predecessors took a pass for
+     * every path through them (2^40 here).
+     */
+    @Test
+    void manyReloadsInARowStopInOnePass() throws Exception {
+        TestOrigin one = TestOrigin.start("one");
+        resources.add(one);
+        Ferry last = reloadedWithAConnectionEach(one, 40, new java.util.ArrayList<>());
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            last.close();
+            last.awaitClose();
+        });
+    }
+
+    /**
+     * Once its streams have ended, a replaced generation is kept only by the generation that
+     * replaced it, and only until that one is replaced and closed in turn: reloads do not pile up
+     * generations in memory.
+     */
+    @Test
+    void aClosedGenerationIsNotKeptByTheNewerOnes() throws Exception {
+        TestOrigin one = TestOrigin.start("one");
+        resources.add(one);
+        java.util.List<java.lang.ref.WeakReference<Ferry>> replaced = new java.util.ArrayList<>();
+        Ferry last = reloadedWithAConnectionEach(one, 5, replaced);
+        for (java.lang.ref.WeakReference<Ferry> r : replaced) {
+            Ferry gen = r.get();
+            assertTimeoutPreemptively(Duration.ofSeconds(10), gen::awaitClose);
+        }
+        // Replaced too, with no stream left, the last of them closes at once.
+        ferry = last.reload(config("    bind 127.0.0.1:0\n", one));
+        assertTimeoutPreemptively(Duration.ofSeconds(10), last::awaitClose);
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            System.gc();
+            return replaced.stream().allMatch(r -> r.get() == null);
+        });
+    }
+
+    /**
+     * A Ferry reloaded {@code times} times, each generation holding an idle client connection at
+     * its replacement; the connections close at the end, and the generations they kept with them.
+     * {@code replaced} gets a weak reference to each generation replaced.
+     */
+    private Ferry reloadedWithAConnectionEach(TestOrigin origin, int times,
+                                              java.util.List<java.lang.ref.WeakReference<Ferry>> replaced)
+            throws Exception {
+        Ferry gen = Ferry.start(config("    bind 127.0.0.1:0\n", origin));
+        ferry = gen;
+        int port = gen.boundAddresses().get(0).getPort();
+        java.util.List<Socket> idle = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < times; i++) {
+                idle.add(new Socket("127.0.0.1", port));
+                Ferry current = gen;
+                await().atMost(Duration.ofSeconds(10)).until(() -> current.openClientConnections() == 1);
+                replaced.add(new java.lang.ref.WeakReference<>(gen));
+                gen = gen.reload(config("    bind 127.0.0.1:0\n", origin));
+                ferry = gen;
+            }
+        } finally {
+            for (Socket s : idle) {
+                s.close();
+            }
+        }
+        return gen;
     }
 
     /** A request the origin answers after {@code ms}, once the origin has it. */
