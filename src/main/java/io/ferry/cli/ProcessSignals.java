@@ -23,6 +23,12 @@ final class ProcessSignals implements AutoCloseable {
     private static final Map<String, Request> SIGNALS = Map.of("INT", Request.STOP, "TERM", Request.STOP,
             "USR1", Request.SOFT_STOP, "HUP", Request.RELOAD, "USR2", Request.RELOAD);
 
+    /** What Ferry says at start when {@link #jvmSuspendsWithUsr2} holds. */
+    static final String USR2_SHARED = "SIGUSR2 reloads Ferry, and this JVM also sends it to its own threads to "
+            + "suspend them for each sample of Java Flight Recorder: a JFR recording would reload Ferry at every "
+            + "sample. Start Ferry with _JAVA_SR_SIGNUM=39 in its environment (bin/ferry and "
+            + "packaging/ferry.service do), or profile it without JFR.";
+
     private final Map<Signal, SignalHandler> previous = new HashMap<>();
     private final Map<Request, Runnable> actions = new EnumMap<>(Request.class);
     private final Map<Request, Boolean> pending = new EnumMap<>(Request.class);
@@ -37,6 +43,29 @@ final class ProcessSignals implements AutoCloseable {
             s.previous.put(signal, Signal.handle(signal, received -> s.received(request)));
         });
         return s;
+    }
+
+    /**
+     * Whether the JVM of a process with environment {@code env} suspends its threads with SIGUSR2,
+     * the signal Ferry takes as "reload". It does unless {@code _JAVA_SR_SIGNUM} names another,
+     * read as HotSpot reads it: the leading digits ({@code strtol}), a signal above SIGSEGV (11)
+     * and below 65; anything else leaves SIGUSR2.
+     */
+    static boolean jvmSuspendsWithUsr2(Map<String, String> env) {
+        String v = env.get("_JAVA_SR_SIGNUM");
+        if (v == null) {
+            return true;
+        }
+        String t = v.strip();
+        if (t.startsWith("+")) {
+            t = t.substring(1);
+        }
+        int end = 0;
+        while (end < t.length() && end < 3 && Character.isDigit(t.charAt(end))) {
+            end++;
+        }
+        int sig = end == 0 ? 0 : Integer.parseInt(t.substring(0, end));
+        return sig <= 11 || sig >= 65 || sig == new Signal("USR2").getNumber();
     }
 
     /** Runs {@code action} on each signal asking for {@code request}, and now if one has already arrived. */

@@ -72,6 +72,9 @@ final class RunCommand {
                 ferry.close();
                 return ExitCodes.FAILURE;
             }
+            if (ProcessSignals.jvmSuspendsWithUsr2(env)) {
+                console.warning(ProcessSignals.USR2_SHARED);
+            }
             console.notice("Loading success.");
             if (child) {
                 DaemonLauncher.detach();

@@ -131,6 +131,40 @@ class ProcessTest {
         }
     }
 
+    /**
+     * Started without {@code _JAVA_SR_SIGNUM}, the JVM suspends its threads for JFR's samples with
+     * SIGUSR2, Ferry's reload signal: Ferry says so once it serves. With it, as bin/ferry starts
+     * Ferry, it says nothing.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "39"})
+    void saysWhenJfrWouldReloadIt(String srSignum, @TempDir Path dir) throws Exception {
+        int port = freePort();
+        Path cfg = Files.writeString(dir.resolve("ferry.cfg"), """
+                defaults
+                    mode http
+                    timeout client 5s
+                    timeout server 5s
+                    timeout connect 1s
+                frontend web
+                    bind 127.0.0.1:%d
+                    default_backend site
+                backend site
+                    server s1 127.0.0.1:9
+                """.formatted(port));
+        Map<String, String> env = srSignum.isEmpty() ? Map.of() : Map.of("_JAVA_SR_SIGNUM", srSignum);
+        try (FerryProcess p = FerryProcess.start(env, "-d", "-f", cfg.toString())) {
+            await().atMost(START).until(() -> !p.isAlive() || p.err().contains("Loading success."));
+            assertThat(p.isAlive()).as(p.err()).isTrue();
+            String warning = "[WARNING]  (" + p.pid() + ") : " + ProcessSignals.USR2_SHARED;
+            if (srSignum.isEmpty()) {
+                assertThat(p.err()).contains(warning);
+            } else {
+                assertThat(p.err()).doesNotContain("SIGUSR2");
+            }
+        }
+    }
+
     private static void assertCannotServe(FerryProcess p, long pid) {
         assertThat(p.exitValue()).isEqualTo(1);
         assertThat(p.err()).contains("[ALERT]    (" + pid + ") : [ferry.main()] Cannot serve: ");
