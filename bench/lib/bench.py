@@ -2,7 +2,7 @@
 """Ferry side by side with HAProxy and nginx: the orchestrator behind bench/run.
 
 Standard library only. Starts an nginx origin and a Node WebSocket/TCP origin on 127.0.0.1, writes
-one proxy configuration, runs Ferry and HAProxy with it in alternating rounds (A B A B A B), and
+one proxy configuration, runs Ferry and HAProxy with it in alternating rounds (A B, B A, A B), and
 writes bench/results/<UTC date>[-quick].md, a .json with every sample and an .svg chart.
 
 Exit status: 0 when the results were written and HAProxy was measured in every scenario, 1 when
@@ -939,10 +939,17 @@ listen tcp_tunnel
         for rnd in range(rounds):
             self.run_direct(rnd)
             self.run_relay(rnd)
-            for system in ("ferry", "haproxy"):
+            # The two proxies take turns at going first (A B, B A, A B): the host's speed drifts
+            # over minutes, and whichever always ran second would always meet it later.
+            for system in self.proxy_order(rnd):
                 self.run_proxy(system, rnd)
         self.finished = datetime.datetime.now(datetime.timezone.utc)
         self.load_end = self.loadavg()
+
+    @staticmethod
+    def proxy_order(rnd):
+        """Ferry first in rounds 1, 3, 5 ..., HAProxy first in rounds 2, 4 ..."""
+        return ("ferry", "haproxy") if rnd % 2 == 0 else ("haproxy", "ferry")
 
     # -- report --
 
@@ -1101,7 +1108,8 @@ listen tcp_tunnel
         if not self.haproxy_complete():
             L.append("**HAProxy could not be measured in every scenario**; see \"What failed\".")
             L.append("")
-        L.append(f"Settings: {p['rounds']} round(s) of nginx direct, Netty relay, Ferry, HAProxy in that order; "
+        L.append(f"Settings: {p['rounds']} round(s) of nginx direct, Netty relay, then the two proxies, Ferry first in "
+                 f"odd rounds and HAProxy first in even ones; "
                  f"{p['duration']} s per measurement after a warm-up of about {p['warm']:g} s per proxy; "
                  f"{p['conns']} wrk connections (2 threads); {p['ws_conns']} WebSocket tunnels for (4); "
                  f"{p['idle']} idle tunnels for (6).")
