@@ -284,6 +284,18 @@ def cpu_seconds(pid):
     return sum(cpu_ticks(st[1]) for st in stats if st) / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_split(pid):
+    """User and system CPU time spent so far by pid and its descendants, in seconds (a pair)."""
+    user = system = 0
+    for p in process_tree(pid):
+        st = proc_stat(f"/proc/{p}/stat")
+        if st:
+            user += int(st[1][11])
+            system += int(st[1][12])
+    hz = os.sysconf("SC_CLK_TCK")
+    return user / hz, system / hz
+
+
 def jit_cpu_seconds(jvm):
     """CPU time the JIT compiler threads of JVM jvm have used so far, in seconds."""
     try:
@@ -440,6 +452,8 @@ class Bench:
         self.notes = {s: [] for s in SYSTEMS}
         # (5) per label: (MB/s, CPU s per GB) of each round
         self.tunnels = {t: {"tcp_1": [], "tcp_10": []} for t in TUNNEL_LABEL}
+        # (user, system) CPU µs per request of the process measured, per system and HTTP scenario
+        self.http_cpu = {s: {k: [] for k in ("ka_1k", "close_1k", "ka_100k")} for s in SYSTEMS}
         self.started = datetime.datetime.now(datetime.timezone.utc)
         self.load_start = self.loadavg()
         self.ferry_cmd = args.ferry_cmd or os.environ.get("FERRY_CMD") or DEFAULT_FERRY_CMD
@@ -651,7 +665,7 @@ listen tcp_tunnel
 
     # -- scenarios --
 
-    def http_scenarios(self, system, port, alive):
+    def http_scenarios(self, system, port, pid, alive):
         d, c = self.p["duration"], self.p["conns"]
         for key, path, length, close in (("ka_1k", "/1k.bin", 1024, False),
                                          ("close_1k", "/1k.bin", 1024, True),
@@ -662,11 +676,14 @@ listen tcp_tunnel
                 continue
             try:
                 probe_http(port, path, length)
+                u0, s0 = cpu_split(pid)
                 r = wrk(port, path, c, d, close=close)
+                u1, s1 = cpu_split(pid)
             except MeasureError as e:
                 self.fail(system, keys, str(e))
                 continue
             self.record(system, key, r["rps"])
+            self.http_cpu[system][key].append(((u1 - u0) * 1e6 / r["requests"], (s1 - s0) * 1e6 / r["requests"]))
             if r["p99_ms"] is not None:
                 self.record(system, key + "_p99", r["p99_ms"])
             log(f"{LABEL[system]}: {key} {r['rps']:.0f} req/s, p99 {r['p99_ms']} ms")
@@ -817,7 +834,7 @@ listen tcp_tunnel
             wrk(self.nginx_port, "/1k.bin", self.p["conns"], max(1, int(self.p["warm"])))
         except MeasureError:
             pass
-        self.http_scenarios("nginx", self.nginx_port, lambda: self.nginx.poll() is None)
+        self.http_scenarios("nginx", self.nginx_port, self.nginx.pid, lambda: self.nginx.poll() is None)
 
     def run_relay(self, rnd):
         """The floor: the same HTTP scenarios through NettyRelay.java, which runs on Ferry's jar."""
@@ -852,7 +869,7 @@ listen tcp_tunnel
                 wrk(self.relay_port, "/1k.bin", c, max(1, int(round(self.p["warm"] / 2))), close=True)
             except MeasureError:
                 pass   # the scenario's own probe reports what does not work
-            self.http_scenarios("relay", self.relay_port, alive)
+            self.http_scenarios("relay", self.relay_port, p.pid, alive)
             self.tcp_scenarios("relay", "relay", self.relay_tcp_port, p.pid, alive)
             self.tcp_scenarios("relay", "relay_splice", self.relay_splice_port, p.pid, alive)
         finally:
@@ -918,7 +935,7 @@ listen tcp_tunnel
             self.warm_up(system, self.fe_http)
             jvm = java_pid(p.pid)
             jit0 = jit_cpu_seconds(jvm) if jvm else None
-            self.http_scenarios(system, self.fe_http, alive)
+            self.http_scenarios(system, self.fe_http, p.pid, alive)
             if jvm:
                 self.notes[system].append(f"round {rnd + 1}: the JIT compiler used "
                                           f"{jit_cpu_seconds(jvm) - jit0:.2f} s of CPU during (1) to (3)")
@@ -1075,7 +1092,7 @@ listen tcp_tunnel
                        "ferry_command": self.clean(" ".join(shlex.split(self.ferry_cmd))),
                        "haproxy_command": self.haproxy_cmd,
                        "samples": self.samples, "failures": self.failures, "notes": self.notes,
-                       "tunnels": self.tunnels},
+                       "tunnels": self.tunnels, "http_cpu": self.http_cpu},
                       f, indent=1, sort_keys=True)
             f.write("\n")
         with open(md_path, "w") as f:
@@ -1125,6 +1142,7 @@ listen tcp_tunnel
         L.append(f"![Ferry relative to HAProxy]({svg_name})")
         L.append("")
         L.extend(self.floor_table())
+        L.extend(self.http_cpu_table())
         L.extend(self.tunnel_table())
         fails = [(s, k, msg) for s in SYSTEMS for k in METRIC for msg in self.failures[s][k]]
         if fails:
@@ -1194,6 +1212,28 @@ listen tcp_tunnel
             fr = f"{f / r:.2f}" if r and f else "—"
             L.append(f"| {METRIC[key][1]} | {self.cell('relay', key)} | {self.cell('ferry', key)} | "
                      f"{self.cell('haproxy', key)} | {rh} | {fr} |")
+        L.append("")
+        return L
+
+    def http_cpu_table(self):
+        """The CPU time each process spent per request in (1) to (3), user and system apart."""
+        L = ["## CPU time per request", "",
+             "User and system CPU time of each process (with its children: nginx's worker, a launcher's JVM) "
+             "over each measurement of (1) to (3), divided by the requests it served; medians of the rounds, "
+             "in µs. On this shared host a 10 s window's speed can differ from the next one's, and the CPU "
+             "time per request moves with it, less than the request rate does.", "",
+             "| scenario | nginx direct | Netty relay | Ferry | HAProxy |", "|---|---:|---:|---:|---:|"]
+        for key in ("ka_1k", "close_1k", "ka_100k"):
+            cells = []
+            for s in SYSTEMS:
+                v = self.http_cpu[s][key]
+                if v:
+                    u = statistics.median(x[0] for x in v)
+                    k = statistics.median(x[1] for x in v)
+                    cells.append(f"{u:.1f} + {k:.1f}")
+                else:
+                    cells.append("—")
+            L.append(f"| {METRIC[key][1]} | " + " | ".join(cells) + " |")
         L.append("")
         return L
 
