@@ -1,7 +1,9 @@
 package io.ferry.cli;
 
 import java.util.EnumMap;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -28,6 +30,14 @@ final class ProcessSignals implements AutoCloseable {
             + "suspend them for each sample of Java Flight Recorder: a JFR recording would reload Ferry at every "
             + "sample. Start Ferry with _JAVA_SR_SIGNUM=39 in its environment (bin/ferry and "
             + "packaging/ferry.service do), or profile it without JFR.";
+
+    /**
+     * The signals HotSpot leaves ignored when the process started with them ignored, with what else
+     * asks for the same: it takes no handler for SIGHUP, SIGINT or SIGTERM then (nohup ignores
+     * SIGHUP, a shell ignores SIGINT in its background jobs). SIGUSR1 and SIGUSR2 it takes anyway.
+     */
+    private static final Map<String, String> KEPT_IGNORED = Map.of("HUP", "SIGUSR2", "INT", "SIGTERM",
+            "TERM", "SIGINT");
 
     private final Map<Signal, SignalHandler> previous = new HashMap<>();
     private final Map<Request, Runnable> actions = new EnumMap<>(Request.class);
@@ -66,6 +76,28 @@ final class ProcessSignals implements AutoCloseable {
         }
         int sig = end == 0 ? 0 : Integer.parseInt(t.substring(0, end));
         return sig <= 11 || sig >= 65 || sig == new Signal("USR2").getNumber();
+    }
+
+    /**
+     * What Ferry says at start for each signal it answers that its process started with ignored
+     * and that the JVM therefore keeps ignored, in the order HUP, INT, TERM: Ferry does not see it.
+     */
+    List<String> keptIgnored() {
+        List<String> out = new ArrayList<>();
+        for (String name : List.of("HUP", "INT", "TERM")) {
+            if (previous.get(new Signal(name)) == SignalHandler.SIG_IGN) {
+                out.add(keptIgnoredWarning(name));
+            }
+        }
+        return out;
+    }
+
+    static String keptIgnoredWarning(String name) {
+        String does = SIGNALS.get(name) == Request.RELOAD ? "reload" : "stop";
+        return "SIG" + name + " was ignored when this process started (nohup ignores SIGHUP, a shell ignores "
+                + "SIGINT in its background jobs), and the JVM keeps it ignored: SIG" + name + " will not " + does
+                + " Ferry. Send " + KEPT_IGNORED.get(name) + " instead, or start Ferry with bin/ferry, which "
+                + "restores SIGHUP and SIGINT.";
     }
 
     /** Runs {@code action} on each signal asking for {@code request}, and now if one has already arrived. */

@@ -75,6 +75,9 @@ final class RunCommand {
             if (ProcessSignals.jvmSuspendsWithUsr2(env)) {
                 console.warning(ProcessSignals.USR2_SHARED);
             }
+            for (String w : signals.keptIgnored()) {
+                console.warning(w);
+            }
             console.notice("Loading success.");
             if (child) {
                 DaemonLauncher.detach();

@@ -28,7 +28,11 @@ final class FerryProcess implements AutoCloseable {
 
     /** Runs ferry through {@code launcher}, a command that ends by executing the rest of its command line. */
     static FerryProcess start(Map<String, String> env, List<String> launcher, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(launcher);
+        // SIGHUP, SIGINT and SIGTERM as a terminal's foreground command has them, whatever the build
+        // was started with (nohup ignores SIGHUP, a shell's background job SIGINT): a JVM keeps them
+        // ignored if they were. A launcher may ignore one again.
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=HUP,INT,TERM"));
+        cmd.addAll(launcher);
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -162,6 +163,43 @@ class ProcessTest {
             } else {
                 assertThat(p.err()).doesNotContain("SIGUSR2");
             }
+        }
+    }
+
+    /**
+     * Started with SIGHUP ignored, as under nohup, the JVM keeps it ignored: Ferry says so at start,
+     * and SIGUSR2, which it names instead, still reloads it. Started normally, it says nothing of it.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void saysWhenItStartedWithSighupIgnored(boolean ignored, @TempDir Path dir) throws Exception {
+        int port = freePort();
+        Path cfg = Files.writeString(dir.resolve("ferry.cfg"), """
+                defaults
+                    mode http
+                    timeout client 5s
+                    timeout server 5s
+                    timeout connect 1s
+                frontend web
+                    bind 127.0.0.1:%d
+                    default_backend site
+                backend site
+                    server s1 127.0.0.1:9
+                """.formatted(port));
+        List<String> launcher = ignored ? List.of("env", "--ignore-signal=HUP") : List.of();
+        try (FerryProcess p = FerryProcess.start(Map.of("_JAVA_SR_SIGNUM", "39"), launcher, "-d", "-f", cfg.toString())) {
+            await().atMost(START).until(() -> !p.isAlive() || p.err().contains("Loading success."));
+            assertThat(p.isAlive()).as(p.err()).isTrue();
+            String warning = "[WARNING]  (" + p.pid() + ") : " + ProcessSignals.keptIgnoredWarning("HUP");
+            if (ignored) {
+                assertThat(p.err()).contains(warning).contains("SIGHUP will not reload Ferry. Send SIGUSR2 instead");
+                assertThat(p.err().indexOf(warning)).isLessThan(p.err().indexOf("Loading success."));
+                p.signal("USR2");
+                await().atMost(START).until(() -> p.err().contains("Reload success"));
+            } else {
+                assertThat(p.err()).doesNotContain("was ignored when this process started");
+            }
+            assertThat(p.err()).doesNotContain("SIGINT was ignored").doesNotContain("SIGTERM was ignored");
         }
     }
 
