@@ -141,18 +141,7 @@ class ProcessTest {
     @ValueSource(strings = {"", "39"})
     void saysWhenJfrWouldReloadIt(String srSignum, @TempDir Path dir) throws Exception {
         int port = freePort();
-        Path cfg = Files.writeString(dir.resolve("ferry.cfg"), """
-                defaults
-                    mode http
-                    timeout client 5s
-                    timeout server 5s
-                    timeout connect 1s
-                frontend web
-                    bind 127.0.0.1:%d
-                    default_backend site
-                backend site
-                    server s1 127.0.0.1:9
-                """.formatted(port));
+        Path cfg = Files.writeString(dir.resolve("ferry.cfg"), oneFrontend(port));
         Map<String, String> env = srSignum.isEmpty() ? Map.of() : Map.of("_JAVA_SR_SIGNUM", srSignum);
         try (FerryProcess p = FerryProcess.start(env, "-d", "-f", cfg.toString())) {
             await().atMost(START).until(() -> !p.isAlive() || p.err().contains("Loading success."));
@@ -174,18 +163,7 @@ class ProcessTest {
     @ValueSource(booleans = {true, false})
     void saysWhenItStartedWithSighupIgnored(boolean ignored, @TempDir Path dir) throws Exception {
         int port = freePort();
-        Path cfg = Files.writeString(dir.resolve("ferry.cfg"), """
-                defaults
-                    mode http
-                    timeout client 5s
-                    timeout server 5s
-                    timeout connect 1s
-                frontend web
-                    bind 127.0.0.1:%d
-                    default_backend site
-                backend site
-                    server s1 127.0.0.1:9
-                """.formatted(port));
+        Path cfg = Files.writeString(dir.resolve("ferry.cfg"), oneFrontend(port));
         List<String> launcher = ignored ? List.of("env", "--ignore-signal=HUP") : List.of();
         try (FerryProcess p = FerryProcess.start(Map.of("_JAVA_SR_SIGNUM", "39"), launcher, "-d", "-f", cfg.toString())) {
             await().atMost(START).until(() -> !p.isAlive() || p.err().contains("Loading success."));
@@ -201,6 +179,22 @@ class ProcessTest {
             }
             assertThat(p.err()).doesNotContain("SIGINT was ignored").doesNotContain("SIGTERM was ignored");
         }
+    }
+
+    /** A frontend on {@code port} to a server that is never asked. */
+    private static String oneFrontend(int port) {
+        return """
+                defaults
+                    mode http
+                    timeout client 5s
+                    timeout server 5s
+                    timeout connect 1s
+                frontend web
+                    bind 127.0.0.1:%d
+                    default_backend site
+                backend site
+                    server s1 127.0.0.1:9
+                """.formatted(port);
     }
 
     private static void assertCannotServe(FerryProcess p, long pid) {
