@@ -72,6 +72,8 @@ METRICS = [
     ("startup_serve", "(7) start-up to first proxied response", "ms", False, None),
 ]
 METRIC = {m[0]: m for m in METRICS}
+# the request-rate scenarios (1) to (3), which nginx direct and the relay also run
+HTTP_KEYS = ("ka_1k", "close_1k", "ka_100k")
 DIRECT_METRICS = ["ka_1k", "ka_1k_p99", "close_1k", "close_1k_p99", "ka_100k", "ka_100k_p99"]
 
 
@@ -280,8 +282,7 @@ def rss_kib(pid):
 
 def cpu_seconds(pid):
     """CPU time (user and system) spent so far by pid and its descendants, in seconds."""
-    stats = (proc_stat(f"/proc/{p}/stat") for p in process_tree(pid))
-    return sum(cpu_ticks(st[1]) for st in stats if st) / os.sysconf("SC_CLK_TCK")
+    return sum(cpu_split(pid))
 
 
 def cpu_split(pid):
@@ -453,7 +454,7 @@ class Bench:
         # (5) per label: (MB/s, CPU s per GB) of each round
         self.tunnels = {t: {"tcp_1": [], "tcp_10": []} for t in TUNNEL_LABEL}
         # (user, system) CPU µs per request of the process measured, per system and HTTP scenario
-        self.http_cpu = {s: {k: [] for k in ("ka_1k", "close_1k", "ka_100k")} for s in SYSTEMS}
+        self.http_cpu = {s: {k: [] for k in HTTP_KEYS} for s in SYSTEMS}
         self.started = datetime.datetime.now(datetime.timezone.utc)
         self.load_start = self.loadavg()
         self.ferry_cmd = args.ferry_cmd or os.environ.get("FERRY_CMD") or DEFAULT_FERRY_CMD
@@ -1206,7 +1207,7 @@ listen tcp_tunnel
              "share of Ferry's gap is the platform's; Ferry/relay is what Ferry's own work costs.", "",
              "| scenario | Netty relay | Ferry | HAProxy | relay/HAProxy | Ferry/relay |",
              "|---|---:|---:|---:|---:|---:|"]
-        for key in ("ka_1k", "close_1k", "ka_100k"):
+        for key in HTTP_KEYS:
             r, f, h = (self.median(s, key) for s in ("relay", "ferry", "haproxy"))
             rh = f"{r / h:.2f}" if r and h else "—"
             fr = f"{f / r:.2f}" if r and f else "—"
@@ -1223,7 +1224,7 @@ listen tcp_tunnel
              "in µs. On this shared host a 10 s window's speed can differ from the next one's, and the CPU "
              "time per request moves with it, less than the request rate does.", "",
              "| scenario | nginx direct | Netty relay | Ferry | HAProxy |", "|---|---:|---:|---:|---:|"]
-        for key in ("ka_1k", "close_1k", "ka_100k"):
+        for key in HTTP_KEYS:
             cells = []
             for s in SYSTEMS:
                 v = self.http_cpu[s][key]
