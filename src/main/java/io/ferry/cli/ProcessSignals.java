@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -35,9 +36,10 @@ final class ProcessSignals implements AutoCloseable {
      * The signals HotSpot leaves ignored when the process started with them ignored, with what else
      * asks for the same: it takes no handler for SIGHUP, SIGINT or SIGTERM then (nohup ignores
      * SIGHUP, a shell ignores SIGINT in its background jobs). SIGUSR1 and SIGUSR2 it takes anyway.
+     * Sorted by name, which is the order Ferry warns in: HUP, INT, TERM.
      */
-    private static final Map<String, String> KEPT_IGNORED = Map.of("HUP", "SIGUSR2", "INT", "SIGTERM",
-            "TERM", "SIGINT");
+    private static final Map<String, String> KEPT_IGNORED = new TreeMap<>(Map.of("HUP", "SIGUSR2", "INT", "SIGTERM",
+            "TERM", "SIGINT"));
 
     private final Map<Signal, SignalHandler> previous = new HashMap<>();
     private final Map<Request, Runnable> actions = new EnumMap<>(Request.class);
@@ -84,7 +86,7 @@ final class ProcessSignals implements AutoCloseable {
      */
     List<String> keptIgnored() {
         List<String> out = new ArrayList<>();
-        for (String name : List.of("HUP", "INT", "TERM")) {
+        for (String name : KEPT_IGNORED.keySet()) {
             if (previous.get(new Signal(name)) == SignalHandler.SIG_IGN) {
                 out.add(keptIgnoredWarning(name));
             }
