@@ -1,3 +1,4 @@
+import io.ferry.net.PollBeforeSleeping;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -22,7 +23,8 @@ import java.net.InetSocketAddress;
  * bytes each way until either side closes, reading as long as the other side takes what it writes
  * (auto-read turned off while the other side's write buffer is over its high-water mark, back on
  * when it drains); no HTTP, no rules, no timeouts, no logs, no counters. It runs on the same epoll
- * transport, event-loop count and JVM as Ferry, so what it costs next to HAProxy is what the
+ * transport, event-loop count, loop strategy ({@code PollBeforeSleeping}: a loop polls once more
+ * without waiting before it sleeps) and JVM as Ferry, so what it costs next to HAProxy is what the
  * platform costs before Ferry does anything.
  *
  * <p>A listener may splice instead of copying: the epoll transport's {@code spliceTo} moves each
@@ -39,7 +41,8 @@ public final class NettyRelay {
 
     public static void main(String[] args) throws Exception {
         MultiThreadIoEventLoopGroup loops = new MultiThreadIoEventLoopGroup(
-                Runtime.getRuntime().availableProcessors(), EpollIoHandler.newFactory());
+                Runtime.getRuntime().availableProcessors(),
+                EpollIoHandler.newFactory(0, PollBeforeSleeping.FACTORY));
         listen(loops, Integer.parseInt(args[0]), Integer.parseInt(args[1]), false);
         for (int i = 2; i < args.length; i++) {
             String[] spec = args[i].split(":");

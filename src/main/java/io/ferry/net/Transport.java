@@ -26,6 +26,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.channels.spi.SelectorProvider;
 
 /**
  * The socket implementation Ferry runs on: Linux's epoll through Netty's native transport when it
@@ -115,9 +116,14 @@ public enum Transport {
         }
     }
 
-    /** A group of {@code threads} event loops (0: Netty's default, twice the cores). */
+    /**
+     * A group of {@code threads} event loops (0: Netty's default, twice the cores), each of which
+     * polls once more without waiting before it sleeps ({@link PollBeforeSleeping}).
+     */
     public MultiThreadIoEventLoopGroup newEventLoopGroup(int threads) {
-        IoHandlerFactory factory = this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        IoHandlerFactory factory = this == EPOLL
+                ? EpollIoHandler.newFactory(0, PollBeforeSleeping.FACTORY)
+                : NioIoHandler.newFactory(SelectorProvider.provider(), PollBeforeSleeping.FACTORY);
         return new MultiThreadIoEventLoopGroup(threads, factory);
     }
 
