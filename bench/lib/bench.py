@@ -1203,7 +1203,8 @@ listen tcp_tunnel
              "`bench/lib/NettyRelay.java` is a byte relay after Netty's proxy example: it accepts, connects "
              "to nginx and copies bytes each way, with no HTTP, rules, timeouts, logs or counters, on the "
              "Netty version, epoll "
-             "transport, event-loop count and JVM that Ferry runs on. Where it is slower than HAProxy, that "
+             "transport, event-loop count, loop strategy (a loop polls once more without waiting before it "
+             "sleeps) and JVM that Ferry runs on. Where it is slower than HAProxy, that "
              "share of Ferry's gap is the platform's; Ferry/relay is what Ferry's own work costs.", "",
              "| scenario | Netty relay | Ferry | HAProxy | relay/HAProxy | Ferry/relay |",
              "|---|---:|---:|---:|---:|---:|"]
