@@ -244,9 +244,14 @@ def proc_stat(path):
     return stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
 
 
+def cpu_ticks_split(fields):
+    """User and system time in a stat's fields (after the name), in clock ticks (a pair)."""
+    return int(fields[11]), int(fields[12])
+
+
 def cpu_ticks(fields):
     """User plus system time in a stat's fields (after the name), in clock ticks."""
-    return int(fields[11]) + int(fields[12])
+    return sum(cpu_ticks_split(fields))
 
 
 def process_tree(pid):
@@ -291,8 +296,9 @@ def cpu_split(pid):
     for p in process_tree(pid):
         st = proc_stat(f"/proc/{p}/stat")
         if st:
-            user += int(st[1][11])
-            system += int(st[1][12])
+            u, k = cpu_ticks_split(st[1])
+            user += u
+            system += k
     hz = os.sysconf("SC_CLK_TCK")
     return user / hz, system / hz
 
