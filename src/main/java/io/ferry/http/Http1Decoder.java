@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -36,7 +37,7 @@ import java.util.List;
  * whose {@link DecoderResult} failed with an {@link HttpViolation} (a full request or response for
  * a bad head, a last content for a bad body), records it in {@link ErrorCaptures}, and discards
  * everything the connection sends after it. The head is scanned once for its end as bytes arrive
- * (a slow client costs no rescans) and parsed once, from a copy into a reused array, with table
+ * (a slow client costs no rescans) and parsed once, from a copy into an array its thread reuses, with table
  * lookups: no regular expression, no per-byte allocation.
  *
  * <p>For responses it needs the methods of the requests sent ({@link #sent}): a response to
@@ -55,6 +56,15 @@ public final class Http1Decoder extends ByteToMessageDecoder {
 
     private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
     private static final HttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
+
+    /** A section larger than this is parsed in an array of its own rather than the thread's. */
+    private static final int SCRATCH_MAX = 64 * 1024;
+    private static final FastThreadLocal<byte[][]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[][] initialValue() {
+            return new byte[][] {new byte[1024]};
+        }
+    };
 
     private static final byte CR = '\r';
     private static final byte LF = '\n';
@@ -90,7 +100,6 @@ public final class Http1Decoder extends ByteToMessageDecoder {
     private int lines;
     private long remaining;
     private long received;
-    private byte[] head = new byte[512];
 
     // What the field lines of the head being parsed said about framing.
     private long contentLength;
@@ -211,11 +220,8 @@ public final class Http1Decoder extends ByteToMessageDecoder {
         if (end < 0) {
             return;
         }
-        if (head.length < end) {
-            head = new byte[Math.max(end, head.length * 2)];
-        }
-        in.getBytes(in.readerIndex(), head, 0, end);
-        HttpMessage m = request ? parseRequest(end) : parseResponse(end);
+        byte[] b = section(in, end);
+        HttpMessage m = request ? parseRequest(b, end) : parseResponse(b, end);
         in.skipBytes(end);
         resetScan();
         out.add(m);
@@ -269,14 +275,32 @@ public final class Http1Decoder extends ByteToMessageDecoder {
                 + " larger than the buffer allows");
     }
 
+    /**
+     * The {@code end} bytes of the section at the reader index of {@code in}, copied into the array
+     * this thread keeps for parsing (grown as needed, and kept up to {@link #SCRATCH_MAX}). What is
+     * parsed out of it is copied (strings, header names), so nothing refers to the array afterwards,
+     * and a connection holds no array of its own between heads.
+     */
+    private static byte[] section(ByteBuf in, int end) {
+        byte[][] holder = SCRATCH.get();
+        byte[] b = holder[0];
+        if (b.length < end) {
+            b = new byte[Math.max(end, b.length * 2)];
+            if (b.length <= SCRATCH_MAX) {
+                holder[0] = b;
+            }
+        }
+        in.getBytes(in.readerIndex(), b, 0, end);
+        return b;
+    }
+
     private void resetScan() {
         scanned = 0;
         lineStart = 0;
         lines = 0;
     }
 
-    private HttpMessage parseRequest(int end) {
-        byte[] b = head;
+    private HttpMessage parseRequest(byte[] b, int end) {
         int eol = lineEnd(b, 0);
         int i = 0;
         while (TCHAR[b[i] & 0xff]) {
@@ -373,8 +397,7 @@ public final class Http1Decoder extends ByteToMessageDecoder {
         }
     }
 
-    private HttpMessage parseResponse(int end) {
-        byte[] b = head;
+    private HttpMessage parseResponse(byte[] b, int end) {
         int eol = lineEnd(b, 0);
         if (eol < 12 || b[8] != SP) {
             throw violation(Math.min(eol, 8), "invalid status line");
@@ -754,12 +777,8 @@ public final class Http1Decoder extends ByteToMessageDecoder {
         if (end == 2) {
             last = LastHttpContent.EMPTY_LAST_CONTENT;
         } else {
-            if (head.length < end) {
-                head = new byte[Math.max(end, head.length * 2)];
-            }
-            in.getBytes(in.readerIndex(), head, 0, end);
             HttpHeaders trailers = TRAILERS.newHeaders();
-            fields(head, 0, end, trailers, false);
+            fields(section(in, end), 0, end, trailers, false);
             last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers);
         }
         in.skipBytes(end);

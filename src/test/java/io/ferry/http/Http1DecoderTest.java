@@ -66,6 +66,30 @@ class Http1DecoderTest {
     }
 
     @Test
+    void headsParsedOnOneThreadKeepNothingOfEachOther() {
+        // Every decoder of a thread parses heads in the same array: what it emits must be copied out of it.
+        EmbeddedChannel first = requests(false);
+        List<Object> a = read("GET /first HTTP/1.1\r\nHost: one\r\nX-Long-Field-Name: aaaa\r\n\r\n");
+        EmbeddedChannel second = new EmbeddedChannel(new Http1ServerCodec(new Http1Settings(3072, 20, false, captures,
+                "www", null), () -> { }));
+        second.writeInbound(bytes("PUT /second-and-longer HTTP/1.1\r\nHost: two\r\nX-Long-Field-Name: bbbbbbbb\r\n"
+                + "Content-Length: 0\r\n\r\n"));
+        HttpRequest b = second.readInbound();
+        second.finishAndReleaseAll();
+        channel = first;
+        HttpRequest r = (HttpRequest) a.get(0);
+        assertThat(r.method()).isEqualTo(HttpMethod.GET);
+        assertThat(r.uri()).isEqualTo("/first");
+        assertThat(r.headers().get("host")).isEqualTo("one");
+        assertThat(r.headers().names()).contains("X-Long-Field-Name");
+        assertThat(r.headers().get("x-long-field-name")).isEqualTo("aaaa");
+        assertThat(b.uri()).isEqualTo("/second-and-longer");
+        assertThat(b.headers().get("x-long-field-name")).isEqualTo("bbbbbbbb");
+        release(a);
+        ReferenceCountUtil.release(b);
+    }
+
+    @Test
     void aRequestArrivingByteByByteIsDecodedOnce() {
         requests(false);
         String req = "POST /a HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc";
