@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 
@@ -23,34 +24,109 @@ public final class ConnectionHeaders {
     private ConnectionHeaders() {
     }
 
-    /** Whether the sender of a message asked to keep its connection (HTTP/1.1 by default, 1.0 with keep-alive). */
+    // What the Connection header(s) of a message name, as bits (see tokens).
+    static final int CLOSE = 1;
+    static final int KEEP_ALIVE = 2;
+    static final int UPGRADE = 4;
+    /** Any other name: a header that is hop-by-hop on this connection. */
+    static final int OTHER = 8;
+
+    /**
+     * Whether the sender of a message asked to keep its connection: HTTP/1.1 unless it said
+     * {@code close}, HTTP/1.0 only when it said {@code keep-alive} (and not {@code close}).
+     */
     public static boolean wantsKeepAlive(HttpMessage m) {
-        return HttpUtil.isKeepAlive(m);
+        int t = tokens(m.headers());
+        return (t & CLOSE) == 0 && (m.protocolVersion().isKeepAliveDefault() || (t & KEEP_ALIVE) != 0);
+    }
+
+    /**
+     * The connection options the {@code Connection} fields of {@code h} name (RFC 9110 §7.6.1: a
+     * comma-separated list, names case-insensitive, spaces and tabs around them), as bits: {@link #CLOSE},
+     * {@link #KEEP_ALIVE}, {@link #UPGRADE} and {@link #OTHER}. Read in place: the usual
+     * {@code close} or {@code keep-alive} costs no allocation.
+     */
+    static int tokens(HttpHeaders h) {
+        int bits = 0;
+        Iterator<? extends CharSequence> it = h.valueCharSequenceIterator(HttpHeaderNames.CONNECTION);
+        while (it.hasNext()) {
+            CharSequence v = it.next();
+            int n = v.length();
+            int i = 0;
+            while (i < n) {
+                int end = i;
+                while (end < n && v.charAt(end) != ',') {
+                    end++;
+                }
+                int s = i;
+                int e = end;
+                while (s < e && isOws(v.charAt(s))) {
+                    s++;
+                }
+                while (e > s && isOws(v.charAt(e - 1))) {
+                    e--;
+                }
+                if (e > s) {
+                    bits |= is(v, s, e, "close") ? CLOSE : is(v, s, e, "keep-alive") ? KEEP_ALIVE
+                            : is(v, s, e, "upgrade") ? UPGRADE : OTHER;
+                }
+                i = end + 1;
+            }
+        }
+        return bits;
+    }
+
+    private static boolean isOws(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    /** Whether {@code v[s, e)} is {@code lower}, ignoring the case of ASCII letters. */
+    private static boolean is(CharSequence v, int s, int e, String lower) {
+        if (e - s != lower.length()) {
+            return false;
+        }
+        for (int i = 0; i < lower.length(); i++) {
+            char c = v.charAt(s + i);
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (c != lower.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Removes {@code Connection}, the headers it names, and the other hop-by-hop headers. */
     public static void stripHopByHop(HttpHeaders h) {
-        // Most messages have no Connection header: then there are no names to collect.
+        // Most messages have no Connection header, or one that names no header: then there are no names to collect.
         if (h.contains(HttpHeaderNames.CONNECTION)) {
-            List<String> named = new ArrayList<>();
-            for (String v : h.getAll(HttpHeaderNames.CONNECTION)) {
-                for (String token : v.split(",")) {
-                    String t = token.strip().toLowerCase(Locale.ROOT);
-                    if (!t.isEmpty() && !t.equals("close") && !t.equals("keep-alive")) {
-                        named.add(t);
-                    }
-                }
-            }
-            for (String n : named) {
-                if (!n.equals("transfer-encoding") && !n.equals("content-length")) {
-                    h.remove(n);
-                }
+            if ((tokens(h) & OTHER) != 0) {
+                removeNamed(h);
             }
             h.remove(HttpHeaderNames.CONNECTION);
         }
         h.remove(HttpHeaderNames.KEEP_ALIVE);
         h.remove(PROXY_CONNECTION);
         h.remove(HttpHeaderNames.UPGRADE);
+    }
+
+    /** Removes the headers that the {@code Connection} fields of {@code h} name, but framing's. */
+    private static void removeNamed(HttpHeaders h) {
+        List<String> named = new ArrayList<>();
+        for (String v : h.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : v.split(",")) {
+                String t = token.strip().toLowerCase(Locale.ROOT);
+                if (!t.isEmpty() && !t.equals("close") && !t.equals("keep-alive")) {
+                    named.add(t);
+                }
+            }
+        }
+        for (String n : named) {
+            if (!n.equals("transfer-encoding") && !n.equals("content-length")) {
+                h.remove(n);
+            }
+        }
     }
 
     private static final io.netty.util.AsciiString PROXY_CONNECTION = io.netty.util.AsciiString.cached("proxy-connection");
@@ -62,7 +138,7 @@ public final class ConnectionHeaders {
      */
     public static boolean requestsUpgrade(HttpRequest r) {
         return r.protocolVersion().equals(HttpVersion.HTTP_1_1) && r.headers().contains(HttpHeaderNames.UPGRADE)
-                && r.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+                && (tokens(r.headers()) & UPGRADE) != 0;
     }
 
     /** Whether an upgrade request asks for the WebSocket protocol (RFC 6455 §4.1). */
