@@ -22,7 +22,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
-import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -57,14 +56,8 @@ public final class Http1Decoder extends ByteToMessageDecoder {
     private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
     private static final HttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
 
-    /** A section larger than this is parsed in an array of its own rather than the thread's. */
-    private static final int SCRATCH_MAX = 64 * 1024;
-    private static final FastThreadLocal<byte[][]> SCRATCH = new FastThreadLocal<>() {
-        @Override
-        protected byte[][] initialValue() {
-            return new byte[][] {new byte[1024]};
-        }
-    };
+    /** Where heads and trailer sections are parsed; one larger than 64 KiB in an array of its own. */
+    private static final Scratch SCRATCH = new Scratch(1024, 64 * 1024);
 
     private static final byte CR = '\r';
     private static final byte LF = '\n';
@@ -277,19 +270,12 @@ public final class Http1Decoder extends ByteToMessageDecoder {
 
     /**
      * The {@code end} bytes of the section at the reader index of {@code in}, copied into the array
-     * this thread keeps for parsing (grown as needed, and kept up to {@link #SCRATCH_MAX}). What is
-     * parsed out of it is copied (strings, header names), so nothing refers to the array afterwards,
-     * and a connection holds no array of its own between heads.
+     * this thread keeps for parsing ({@link Scratch}). What is parsed out of it is copied (strings,
+     * header names), so nothing refers to the array afterwards, and a connection holds no array of
+     * its own between heads.
      */
     private static byte[] section(ByteBuf in, int end) {
-        byte[][] holder = SCRATCH.get();
-        byte[] b = holder[0];
-        if (b.length < end) {
-            b = new byte[Math.max(end, b.length * 2)];
-            if (b.length <= SCRATCH_MAX) {
-                holder[0] = b;
-            }
-        }
+        byte[] b = SCRATCH.atLeast(end);
         in.getBytes(in.readerIndex(), b, 0, end);
         return b;
     }

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.PromiseCombiner;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -46,17 +45,11 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
 
     private enum Body { NONE, PLAIN, CHUNKED, DROPPED }
 
-    /** A head larger than this is laid out in an array of its own rather than the thread's. */
-    private static final int SCRATCH_MAX = 64 * 1024;
     /** A body up to this size is copied after its head, into the same buffer. */
     private static final int MERGE_MAX = 4096;
 
-    private static final FastThreadLocal<byte[][]> SCRATCH = new FastThreadLocal<>() {
-        @Override
-        protected byte[][] initialValue() {
-            return new byte[][] {new byte[1024]};
-        }
-    };
+    /** Where heads are laid out; one larger than 64 KiB in an array of its own. */
+    private static final Scratch SCRATCH = new Scratch(1024, 64 * 1024);
 
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
@@ -342,13 +335,11 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
      */
     static final class Head {
 
-        private final byte[][] holder;
         private byte[] b;
         private int n;
 
-        private Head(byte[][] holder) {
-            this.holder = holder;
-            this.b = holder[0];
+        private Head(byte[] b) {
+            this.b = b;
         }
 
         /** A head laid out in the thread's array. */
@@ -372,9 +363,7 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
         /** Copies the bytes laid out into {@code buf}; the thread keeps a grown array for next time. */
         void writeTo(ByteBuf buf) {
             buf.writeBytes(b, 0, n);
-            if (b != holder[0] && b.length <= SCRATCH_MAX) {
-                holder[0] = b;
-            }
+            SCRATCH.keep(b);
         }
 
         private void room(int more) {
