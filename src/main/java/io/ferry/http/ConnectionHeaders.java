@@ -47,6 +47,13 @@ public final class ConnectionHeaders {
      * {@code close} or {@code keep-alive} costs no allocation.
      */
     static int tokens(HttpHeaders h) {
+        return scan(h, null);
+    }
+
+    /**
+     * {@link #tokens}, also adding to {@code others}, when given, each other name, in lower case.
+     */
+    private static int scan(HttpHeaders h, List<String> others) {
         int bits = 0;
         Iterator<? extends CharSequence> it = h.valueCharSequenceIterator(HttpHeaderNames.CONNECTION);
         while (it.hasNext()) {
@@ -67,8 +74,12 @@ public final class ConnectionHeaders {
                     e--;
                 }
                 if (e > s) {
-                    bits |= is(v, s, e, "close") ? CLOSE : is(v, s, e, "keep-alive") ? KEEP_ALIVE
+                    int bit = is(v, s, e, "close") ? CLOSE : is(v, s, e, "keep-alive") ? KEEP_ALIVE
                             : is(v, s, e, "upgrade") ? UPGRADE : OTHER;
+                    bits |= bit;
+                    if (bit == OTHER && others != null) {
+                        others.add(v.subSequence(s, e).toString().toLowerCase(Locale.ROOT));
+                    }
                 }
                 i = end + 1;
             }
@@ -111,17 +122,13 @@ public final class ConnectionHeaders {
         h.remove(HttpHeaderNames.UPGRADE);
     }
 
-    /** Removes the headers that the {@code Connection} fields of {@code h} name, but framing's. */
+    /**
+     * Removes the headers that the {@code Connection} fields of {@code h} name, but framing's
+     * ({@code Upgrade} is removed with the other hop-by-hop headers).
+     */
     private static void removeNamed(HttpHeaders h) {
         List<String> named = new ArrayList<>();
-        for (String v : h.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : v.split(",")) {
-                String t = token.strip().toLowerCase(Locale.ROOT);
-                if (!t.isEmpty() && !t.equals("close") && !t.equals("keep-alive")) {
-                    named.add(t);
-                }
-            }
-        }
+        scan(h, named);
         for (String n : named) {
             if (!n.equals("transfer-encoding") && !n.equals("content-length")) {
                 h.remove(n);
