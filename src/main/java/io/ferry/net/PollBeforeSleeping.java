@@ -20,6 +20,9 @@ import io.netty.util.IntSupplier;
  *
  * <p>It costs one non-blocking poll before each sleep, and never spins: an idle loop sleeps as
  * before.
+ *
+ * <p>Being asked once per iteration of the loop, before it polls, it also begins the iteration of
+ * the loop's clock ({@link LoopThread#nanoTime()}).
  */
 public final class PollBeforeSleeping implements SelectStrategy {
 
@@ -33,6 +36,7 @@ public final class PollBeforeSleeping implements SelectStrategy {
 
     @Override
     public int calculateStrategy(IntSupplier selectNow, boolean hasTasks) throws Exception {
+        LoopThread.newIteration();
         int ready = selectNow.get();
         return ready > 0 || hasTasks ? ready : SELECT;
     }

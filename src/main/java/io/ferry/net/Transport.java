@@ -118,13 +118,14 @@ public enum Transport {
 
     /**
      * A group of {@code threads} event loops (0: Netty's default, twice the cores), each of which
-     * polls once more without waiting before it sleeps ({@link PollBeforeSleeping}).
+     * polls once more without waiting before it sleeps ({@link PollBeforeSleeping}), on a
+     * {@link LoopThread}, which counts in its own row of {@link StripedCounters}.
      */
     public MultiThreadIoEventLoopGroup newEventLoopGroup(int threads) {
         IoHandlerFactory factory = this == EPOLL
                 ? EpollIoHandler.newFactory(0, PollBeforeSleeping.FACTORY)
                 : NioIoHandler.newFactory(SelectorProvider.provider(), PollBeforeSleeping.FACTORY);
-        return new MultiThreadIoEventLoopGroup(threads, factory);
+        return new MultiThreadIoEventLoopGroup(threads, LoopThread.factory(), factory);
     }
 
     /**

@@ -17,6 +17,7 @@ import io.ferry.log.ByteCountHandler;
 import io.ferry.log.Termination.Cause;
 import io.ferry.log.Termination.Phase;
 import io.ferry.net.ConnectionEnds;
+import io.ferry.net.LoopThread;
 import io.ferry.proxy.Deadlines.Deadline;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -111,7 +112,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         this.client = client;
         this.clientTimeouts = frontend.clientTimeouts;
         this.clientFin = frontend.clientFin;
-        this.deadlines = new Deadlines(System::nanoTime, runtime.scheduler(client.eventLoop()), this::expired);
+        this.deadlines = new Deadlines(LoopThread::nanoTime, runtime.scheduler(client.eventLoop()), this::expired);
         this.log = new StreamLogger(frontend, client, bytes);
     }
 

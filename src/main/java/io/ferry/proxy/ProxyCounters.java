@@ -1,14 +1,15 @@
 package io.ferry.proxy;
 
+import io.ferry.net.StripedCounters;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The counters of one frontend, backend or server, kept where events happen (each stream's
  * {@link StreamCounters}, on its event loop) and read by the runtime API and exporters: one source of
- * truth, several views. Updates are striped ({@link LongAdder}) or single atomic operations, so
- * streams on different event loops never wait for each other; reads are sums taken at the time of
- * the read, each exact but not a snapshot of all counters at one instant.
+ * truth, several views. Counts are striped by event loop ({@link StripedCounters}: each loop adds to
+ * its own row, without atomic instructions), and the current and highest stream counts are single
+ * atomic operations, so streams on different event loops never wait for each other; reads are sums
+ * taken at the time of the read, each exact but not a snapshot of all counters at one instant.
  *
  * <p>Which counters a kind of proxy uses follows HAProxy's {@code show stat}: a frontend counts
  * client connections, requests and request errors; a backend and a server count the transactions
@@ -39,35 +40,31 @@ public final class ProxyCounters {
         }
     }
 
+    // The counters' numbers in the striped set.
+    private static final int TOTAL = 0;
+    private static final int BYTES_IN = 1;
+    private static final int BYTES_OUT = 2;
+    private static final int REQUESTS = 3;
+    private static final int RESPONSES = 4;            // six: 1xx to 5xx, then other
+    private static final int REQUEST_ERRORS = RESPONSES + 6;
+    private static final int CONNECTION_ERRORS = REQUEST_ERRORS + 1;
+    private static final int RESPONSE_ERRORS = CONNECTION_ERRORS + 1;
+    private static final int RETRIES = RESPONSE_ERRORS + 1;
+    private static final int REDISPATCHES = RETRIES + 1;
+    private static final int CLIENT_ABORTS = REDISPATCHES + 1;
+    private static final int SERVER_ABORTS = CLIENT_ABORTS + 1;
+    private static final int SELECTED = SERVER_ABORTS + 1;
+    private static final int STATES = SELECTED + 1;      // one per ConnState
+    private static final int SIZE = STATES + ConnState.values().length;
+
     private final AtomicInteger current = new AtomicInteger();
     private final AtomicInteger max = new AtomicInteger();
-    private final LongAdder total = new LongAdder();
-    private final LongAdder bytesIn = new LongAdder();
-    private final LongAdder bytesOut = new LongAdder();
-    private final LongAdder requests = new LongAdder();
-    private final LongAdder[] responses = adders(6);
-    private final LongAdder requestErrors = new LongAdder();
-    private final LongAdder connectionErrors = new LongAdder();
-    private final LongAdder responseErrors = new LongAdder();
-    private final LongAdder retries = new LongAdder();
-    private final LongAdder redispatches = new LongAdder();
-    private final LongAdder clientAborts = new LongAdder();
-    private final LongAdder serverAborts = new LongAdder();
-    private final LongAdder selected = new LongAdder();
-    private final LongAdder[] states = adders(ConnState.values().length);
-
-    private static LongAdder[] adders(int n) {
-        LongAdder[] a = new LongAdder[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = new LongAdder();
-        }
-        return a;
-    }
+    private final StripedCounters counts = new StripedCounters(SIZE);
 
     // ---- updates (from streams) ---------------------------------------------------------------
 
     void sessionStarted() {
-        total.increment();
+        counts.add(TOTAL, 1);
         int now = current.incrementAndGet();
         raise(max, now);
     }
@@ -88,58 +85,58 @@ public final class ProxyCounters {
 
     /** {@code n} bytes received from the client ({@code in}) or sent to it. */
     void bytes(long n, boolean in) {
-        (in ? bytesIn : bytesOut).add(n);
+        counts.add(in ? BYTES_IN : BYTES_OUT, n);
     }
 
     void request() {
-        requests.increment();
+        counts.add(REQUESTS, 1);
     }
 
     /** A response of {@code status} went to the client. */
     void response(int status) {
         int cls = status / 100;
-        responses[cls >= 1 && cls <= 5 ? cls - 1 : 5].increment();
+        counts.add(RESPONSES + (cls >= 1 && cls <= 5 ? cls - 1 : 5), 1);
     }
 
     void requestError() {
-        requestErrors.increment();
+        counts.add(REQUEST_ERRORS, 1);
     }
 
     void connectionError() {
-        connectionErrors.increment();
+        counts.add(CONNECTION_ERRORS, 1);
     }
 
     void responseError() {
-        responseErrors.increment();
+        counts.add(RESPONSE_ERRORS, 1);
     }
 
     void retry() {
-        retries.increment();
+        counts.add(RETRIES, 1);
     }
 
     void redispatch() {
-        redispatches.increment();
+        counts.add(REDISPATCHES, 1);
     }
 
     void clientAbort() {
-        clientAborts.increment();
+        counts.add(CLIENT_ABORTS, 1);
     }
 
     void serverAbort() {
-        serverAborts.increment();
+        counts.add(SERVER_ABORTS, 1);
     }
 
     /** The balancer (or the queue) gave this server a stream. */
     void select() {
-        selected.increment();
+        counts.add(SELECTED, 1);
     }
 
     void enter(ConnState s) {
-        states[s.ordinal()].increment();
+        counts.add(STATES + s.ordinal(), 1);
     }
 
     void leave(ConnState s) {
-        states[s.ordinal()].decrement();
+        counts.add(STATES + s.ordinal(), -1);
     }
 
     // ---- reads -------------------------------------------------------------------------------
@@ -156,22 +153,22 @@ public final class ProxyCounters {
 
     /** {@code stot}: streams since start. */
     public long total() {
-        return total.sum();
+        return counts.sum(TOTAL);
     }
 
     /** {@code bin}: bytes received from clients. */
     public long bytesIn() {
-        return bytesIn.sum();
+        return counts.sum(BYTES_IN);
     }
 
     /** {@code bout}: bytes sent to clients. */
     public long bytesOut() {
-        return bytesOut.sum();
+        return counts.sum(BYTES_OUT);
     }
 
     /** {@code req_tot}: HTTP requests. */
     public long requests() {
-        return requests.sum();
+        return counts.sum(REQUESTS);
     }
 
     /**
@@ -179,51 +176,51 @@ public final class ProxyCounters {
      * other value.
      */
     public long responses(int statusClass) {
-        return responses[statusClass >= 1 && statusClass <= 5 ? statusClass - 1 : 5].sum();
+        return counts.sum(RESPONSES + (statusClass >= 1 && statusClass <= 5 ? statusClass - 1 : 5));
     }
 
     /** {@code ereq}: requests that failed on the client's side (invalid, timed out, aborted). */
     public long requestErrors() {
-        return requestErrors.sum();
+        return counts.sum(REQUEST_ERRORS);
     }
 
     /** {@code econ}: streams that could not connect to a server after every retry. */
     public long connectionErrors() {
-        return connectionErrors.sum();
+        return counts.sum(CONNECTION_ERRORS);
     }
 
     /** {@code eresp}: responses that failed (server abort, timeout or invalid response). */
     public long responseErrors() {
-        return responseErrors.sum();
+        return counts.sum(RESPONSE_ERRORS);
     }
 
     /** {@code wretr}: connection retries. */
     public long retries() {
-        return retries.sum();
+        return counts.sum(RETRIES);
     }
 
     /** {@code wredis}: retries sent to another server ({@code option redispatch}). */
     public long redispatches() {
-        return redispatches.sum();
+        return counts.sum(REDISPATCHES);
     }
 
     /** {@code cli_abrt}: transfers aborted by the client. */
     public long clientAborts() {
-        return clientAborts.sum();
+        return counts.sum(CLIENT_ABORTS);
     }
 
     /** {@code srv_abrt}: transfers aborted by the server. */
     public long serverAborts() {
-        return serverAborts.sum();
+        return counts.sum(SERVER_ABORTS);
     }
 
     /** {@code lbtot}: times a server was given a stream. */
     public long selected() {
-        return selected.sum();
+        return counts.sum(SELECTED);
     }
 
     /** Streams in state {@code s} now. */
     public long inState(ConnState s) {
-        return states[s.ordinal()].sum();
+        return counts.sum(STATES + s.ordinal());
     }
 }

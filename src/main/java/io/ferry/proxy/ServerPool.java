@@ -2,6 +2,7 @@ package io.ferry.proxy;
 
 import io.ferry.balance.BackendServer;
 import io.ferry.config.Proxy;
+import io.ferry.net.LoopThread;
 import io.netty.channel.EventLoop;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -119,7 +120,7 @@ final class ServerPool {
             return false;
         }
         c.idle = true;
-        c.idleSinceNanos = System.nanoTime();
+        c.idleSinceNanos = LoopThread.nanoTime();
         if (c.safe()) {
             s.safeIdle++;
         }

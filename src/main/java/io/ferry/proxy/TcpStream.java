@@ -7,6 +7,7 @@ import io.ferry.config.ProxyOption;
 import io.ferry.log.ByteCountHandler;
 import io.ferry.log.Termination.Cause;
 import io.ferry.log.Termination.Phase;
+import io.ferry.net.LoopThread;
 import io.ferry.net.Transport;
 import io.ferry.proxy.Deadlines.Deadline;
 import io.netty.buffer.ByteBuf;
@@ -83,7 +84,7 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
         this.backend = backend;
         this.client = client;
         this.timeouts = backend == null ? null : frontend.tunnelTimeouts(backend);
-        this.deadlines = new Deadlines(System::nanoTime, runtime.scheduler(client.eventLoop()), this::expired);
+        this.deadlines = new Deadlines(LoopThread::nanoTime, runtime.scheduler(client.eventLoop()), this::expired);
         this.key = new SourceKey(client);
         this.attempts = backend == null || !balance ? null
                 : new ServerAttempts(backend, key, this, client.eventLoop());

@@ -40,6 +40,42 @@ class PollBeforeSleepingTest {
     }
 
     /**
+     * The loop's clock is read once per iteration: two readings in one task agree, and a timer
+     * 20 ms later, which the loop sleeps for, sees the time moved on by at least that much. Off
+     * the loop, every reading is the system's.
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void theLoopClockIsReadOncePerIteration(Transport transport) throws Exception {
+        assumeTrue(transport != Transport.EPOLL || Transport.select() == Transport.EPOLL,
+                "epoll is not available here");
+        MultiThreadIoEventLoopGroup loops = transport.newEventLoopGroup(1);
+        try {
+            long[] first = loops.submit(() -> new long[] {LoopThread.nanoTime(), spin(), LoopThread.nanoTime()})
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(first[2]).isEqualTo(first[0]);
+            long later = loops.schedule(() -> LoopThread.nanoTime(), 20, TimeUnit.MILLISECONDS)
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(later - first[0]).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(20));
+        } finally {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+        long a = LoopThread.nanoTime();
+        spin();
+        assertThat(LoopThread.nanoTime()).isGreaterThan(a);
+    }
+
+    /** Waits until System.nanoTime() has moved on; returns how far. */
+    private static long spin() {
+        long start = System.nanoTime();
+        long now;
+        while ((now = System.nanoTime()) == start) {
+            Thread.onSpinWait();
+        }
+        return now - start;
+    }
+
+    /**
      * A loop of either transport, built with the strategy, runs a task handed to it from another
      * thread and a timer, and sleeps in between: over 300 ms with nothing to do it uses a small part
      * of that time on a processor, where a loop that spun would use all of it.

@@ -1,0 +1,105 @@
+package io.ferry.net;
+
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import java.util.BitSet;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * The thread of one of Ferry's event loops. While it runs it holds a stripe, a number from 0 to
+ * {@link #STRIPES}{@code - 1} that no other live loop thread holds, by which it writes its own row of
+ * {@link StripedCounters} without atomic instructions. Beyond {@link #STRIPES} live loop threads, a
+ * thread holds none ({@code -1}) and counts in the shared row, as other threads do. It also keeps
+ * the time of its loop's current iteration ({@link #nanoTime()}).
+ */
+public final class LoopThread extends FastThreadLocalThread {
+
+    /** How many loop threads can hold a stripe at once. */
+    public static final int STRIPES = 64;
+
+    private static final BitSet TAKEN = new BitSet(STRIPES);
+
+    private int stripe = -1;
+    private long nanos;
+    private boolean timeKnown;
+
+    private LoopThread(ThreadGroup group, Runnable target, String name) {
+        super(group, target, name);
+    }
+
+    /**
+     * A thread factory for event loops, naming threads as Netty's own does for
+     * {@link MultiThreadIoEventLoopGroup}.
+     */
+    public static ThreadFactory factory() {
+        return new DefaultThreadFactory(MultiThreadIoEventLoopGroup.class) {
+            @Override
+            protected Thread newThread(Runnable r, String name) {
+                return new LoopThread(threadGroup, r, name);
+            }
+        };
+    }
+
+    /** The stripe of the calling thread, or -1 when it holds none. */
+    static int currentStripe() {
+        return Thread.currentThread() instanceof LoopThread t ? t.stripe : -1;
+    }
+
+    /**
+     * {@link System#nanoTime()} as first read in the calling loop thread's current iteration, the
+     * clock of deadlines: read once per iteration, as HAProxy reads its clock once per poll, it
+     * spares a reading on every event. It may be behind the true time by the iteration's length,
+     * which is what a deadline may then fire early by. On any other thread it is
+     * {@code System.nanoTime()}.
+     */
+    public static long nanoTime() {
+        if (Thread.currentThread() instanceof LoopThread t) {
+            if (!t.timeKnown) {
+                t.nanos = System.nanoTime();
+                t.timeKnown = true;
+            }
+            return t.nanos;
+        }
+        return System.nanoTime();
+    }
+
+    /** Begins a new iteration of the calling thread's loop: {@link #nanoTime()} is read anew. */
+    static void newIteration() {
+        if (Thread.currentThread() instanceof LoopThread t) {
+            t.timeKnown = false;
+        }
+    }
+
+    @Override
+    public void run() {
+        stripe = take();
+        try {
+            super.run();
+        } finally {
+            give(stripe);
+            stripe = -1;
+        }
+    }
+
+    // The lock orders a stripe's last writes by one thread before the first writes of the next
+    // thread that holds it: the two never write one row at the same time.
+    private static int take() {
+        synchronized (TAKEN) {
+            int s = TAKEN.nextClearBit(0);
+            if (s >= STRIPES) {
+                return -1;
+            }
+            TAKEN.set(s);
+            return s;
+        }
+    }
+
+    private static void give(int s) {
+        if (s >= 0) {
+            synchronized (TAKEN) {
+                TAKEN.clear(s);
+            }
+        }
+    }
+}
