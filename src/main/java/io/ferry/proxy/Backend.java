@@ -23,6 +23,8 @@ import java.util.function.LongSupplier;
 public final class Backend {
 
     final Proxy model;
+    /** What its options ask of connections after each transaction. */
+    final ConnectionMode mode;
     final ProxyCounters counters = new ProxyCounters();
     private final java.util.Map<BackendServer, ProxyCounters> serverCounters = new java.util.IdentityHashMap<>();
     private final AtomicInteger queueMax = new AtomicInteger();
@@ -49,6 +51,7 @@ public final class Backend {
     Backend(Proxy model, int id, LongSupplier millis, BiConsumer<Runnable, Long> schedule,
             BiConsumer<BackendServer, ServerEvents.Cut> cut) {
         this.model = model;
+        this.mode = ConnectionMode.of(model);
         this.id = id;
         this.rules = ProxyRules.of(model);
         List<BackendServer> list = new ArrayList<>();

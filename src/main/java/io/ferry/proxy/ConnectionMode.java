@@ -15,14 +15,15 @@ enum ConnectionMode {
     /** {@code option httpclose}: both sides close after each transaction. */
     CLOSE;
 
-    static ConnectionMode of(Proxy frontend, Proxy backend) {
-        if (frontend.option(ProxyOption.HTTPCLOSE) || backend.option(ProxyOption.HTTPCLOSE)) {
-            return CLOSE;
-        }
-        if (frontend.option(ProxyOption.HTTP_SERVER_CLOSE) || backend.option(ProxyOption.HTTP_SERVER_CLOSE)) {
-            return SERVER_CLOSE;
-        }
-        return KEEP_ALIVE;
+    /** The mode {@code p}'s own options ask for. */
+    static ConnectionMode of(Proxy p) {
+        return p.option(ProxyOption.HTTPCLOSE) ? CLOSE
+                : p.option(ProxyOption.HTTP_SERVER_CLOSE) ? SERVER_CLOSE : KEEP_ALIVE;
+    }
+
+    /** The more closing of this mode and {@code other}: a frontend's mode with its backend's. */
+    ConnectionMode with(ConnectionMode other) {
+        return compareTo(other) >= 0 ? this : other;
     }
 
     boolean keepsServer() {

@@ -20,6 +20,8 @@ public final class Frontend {
     }
 
     final Proxy model;
+    /** What its options ask of connections after each transaction. */
+    final ConnectionMode mode;
     /** Its rules, forwardfor and error pages. */
     final ProxyRules rules;
     private final List<Route> routes = new ArrayList<>();
@@ -46,6 +48,7 @@ public final class Frontend {
     Frontend(Proxy model, int id, Map<String, Backend> backends, AccessLog log, ConnectionLimit global,
              ConnectionLimit own, Map<String, HttpService> services) {
         this.model = model;
+        this.mode = ConnectionMode.of(model);
         this.services = services;
         for (io.ferry.config.HttpRule r : model.httpRequestRules()) {
             if (r.action() instanceof io.ferry.config.HttpAction.UseService) {

@@ -302,7 +302,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
             });
             return;
         }
-        clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h) && ConnectionMode.of(frontend.model, frontend.model).keepsClient();
+        clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h) && frontend.mode.keepsClient();
         if (answered(ProxyRules.beforeRouting(frontend, sample), Phase.REQUEST) || stats(frontend.model)) {
             return;
         }
@@ -316,7 +316,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         }
         log.routed(backend);
         timeouts = frontend.timeouts(backend);
-        ConnectionMode mode = ConnectionMode.of(frontend.model, backend.model);
+        ConnectionMode mode = frontend.mode.with(backend.mode);
         clientKeepAlive = ConnectionHeaders.wantsKeepAlive(h) && mode.keepsClient() && !runtime.stopping();
         serverKeepAlive = mode.keepsServer();
         if (answered(ProxyRules.afterRouting(frontend, backend, sample), Phase.REQUEST)
