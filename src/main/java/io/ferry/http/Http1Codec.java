@@ -71,4 +71,10 @@ public abstract class Http1Codec extends ChannelDuplexHandler {
             encoder.handlerRemoved(ctx);
         }
     }
+
+    /** Not sharable, as Netty would find by a lookup in a per-thread cache for each new pipeline. */
+    @Override
+    public boolean isSharable() {
+        return false;
+    }
 }

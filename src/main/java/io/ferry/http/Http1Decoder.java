@@ -925,4 +925,10 @@ public final class Http1Decoder extends ByteToMessageDecoder {
         t[HTAB] = true;
         return t;
     }
+
+    /** Not sharable, as Netty would find by a lookup in a per-thread cache for each new pipeline. */
+    @Override
+    public boolean isSharable() {
+        return false;
+    }
 }

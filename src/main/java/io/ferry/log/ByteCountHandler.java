@@ -60,4 +60,10 @@ public final class ByteCountHandler extends ChannelDuplexHandler {
     public long read() {
         return read;
     }
+
+    /** Not sharable, as Netty would find by a lookup in a per-thread cache for each new pipeline. */
+    @Override
+    public boolean isSharable() {
+        return false;
+    }
 }

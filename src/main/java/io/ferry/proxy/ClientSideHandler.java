@@ -52,4 +52,10 @@ final class ClientSideHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         ctx.close();
     }
+
+    /** Not sharable, as Netty would find by a lookup in a per-thread cache for each new pipeline. */
+    @Override
+    public boolean isSharable() {
+        return false;
+    }
 }

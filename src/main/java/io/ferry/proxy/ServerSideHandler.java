@@ -75,4 +75,10 @@ final class ServerSideHandler extends ChannelDuplexHandler {
         Transport.resetOnClose(ctx.channel());
         ctx.close(promise);
     }
+
+    /** Not sharable, as Netty would find by a lookup in a per-thread cache for each new pipeline. */
+    @Override
+    public boolean isSharable() {
+        return false;
+    }
 }

@@ -63,4 +63,10 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
         stream.failed(side);
         ctx.close();
     }
+
+    /** Not sharable, as Netty would find by a lookup in a per-thread cache for each new pipeline. */
+    @Override
+    public boolean isSharable() {
+        return false;
+    }
 }
