@@ -30,7 +30,8 @@ public final class LoopThread extends FastThreadLocalThread {
 
     /**
      * A thread factory for event loops, naming threads as Netty's own does for
-     * {@link MultiThreadIoEventLoopGroup}.
+     * {@link MultiThreadIoEventLoopGroup}. The loops must poll with {@link PollBeforeSleeping},
+     * which begins each turn of the loop's clock: without it {@link #nanoTime()} would stand still.
      */
     public static ThreadFactory factory() {
         return new DefaultThreadFactory(MultiThreadIoEventLoopGroup.class) {
