@@ -1,7 +1,6 @@
 package io.ferry.proxy;
 
 import io.ferry.config.Proxy;
-import io.ferry.config.ProxyOption;
 
 /**
  * How a stream treats its connections after each transaction, from the options of its frontend and
@@ -17,8 +16,11 @@ enum ConnectionMode {
 
     /** The mode {@code p}'s own options ask for. */
     static ConnectionMode of(Proxy p) {
-        return p.option(ProxyOption.HTTPCLOSE) ? CLOSE
-                : p.option(ProxyOption.HTTP_SERVER_CLOSE) ? SERVER_CLOSE : KEEP_ALIVE;
+        return switch (p.httpMode()) {
+            case HTTPCLOSE -> CLOSE;
+            case HTTP_SERVER_CLOSE -> SERVER_CLOSE;
+            default -> KEEP_ALIVE;
+        };
     }
 
     /** The more closing of this mode and {@code other}: a frontend's mode with its backend's. */
