@@ -422,10 +422,4 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
             b[n++] = (byte) ('0' + code % 10);
         }
     }
-
-    /** Not sharable, as Netty would find by a lookup in a per-thread cache for each new pipeline. */
-    @Override
-    public boolean isSharable() {
-        return false;
-    }
 }

@@ -91,10 +91,4 @@ final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
         });
         loop.register(registered);
     }
-
-    /** Not sharable, as Netty would find by a lookup in a per-thread cache for each new pipeline. */
-    @Override
-    public boolean isSharable() {
-        return false;
-    }
 }
