@@ -360,15 +360,16 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
             bytes(CRLF);
         }
 
-        /** Copies the bytes laid out into {@code buf}; the thread keeps a grown array for next time. */
+        /** Copies the bytes laid out into {@code buf}. */
         void writeTo(ByteBuf buf) {
             buf.writeBytes(b, 0, n);
-            SCRATCH.keep(b);
         }
 
+        /** Grows the array for {@code more} bytes; the thread keeps a grown array for next time. */
         private void room(int more) {
             if (n + more > b.length) {
                 b = java.util.Arrays.copyOf(b, Math.max(b.length * 2, n + more));
+                SCRATCH.keep(b);
             }
         }
 
