@@ -94,8 +94,12 @@ public final class ProxyCounters {
 
     /** A response of {@code status} went to the client. */
     void response(int status) {
-        int cls = status / 100;
-        counts.add(RESPONSES + (cls >= 1 && cls <= 5 ? cls - 1 : 5), 1);
+        counts.add(responseSlot(status / 100), 1);
+    }
+
+    /** The counter of responses of {@code statusClass}: 1xx to 5xx, then any other. */
+    private static int responseSlot(int statusClass) {
+        return RESPONSES + (statusClass >= 1 && statusClass <= 5 ? statusClass - 1 : 5);
     }
 
     void requestError() {
@@ -176,7 +180,7 @@ public final class ProxyCounters {
      * other value.
      */
     public long responses(int statusClass) {
-        return counts.sum(RESPONSES + (statusClass >= 1 && statusClass <= 5 ? statusClass - 1 : 5));
+        return counts.sum(responseSlot(statusClass));
     }
 
     /** {@code ereq}: requests that failed on the client's side (invalid, timed out, aborted). */
