@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import random
+import resource
 import re
 import shlex
 import shutil
@@ -271,18 +272,68 @@ def process_tree(pid):
     return tree
 
 
-def rss_kib(pid):
-    """VmRSS of pid and its descendants, in KiB."""
+def sleeps(pid):
+    """How many times pid's threads and its descendants' have gone to sleep so far (their voluntary
+    context switches, from /proc/PID/task/*/status)."""
     total = 0
     for p in process_tree(pid):
         try:
-            with open(f"/proc/{p}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
+            tasks = os.listdir(f"/proc/{p}/task")
         except OSError:
-            pass
+            continue
+        total += sum(status_field(f"/proc/{p}/task/{t}/status", "voluntary_ctxt_switches") for t in tasks)
     return total
+
+
+def status_field(path, name):
+    """A number from a /proc .../status file (its first word after "name:"), 0 when it is gone."""
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith(name + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def idle_seconds():
+    """Time all processors have spent idle so far (idle and iowait of /proc/stat), in seconds."""
+    with open("/proc/stat") as f:
+        fields = f.readline().split()
+    return (int(fields[4]) + int(fields[5])) / os.sysconf("SC_CLK_TCK")
+
+
+class Machine:
+    """What one measurement cost the whole machine besides the process measured: processor time
+    left idle, the origin's and the load generator's CPU time, and how often each of them, and the
+    process measured, went to sleep. The load generator's share comes from the rusage of waited-for
+    children, so nothing else may be waited for between start() and stop()."""
+
+    def __init__(self, pid, origin):
+        self.pid, self.origin = pid, origin
+
+    def start(self):
+        self.before = self.snapshot()
+        return self
+
+    def snapshot(self):
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return dict(idle=idle_seconds(), origin_cpu=cpu_seconds(self.origin), origin_sleeps=sleeps(self.origin),
+                    load_cpu=ru.ru_utime + ru.ru_stime, load_sleeps=ru.ru_nvcsw, sleeps=sleeps(self.pid))
+
+    def per_request(self, requests):
+        """Each difference since start(), per request: seconds as µs, sleeps as they are."""
+        after = self.snapshot()
+        d = {k: (after[k] - self.before[k]) / requests for k in after}
+        for k in ("idle", "origin_cpu", "load_cpu"):
+            d[k] *= 1e6
+        return d
+
+
+def rss_kib(pid):
+    """VmRSS of pid and its descendants, in KiB."""
+    return sum(status_field(f"/proc/{p}/status", "VmRSS") for p in process_tree(pid))
 
 
 def cpu_seconds(pid):
@@ -461,6 +512,8 @@ class Bench:
         self.tunnels = {t: {"tcp_1": [], "tcp_10": []} for t in TUNNEL_LABEL}
         # (user, system) CPU µs per request of the process measured, per system and HTTP scenario
         self.http_cpu = {s: {k: [] for k in HTTP_KEYS} for s in SYSTEMS}
+        # per system and HTTP scenario, per round: Machine.per_request
+        self.machine = {s: {k: [] for k in HTTP_KEYS} for s in SYSTEMS}
         self.started = datetime.datetime.now(datetime.timezone.utc)
         self.load_start = self.loadavg()
         self.ferry_cmd = args.ferry_cmd or os.environ.get("FERRY_CMD") or DEFAULT_FERRY_CMD
@@ -683,9 +736,11 @@ listen tcp_tunnel
                 continue
             try:
                 probe_http(port, path, length)
+                machine = Machine(pid, self.nginx.pid).start()
                 u0, s0 = cpu_split(pid)
                 r = wrk(port, path, c, d, close=close)
                 u1, s1 = cpu_split(pid)
+                self.machine[system][key].append(machine.per_request(r["requests"]))
             except MeasureError as e:
                 self.fail(system, keys, str(e))
                 continue
@@ -1099,7 +1154,7 @@ listen tcp_tunnel
                        "ferry_command": self.clean(" ".join(shlex.split(self.ferry_cmd))),
                        "haproxy_command": self.haproxy_cmd,
                        "samples": self.samples, "failures": self.failures, "notes": self.notes,
-                       "tunnels": self.tunnels, "http_cpu": self.http_cpu},
+                       "tunnels": self.tunnels, "http_cpu": self.http_cpu, "machine": self.machine},
                       f, indent=1, sort_keys=True)
             f.write("\n")
         with open(md_path, "w") as f:
@@ -1150,6 +1205,7 @@ listen tcp_tunnel
         L.append("")
         L.extend(self.floor_table())
         L.extend(self.http_cpu_table())
+        L.extend(self.machine_table())
         L.extend(self.tunnel_table())
         fails = [(s, k, msg) for s in SYSTEMS for k in METRIC for msg in self.failures[s][k]]
         if fails:
@@ -1242,6 +1298,30 @@ listen tcp_tunnel
                 else:
                     cells.append("—")
             L.append(f"| {METRIC[key][1]} | " + " | ".join(cells) + " |")
+        L.append("")
+        return L
+
+    def machine_table(self):
+        """What each measurement of (1) to (3) cost the rest of the machine, per request."""
+        L = ["## The whole machine per request", "",
+             "Over the same measurements: the processor time left idle on the machine (of /proc/stat), the "
+             "CPU time of nginx (the origin) and of wrk, and how many times the threads of nginx, of wrk and "
+             "of the process measured went to sleep (voluntary context switches), each divided by the "
+             "requests served; medians of the rounds. Through a proxy every request is worked on by wrk, the "
+             "proxy and nginx in turn on two cores: an origin woken twice for a request where once would "
+             "do, or cores left idle while they wait on each other, cost requests as surely as the proxy's "
+             "own CPU time does.", "",
+             "| scenario | measured | idle, µs | nginx CPU, µs | wrk CPU, µs | nginx sleeps | wrk sleeps | measured sleeps |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
+        for key in HTTP_KEYS:
+            for s in SYSTEMS:
+                v = self.machine[s][key]
+                if not v:
+                    continue
+                m = {k: statistics.median(x[k] for x in v) for k in v[0]}
+                origin = ("—", "—") if s == "nginx" else (f"{m['origin_cpu']:.1f}", f"{m['origin_sleeps']:.2f}")
+                L.append(f"| {METRIC[key][1]} | {LABEL[s]} | {m['idle']:.1f} | {origin[0]} | {m['load_cpu']:.1f} "
+                         f"| {origin[1]} | {m['load_sleeps']:.2f} | {m['sleeps']:.2f} |")
         L.append("")
         return L
 
