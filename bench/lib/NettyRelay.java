@@ -33,8 +33,14 @@ import java.net.InetSocketAddress;
  * handler, which is why a proxy that counts them and times out idle connections cannot simply
  * hand a tunnel to it. The benchmark sets the two side by side on the same tunnels.
  *
+ * <p>A listener may also read first: it connects to the origin only once the client's first bytes
+ * have arrived, and sends them on as soon as the connection is made. An HTTP proxy must wait so,
+ * since the request says where it goes, while the plain relay connects as it accepts and so
+ * overlaps its connect with the client's request on its way. With a new connection per request,
+ * this is the floor under an HTTP proxy on the platform.
+ *
  * <p>Run from the source tree with Ferry's jar for Netty: {@code java -cp target/ferry.jar
- * bench/lib/NettyRelay.java LISTEN_PORT ORIGIN_PORT [LISTEN_PORT:ORIGIN_PORT[:splice] ...]}; it
+ * bench/lib/NettyRelay.java LISTEN_PORT ORIGIN_PORT [LISTEN_PORT:ORIGIN_PORT[:splice|:read-first] ...]}; it
  * prints {@code listening} once every port is bound.
  */
 public final class NettyRelay {
@@ -43,50 +49,103 @@ public final class NettyRelay {
         MultiThreadIoEventLoopGroup loops = new MultiThreadIoEventLoopGroup(
                 Runtime.getRuntime().availableProcessors(),
                 EpollIoHandler.newFactory(0, PollBeforeSleeping.FACTORY));
-        listen(loops, Integer.parseInt(args[0]), Integer.parseInt(args[1]), false);
+        listen(loops, Integer.parseInt(args[0]), Integer.parseInt(args[1]), Mode.COPY);
         for (int i = 2; i < args.length; i++) {
             String[] spec = args[i].split(":");
-            listen(loops, Integer.parseInt(spec[0]), Integer.parseInt(spec[1]),
-                    spec.length > 2 && spec[2].equals("splice"));
+            Mode mode = spec.length < 3 ? Mode.COPY : switch (spec[2]) {
+                case "splice" -> Mode.SPLICE;
+                case "read-first" -> Mode.READ_FIRST;
+                default -> throw new IllegalArgumentException("unknown mode " + spec[2] + " (splice, read-first)");
+            };
+            listen(loops, Integer.parseInt(spec[0]), Integer.parseInt(spec[1]), mode);
         }
         System.out.println("listening");
         loops.terminationFuture().sync();
     }
 
-    private static void listen(MultiThreadIoEventLoopGroup loops, int port, int originPort, boolean splice)
+    /**
+     * How a listener relays: copying through the JVM from the moment it accepts (connecting to the
+     * origin at once, while the client's first bytes are still on their way), splicing inside the
+     * kernel, or copying after it has read the client's first bytes, as an HTTP proxy must before it
+     * knows where a request goes.
+     */
+    private enum Mode { COPY, SPLICE, READ_FIRST }
+
+    private static void listen(MultiThreadIoEventLoopGroup loops, int port, int originPort, Mode mode)
             throws InterruptedException {
         InetSocketAddress origin = new InetSocketAddress("127.0.0.1", originPort);
-        EpollMode mode = splice ? EpollMode.LEVEL_TRIGGERED : EpollMode.EDGE_TRIGGERED;
+        EpollMode epoll = mode == Mode.SPLICE ? EpollMode.LEVEL_TRIGGERED : EpollMode.EDGE_TRIGGERED;
         ServerBootstrap b = new ServerBootstrap().group(loops)
                 .channelFactory(() -> new EpollServerSocketChannel(SocketProtocolFamily.INET))
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(EpollChannelOption.EPOLL_MODE, mode)
+                .childOption(EpollChannelOption.EPOLL_MODE, epoll)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel client) {
-                        new Bootstrap().group(client.eventLoop())
-                                .channelFactory(() -> new EpollSocketChannel(SocketProtocolFamily.INET))
-                                .option(ChannelOption.AUTO_READ, false)
-                                .option(EpollChannelOption.EPOLL_MODE, mode)
-                                .handler(new Relay(client))
-                                .connect(origin).addListener((ChannelFutureListener) f -> {
-                                    if (!f.isSuccess()) {
-                                        client.close();
-                                        return;
-                                    }
-                                    Channel server = f.channel();
-                                    client.pipeline().addLast(new Relay(server));
-                                    if (splice) {
-                                        splice((EpollSocketChannel) client, (EpollSocketChannel) server);
-                                        splice((EpollSocketChannel) server, (EpollSocketChannel) client);
-                                    }
-                                    client.config().setAutoRead(true);
-                                    server.config().setAutoRead(true);
-                                });
+                        if (mode == Mode.READ_FIRST) {
+                            client.pipeline().addLast(new ReadFirst(origin));
+                        } else {
+                            connect(client, origin, epoll, mode == Mode.SPLICE, null);
+                        }
                     }
                 });
         b.bind(new InetSocketAddress("127.0.0.1", port)).sync();
+    }
+
+    /**
+     * Connects {@code client} to {@code origin}, then relays both ways; {@code first}, when not
+     * null, is what the client has sent already, written to the origin first.
+     */
+    private static void connect(Channel client, InetSocketAddress origin, EpollMode epoll, boolean splice, Object first) {
+        new Bootstrap().group(client.eventLoop())
+                .channelFactory(() -> new EpollSocketChannel(SocketProtocolFamily.INET))
+                .option(ChannelOption.AUTO_READ, false)
+                .option(EpollChannelOption.EPOLL_MODE, epoll)
+                .handler(new Relay(client))
+                .connect(origin).addListener((ChannelFutureListener) f -> {
+                    if (!f.isSuccess()) {
+                        io.netty.util.ReferenceCountUtil.release(first);
+                        client.close();
+                        return;
+                    }
+                    Channel server = f.channel();
+                    client.pipeline().addLast(new Relay(server));
+                    if (first != null) {
+                        server.writeAndFlush(first, server.voidPromise());
+                    }
+                    if (splice) {
+                        splice((EpollSocketChannel) client, (EpollSocketChannel) server);
+                        splice((EpollSocketChannel) server, (EpollSocketChannel) client);
+                    }
+                    client.config().setAutoRead(true);
+                    server.config().setAutoRead(true);
+                });
+    }
+
+    /** Reads the client's first bytes, and only then connects to the origin and relays. */
+    private static final class ReadFirst extends ChannelInboundHandlerAdapter {
+        private final InetSocketAddress origin;
+
+        ReadFirst(InetSocketAddress origin) {
+            this.origin = origin;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.read();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.pipeline().remove(this);
+            connect(ctx.channel(), origin, EpollMode.EDGE_TRIGGERED, false, msg);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
     }
 
     /** Splices what {@code from} receives to {@code to} until either closes; a failure closes both. */

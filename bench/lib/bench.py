@@ -512,6 +512,8 @@ class Bench:
         self.tunnels = {t: {"tcp_1": [], "tcp_10": []} for t in TUNNEL_LABEL}
         # (user, system) CPU µs per request of the process measured, per system and HTTP scenario
         self.http_cpu = {s: {k: [] for k in HTTP_KEYS} for s in SYSTEMS}
+        # (2) through the relay's listener that reads first, req/s of each round
+        self.relay_first = []
         # per system and HTTP scenario, per round: Machine.per_request
         self.machine = {s: {k: [] for k in HTTP_KEYS} for s in SYSTEMS}
         self.started = datetime.datetime.now(datetime.timezone.utc)
@@ -550,7 +552,7 @@ class Bench:
             os.chmod(path, 0o644)
         (self.nginx_port, self.ws_origin_port, self.tcp_origin_port,
          self.fe_http, self.fe_ws, self.fe_tcp, self.relay_port, self.relay_tcp_port,
-         self.relay_splice_port) = free_ports(9)
+         self.relay_splice_port, self.relay_first_port) = free_ports(10)
         self.start_nginx(www)
         self.start_origin()
         self.cfg = os.path.join(self.tmp, "bench.cfg")
@@ -907,7 +909,8 @@ listen tcp_tunnel
         java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
         argv = [java, "-Dio.netty.leakDetection.level=disabled", "-cp", os.path.join(REPO, "target", "ferry.jar"),
                 RELAY_SOURCE, str(self.relay_port), str(self.nginx_port),
-                f"{self.relay_tcp_port}:{self.tcp_origin_port}", f"{self.relay_splice_port}:{self.tcp_origin_port}:splice"]
+                f"{self.relay_tcp_port}:{self.tcp_origin_port}", f"{self.relay_splice_port}:{self.tcp_origin_port}:splice",
+                f"{self.relay_first_port}:{self.nginx_port}:read-first"]
         logpath = os.path.join(self.tmp, f"relay-{rnd + 1}.log")
         logf = open(logpath, "w")
         try:
@@ -934,9 +937,25 @@ listen tcp_tunnel
             self.http_scenarios("relay", self.relay_port, p.pid, alive)
             self.tcp_scenarios("relay", "relay", self.relay_tcp_port, p.pid, alive)
             self.tcp_scenarios("relay", "relay_splice", self.relay_splice_port, p.pid, alive)
+            self.read_first_scenario(p.pid, alive)
         finally:
             self.procs.stop(p, first=signal.SIGTERM, grace=5.0)
             logf.close()
+
+    def read_first_scenario(self, pid, alive):
+        """(2) through the relay's listener that reads the client's first bytes before it connects to
+        nginx, as an HTTP proxy must: the floor under one in (2)."""
+        if not alive():
+            return
+        try:
+            wrk(self.relay_first_port, "/1k.bin", self.p["conns"], max(1, int(round(self.p["warm"] / 2))), close=True)
+            probe_http(self.relay_first_port, "/1k.bin", 1024)
+            r = wrk(self.relay_first_port, "/1k.bin", self.p["conns"], self.p["duration"], close=True)
+        except MeasureError as e:
+            self.notes["relay"].append(f"(2) reading first: {e}")
+            return
+        self.relay_first.append(r["rps"])
+        log(f"{LABEL['relay']}, reading first: close_1k {r['rps']:.0f} req/s")
 
     def run_proxy(self, system, rnd):
         log(f"round {rnd + 1}: {LABEL[system]}")
@@ -1154,7 +1173,8 @@ listen tcp_tunnel
                        "ferry_command": self.clean(" ".join(shlex.split(self.ferry_cmd))),
                        "haproxy_command": self.haproxy_cmd,
                        "samples": self.samples, "failures": self.failures, "notes": self.notes,
-                       "tunnels": self.tunnels, "http_cpu": self.http_cpu, "machine": self.machine},
+                       "tunnels": self.tunnels, "http_cpu": self.http_cpu, "machine": self.machine,
+                       "relay_read_first": self.relay_first},
                       f, indent=1, sort_keys=True)
             f.write("\n")
         with open(md_path, "w") as f:
@@ -1276,6 +1296,19 @@ listen tcp_tunnel
             fr = f"{f / r:.2f}" if r and f else "—"
             L.append(f"| {METRIC[key][1]} | {self.cell('relay', key)} | {self.cell('ferry', key)} | "
                      f"{self.cell('haproxy', key)} | {rh} | {fr} |")
+        if self.relay_first:
+            r = statistics.median(self.relay_first)
+            f, h = self.median("ferry", "close_1k"), self.median("haproxy", "close_1k")
+            rh = f"{r / h:.2f}" if h else "—"
+            fr = f"{f / r:.2f}" if f else "—"
+            L.append(f"| {METRIC['close_1k'][1]}, the relay reading first | {r:.0f} | {self.cell('ferry', 'close_1k')} | "
+                     f"{self.cell('haproxy', 'close_1k')} | {rh} | {fr} |")
+        L.append("")
+        L.append("In (2) the relay connects to nginx as soon as it accepts, while the client's request is still "
+                 "on its way; an HTTP proxy cannot, since the request says where it goes. The last row is (2) "
+                 "through a listener of the same relay that reads the client's first bytes and only then connects "
+                 "(and sends them on once connected): the floor under an HTTP proxy on this platform in (2). "
+                 "Samples: " + (", ".join(f"{v:.0f}" for v in self.relay_first) or "none") + ".")
         L.append("")
         return L
 
