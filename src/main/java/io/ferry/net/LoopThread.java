@@ -1,8 +1,10 @@
 package io.ferry.net;
 
+import io.netty.channel.Channel;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.FastThreadLocalThread;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.concurrent.ThreadFactory;
 
@@ -23,6 +25,9 @@ public final class LoopThread extends FastThreadLocalThread {
     private int stripe = -1;
     private long nanos;
     private boolean timeKnown;
+    private final ArrayList<Channel> toFlush = new ArrayList<>();
+    private boolean flushQueued;
+    private final Runnable flushAll = this::flushAll;
 
     private LoopThread(ThreadGroup group, Runnable target, String name) {
         super(group, target, name);
@@ -70,6 +75,33 @@ public final class LoopThread extends FastThreadLocalThread {
         if (Thread.currentThread() instanceof LoopThread t) {
             t.timeKnown = false;
         }
+    }
+
+    /**
+     * Flushes {@code ch} once the loop has dealt with every event of its current poll, as HAProxy
+     * sends what its streams wrote at the end of each turn of its loop: the writes of one poll reach
+     * the kernel together, and a peer woken by the first finds the others already there. Called
+     * from another thread than {@code ch}'s loop's, it flushes at once.
+     */
+    public static void flushSoon(Channel ch) {
+        if (Thread.currentThread() instanceof LoopThread t && ch.eventLoop().inEventLoop()) {
+            t.toFlush.add(ch);
+            if (!t.flushQueued) {
+                t.flushQueued = true;
+                ch.eventLoop().execute(t.flushAll);
+            }
+        } else {
+            ch.flush();
+        }
+    }
+
+    private void flushAll() {
+        flushQueued = false;
+        // a flush may complete writes whose listeners ask for more flushes
+        for (int i = 0; i < toFlush.size(); i++) {
+            toFlush.get(i).flush();
+        }
+        toFlush.clear();
     }
 
     @Override

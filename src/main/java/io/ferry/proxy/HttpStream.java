@@ -233,7 +233,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
             }
         }
         if (conn != null && serverPhase == ServerPhase.CONNECTED) {
-            conn.channel.flush();
+            LoopThread.flushSoon(conn.channel);
         }
         maybeReadClient();
     }
@@ -646,7 +646,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
                 }
             }
         }
-        client.flush();
+        LoopThread.flushSoon(client);
         maybeReadServer();
     }
 
@@ -794,7 +794,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         if (conn != null) {
             releaseServer();
         }
-        client.flush();
+        LoopThread.flushSoon(client);
         log.end(true);
         log.next();
         firstRequest = false;
