@@ -96,12 +96,15 @@ public final class LoopThread extends FastThreadLocalThread {
     }
 
     private void flushAll() {
-        flushQueued = false;
-        // a flush may complete writes whose listeners ask for more flushes
-        for (int i = 0; i < toFlush.size(); i++) {
-            toFlush.get(i).flush();
+        try {
+            // a flush may complete writes whose listeners flush soon again: they join this pass
+            for (int i = 0; i < toFlush.size(); i++) {
+                toFlush.get(i).flush();
+            }
+        } finally {
+            toFlush.clear();
+            flushQueued = false;
         }
-        toFlush.clear();
     }
 
     @Override

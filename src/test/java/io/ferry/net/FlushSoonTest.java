@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -27,7 +28,7 @@ class FlushSoonTest {
     @BeforeEach
     void start() throws Exception {
         loops = transport.newEventLoopGroup(1);
-        origin = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress());
+        origin = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
     }
 
     @AfterEach
