@@ -15,6 +15,7 @@ import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 
 /**
@@ -69,24 +70,30 @@ public final class NettyRelay {
      * kernel, or copying after it has read the client's first bytes, as an HTTP proxy must before it
      * knows where a request goes.
      */
-    private enum Mode { COPY, SPLICE, READ_FIRST }
+    private enum Mode {
+        COPY, SPLICE, READ_FIRST;
+
+        /** Splicing needs level-triggered epoll on both connections; copying runs edge-triggered. */
+        EpollMode epoll() {
+            return this == SPLICE ? EpollMode.LEVEL_TRIGGERED : EpollMode.EDGE_TRIGGERED;
+        }
+    }
 
     private static void listen(MultiThreadIoEventLoopGroup loops, int port, int originPort, Mode mode)
             throws InterruptedException {
         InetSocketAddress origin = new InetSocketAddress("127.0.0.1", originPort);
-        EpollMode epoll = mode == Mode.SPLICE ? EpollMode.LEVEL_TRIGGERED : EpollMode.EDGE_TRIGGERED;
         ServerBootstrap b = new ServerBootstrap().group(loops)
                 .channelFactory(() -> new EpollServerSocketChannel(SocketProtocolFamily.INET))
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(EpollChannelOption.EPOLL_MODE, epoll)
+                .childOption(EpollChannelOption.EPOLL_MODE, mode.epoll())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel client) {
                         if (mode == Mode.READ_FIRST) {
                             client.pipeline().addLast(new ReadFirst(origin));
                         } else {
-                            connect(client, origin, epoll, mode == Mode.SPLICE, null);
+                            connect(client, origin, mode, null);
                         }
                     }
                 });
@@ -97,15 +104,15 @@ public final class NettyRelay {
      * Connects {@code client} to {@code origin}, then relays both ways; {@code first}, when not
      * null, is what the client has sent already, written to the origin first.
      */
-    private static void connect(Channel client, InetSocketAddress origin, EpollMode epoll, boolean splice, Object first) {
+    private static void connect(Channel client, InetSocketAddress origin, Mode mode, Object first) {
         new Bootstrap().group(client.eventLoop())
                 .channelFactory(() -> new EpollSocketChannel(SocketProtocolFamily.INET))
                 .option(ChannelOption.AUTO_READ, false)
-                .option(EpollChannelOption.EPOLL_MODE, epoll)
+                .option(EpollChannelOption.EPOLL_MODE, mode.epoll())
                 .handler(new Relay(client))
                 .connect(origin).addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
-                        io.netty.util.ReferenceCountUtil.release(first);
+                        ReferenceCountUtil.release(first);
                         client.close();
                         return;
                     }
@@ -114,7 +121,7 @@ public final class NettyRelay {
                     if (first != null) {
                         server.writeAndFlush(first, server.voidPromise());
                     }
-                    if (splice) {
+                    if (mode == Mode.SPLICE) {
                         splice((EpollSocketChannel) client, (EpollSocketChannel) server);
                         splice((EpollSocketChannel) server, (EpollSocketChannel) client);
                     }
@@ -139,7 +146,7 @@ public final class NettyRelay {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ctx.pipeline().remove(this);
-            connect(ctx.channel(), origin, EpollMode.EDGE_TRIGGERED, false, msg);
+            connect(ctx.channel(), origin, Mode.READ_FIRST, msg);
         }
 
         @Override

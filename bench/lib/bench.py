@@ -1290,25 +1290,23 @@ listen tcp_tunnel
              "share of Ferry's gap is the platform's; Ferry/relay is what Ferry's own work costs.", "",
              "| scenario | Netty relay | Ferry | HAProxy | relay/HAProxy | Ferry/relay |",
              "|---|---:|---:|---:|---:|---:|"]
-        for key in HTTP_KEYS:
-            r, f, h = (self.median(s, key) for s in ("relay", "ferry", "haproxy"))
+        def row(label, key, r, relay_cell):
+            f, h = self.median("ferry", key), self.median("haproxy", key)
             rh = f"{r / h:.2f}" if r and h else "—"
             fr = f"{f / r:.2f}" if r and f else "—"
-            L.append(f"| {METRIC[key][1]} | {self.cell('relay', key)} | {self.cell('ferry', key)} | "
-                     f"{self.cell('haproxy', key)} | {rh} | {fr} |")
+            L.append(f"| {label} | {relay_cell} | {self.cell('ferry', key)} | {self.cell('haproxy', key)} "
+                     f"| {rh} | {fr} |")
+        for key in HTTP_KEYS:
+            row(METRIC[key][1], key, self.median("relay", key), self.cell("relay", key))
         if self.relay_first:
             r = statistics.median(self.relay_first)
-            f, h = self.median("ferry", "close_1k"), self.median("haproxy", "close_1k")
-            rh = f"{r / h:.2f}" if h else "—"
-            fr = f"{f / r:.2f}" if f else "—"
-            L.append(f"| {METRIC['close_1k'][1]}, the relay reading first | {r:.0f} | {self.cell('ferry', 'close_1k')} | "
-                     f"{self.cell('haproxy', 'close_1k')} | {rh} | {fr} |")
-        L.append("")
-        L.append("In (2) the relay connects to nginx as soon as it accepts, while the client's request is still "
-                 "on its way; an HTTP proxy cannot, since the request says where it goes. The last row is (2) "
-                 "through a listener of the same relay that reads the client's first bytes and only then connects "
-                 "(and sends them on once connected): the floor under an HTTP proxy on this platform in (2). "
-                 "Samples: " + (", ".join(f"{v:.0f}" for v in self.relay_first) or "none") + ".")
+            row(f"{METRIC['close_1k'][1]}, the relay reading first", "close_1k", r, f"{r:.0f}")
+            L.append("")
+            L.append("In (2) the relay connects to nginx as soon as it accepts, while the client's request is still "
+                     "on its way; an HTTP proxy cannot, since the request says where it goes. The last row is (2) "
+                     "through a listener of the same relay that reads the client's first bytes and only then "
+                     "connects (and sends them on once connected): the floor under an HTTP proxy on this platform "
+                     "in (2). Samples: " + ", ".join(f"{v:.0f}" for v in self.relay_first) + ".")
         L.append("")
         return L
 
