@@ -85,6 +85,30 @@ class FlushSoonTest {
         }
     }
 
+    /**
+     * A channel made unwritable by what it holds (past its high-water mark) is flushed at once:
+     * held to the end of the turn, it would stop the reads that feed it until then.
+     */
+    @Test
+    void anUnwritableChannelIsFlushedAtOnce() throws Exception {
+        Channel a = connect();
+        int mark = a.config().getWriteBufferHighWaterMark();
+        try (Socket sa = origin.accept()) {
+            long[] pending = loops.submit(() -> {
+                a.write(Unpooled.wrappedBuffer(new byte[mark + 1]));
+                boolean writableBefore = a.isWritable();
+                LoopThread.flushSoon(a);
+                return new long[] {writableBefore ? 1 : 0, a.unsafe().outboundBuffer().totalPendingWriteBytes()};
+            }).get(10, TimeUnit.SECONDS);
+            assertThat(pending[0]).as("unwritable before the flush").isZero();
+            // flushed within the task: the kernel took what its send buffer holds
+            assertThat(pending[1]).as("bytes left pending by flushSoon").isLessThan(mark + 1);
+            assertThat(read(sa, mark + 1)).hasSize(mark + 1);
+        } finally {
+            a.close().syncUninterruptibly();
+        }
+    }
+
     /** Off the channel's loop, flushSoon is a plain flush. */
     @Test
     void offTheLoopItFlushes() throws Exception {
