@@ -148,7 +148,9 @@ final class ProxyRuntime {
             transport.setTcpOptions(ch.config(), o.keepAlive(), o.noLinger(), o.userTimeoutMs());
         }
         ch.config().setAutoRead(false);
-        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, tunnel);
+        // An HTTP connection too: its server's FIN is an event (ServerSideHandler), not a close
+        // Netty makes at once, so that a 101 read just before it still becomes a tunnel.
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         if (tunnel) {
             transport.sliceTunnelReads(ch.config());
         }

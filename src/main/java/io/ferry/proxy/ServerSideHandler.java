@@ -4,6 +4,7 @@ import io.ferry.net.Transport;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -17,7 +18,14 @@ import io.netty.util.ReferenceCountUtil;
  * connection per request, a proxy that closed with a FIN would hold every port its kernel has for
  * that server within seconds. The connection carries nothing at that point that the reset could
  * lose: a transaction that completed, an idle connection, or one being aborted. A server that
- * closes first is closed normally: its FIN makes Netty close the channel without this handler.
+ * closes first is closed normally, without this handler's reset.
+ *
+ * <p>The server's FIN comes as an event (the connection allows half-closure): the stream first
+ * takes what was read before it, then the connection closes, as Netty would have closed it. But a
+ * {@code 101} read before the FIN has by then made the connection a tunnel, whose handler takes
+ * the FIN in this handler's place and forwards it to the client. Netty's io_uring transport reads
+ * up to a FIN as soon as it arrives, even while Ferry does not ask to read, so a server that
+ * answers {@code 101} and closes at once is common there.
  */
 final class ServerSideHandler extends ChannelDuplexHandler {
 
@@ -61,6 +69,25 @@ final class ServerSideHandler extends ChannelDuplexHandler {
         HttpStream owner = connection.owner;
         if (owner != null) {
             owner.serverClosed(connection);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (!(evt instanceof ChannelInputShutdownEvent)) {
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
+        HttpStream owner = connection.owner;
+        if (owner != null) {
+            owner.serverReadComplete(connection);
+        }
+        if (ctx.isRemoved()) {
+            // switched to a tunnel, whose handler now stands where this one stood
+            ctx.pipeline().fireUserEventTriggered(evt);
+        } else {
+            // from this handler's place: a close without its reset
+            ctx.close();
         }
     }
 
