@@ -12,7 +12,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
@@ -34,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The runtime API: one listening socket per {@code stats socket} line of {@code global}, a TCP
- * address or a unix socket path (epoll transport), with its level and, for a path, its
+ * address or a unix socket path (native transport), with its level and, for a path, its
  * permissions ({@code mode}). Connections idle for {@code stats timeout} (10 s by default) are
  * closed. Started by {@link Ferry#start} through {@link FerryService}.
  */
@@ -103,7 +102,8 @@ public final class RuntimeApiService implements FerryService {
         } else if (a.kind() == Address.Kind.UNIX) {
             path = Path.of(a.path());
             removeStale(path);
-            channel = EpollServerDomainSocketChannel::new;
+            Class<? extends ServerChannel> type = ferry.transport().serverDomainSocketChannel();
+            channel = new io.netty.channel.ReflectiveChannelFactory<>(type);
             where = new DomainSocketAddress(a.path());
         } else {
             SocketAddress tcp = a.address() == null ? new InetSocketAddress(a.port())

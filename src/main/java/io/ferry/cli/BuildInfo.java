@@ -1,5 +1,6 @@
 package io.ferry.cli;
 
+import io.ferry.net.Transport;
 import io.netty.channel.epoll.Epoll;
 import io.netty.util.Version;
 import java.util.Map;
@@ -25,11 +26,16 @@ final class BuildInfo {
         sb.append("Built with multi-threading support (default=")
                 .append(Runtime.getRuntime().availableProcessors()).append(").\n\n");
         sb.append("Available polling systems :\n");
+        boolean uring = Transport.ioUringAvailable();
+        boolean epoll = Epoll.isAvailable();
+        sb.append("   io_uring : pref=400,  test result ")
+                .append(uring ? "OK" : "FAILED (" + Transport.ioUringUnavailabilityCause() + ")").append('\n');
         sb.append("      epoll : pref=300,  test result ")
-                .append(Epoll.isAvailable() ? "OK" : "FAILED (" + Epoll.unavailabilityCause() + ")").append('\n');
+                .append(epoll ? "OK" : "FAILED (" + Epoll.unavailabilityCause() + ")").append('\n');
         sb.append("        nio : pref=200,  test result OK\n");
-        sb.append("Total: 2 (").append(Epoll.isAvailable() ? 2 : 1).append(" usable), will use ")
-                .append(Epoll.isAvailable() ? "epoll" : "nio").append(".\n");
+        sb.append("Total: 3 (").append(1 + (uring ? 1 : 0) + (epoll ? 1 : 0)).append(" usable), will use ")
+                .append(Transport.select().displayName()).append(
+                        uring ? " (epoll with 'noiouring' or an fd@ listener).\n" : ".\n");
         return sb.toString();
     }
 

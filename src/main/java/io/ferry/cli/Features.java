@@ -23,6 +23,7 @@ final class Features {
     static Map<String, Boolean> all() {
         Map<String, Boolean> m = new LinkedHashMap<>();
         m.put("EPOLL", Epoll.isAvailable());
+        m.put("IO_URING", io.ferry.net.Transport.ioUringAvailable());
         m.put("LINUX_SPLICE", false);
         m.put("LUA", false);
         m.put("OPENSSL", false);

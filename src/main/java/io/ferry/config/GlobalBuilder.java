@@ -21,12 +21,13 @@ final class GlobalBuilder {
     int spreadChecks;
     Located<Integer> nbproc;
     boolean masterWorker;
+    boolean noIoUring;
 
     GlobalSettings build() {
         // HAProxy silently caps the rewrite reserve at half a buffer.
         int rewrite = Math.min(maxrewrite, bufsize / 2);
         return new GlobalSettings(maxconn, nbthread, ulimitN, hardStopAfterMs, daemon, pidfile,
                 List.copyOf(statsSockets), statsTimeoutMs, List.copyOf(logs), bufsize, rewrite, maxHeaders,
-                spreadChecks, nbproc, masterWorker);
+                spreadChecks, nbproc, masterWorker, noIoUring);
     }
 }

@@ -16,11 +16,13 @@ import java.util.List;
  * @param pidfile where {@code -D} writes the process id, empty for none
  * @param masterWorker {@code master-worker} was written (Ferry stays one process)
  * @param statsTimeoutMs idle timeout of runtime API connections, default 10 s
+ * @param noIoUring {@code noiouring} was written: run on epoll even where io_uring is available
  */
 public record GlobalSettings(Located<Integer> maxconn, int nbthread, int ulimitN, long hardStopAfterMs, boolean daemon,
                              String pidfile, List<StatsSocket> statsSockets, long statsTimeoutMs,
                              List<LogTarget> logs, int bufsize, int maxrewrite, int maxHeaders, int spreadChecks,
-                             Located<Integer> nbproc, boolean masterWorker) {
+                             Located<Integer> nbproc, boolean masterWorker,
+                             boolean noIoUring) {
 
     /**
      * A {@code stats socket} line for the runtime API.

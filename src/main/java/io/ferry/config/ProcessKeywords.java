@@ -48,6 +48,10 @@ final class ProcessKeywords {
             line.expectArgs(0, 0);
             line.global().daemon = true;
         });
+        r.add("noiouring", "g", "noiouring", line -> {
+            line.expectArgs(0, 0);
+            line.global().noIoUring = true;
+        });
         r.add("master-worker", "g", "master-worker [no-exit-on-failure]", line -> {
             line.expectArgs(0, 1);
             if (line.argCount() == 1 && !line.arg(0).equals("no-exit-on-failure")) {

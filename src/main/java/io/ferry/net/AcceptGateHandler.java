@@ -9,6 +9,7 @@ import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.AttributeKey;
+import java.util.ArrayDeque;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,12 @@ import org.slf4j.LoggerFactory;
  * limits until it closes, and pauses accepting when a limit is reached. The pause takes effect
  * before the next connection, even within one batch of accepts: it turns auto-read off, which the
  * acceptor checks before each accept.
+ *
+ * <p>A connection may still come after the pause: io_uring's accept is handed to the kernel ahead
+ * of the connection it accepts, and one already handed over when another listener's connection
+ * reaches a shared limit (global or frontend) completes all the same. Such a connection is held,
+ * unread and not counted, as if it still waited in the backlog, and is taken in first when the
+ * listener resumes ({@link #admitHeld}); it is closed if the listener closes first.
  *
  * <p>It then sets the connection up as the {@link ListenerGroup.Spec} of the moment it was accepted
  * says, whatever a reload does to the listener afterwards: socket options, registration with a
@@ -34,6 +41,9 @@ final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
 
     private final Listener listener;
     private final EventLoopGroup workers;
+    /** Connections accepted while a limit was reached; only touched on the listening channel's loop. */
+    private final ArrayDeque<Channel> held = new ArrayDeque<>();
+    private volatile boolean holding;
 
     AcceptGateHandler(Listener listener, EventLoopGroup workers) {
         this.listener = listener;
@@ -46,6 +56,41 @@ final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
+        if (!held.isEmpty() || !listener.mayAccept()) {
+            held.add(child);
+            holding = true;
+            return;
+        }
+        admit(child);
+    }
+
+    /** Whether connections are held, waiting for the listener to resume. */
+    boolean holding() {
+        return holding;
+    }
+
+    /**
+     * Takes in held connections, oldest first, while the listener's limits allow; on the listening
+     * channel's loop.
+     */
+    void admitHeld() {
+        while (!held.isEmpty() && listener.mayAccept()) {
+            admit(held.poll());
+        }
+        holding = !held.isEmpty();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        // Never registered, a held connection is closed at once, by its descriptor.
+        for (Channel c = held.poll(); c != null; c = held.poll()) {
+            c.unsafe().closeForcibly();
+        }
+        holding = false;
+        ctx.fireChannelInactive();
+    }
+
+    private void admit(Channel child) {
         ListenerGroup.Spec spec = listener.spec();
         ListenerGroup group = listener.group();
         child.attr(ACCEPTED_UNDER).set(spec);

@@ -82,11 +82,24 @@ public final class Listener {
         return true;
     }
 
-    /** Pauses or resumes accepting according to the limits. */
+    /**
+     * Pauses or resumes accepting according to the limits; on resuming, first takes in the
+     * connections held while paused ({@link AcceptGateHandler}).
+     */
     void refresh() {
         Channel c = channel;
         if (c != null && c.isOpen()) {
             boolean accept = mayAccept();
+            if (accept) {
+                AcceptGateHandler gate = c.pipeline().get(AcceptGateHandler.class);
+                if (gate != null && gate.holding()) {
+                    c.eventLoop().execute(() -> {
+                        gate.admitHeld();
+                        refresh();
+                    });
+                    return;
+                }
+            }
             if (c.config().isAutoRead() != accept) {
                 c.config().setAutoRead(accept);
             }

@@ -21,6 +21,13 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringDomainSocketChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerDomainSocketChannel;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.internal.PlatformDependent;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -29,8 +36,10 @@ import java.net.SocketAddress;
 import java.nio.channels.spi.SelectorProvider;
 
 /**
- * The socket implementation Ferry runs on: Linux's epoll through Netty's native transport when it
- * loads, Java NIO otherwise. Only epoll offers {@code TCP_USER_TIMEOUT} ({@code tcp-ut}).
+ * The socket implementation Ferry runs on: Linux's io_uring through Netty's native transport where
+ * the kernel offers it, else Linux's epoll, else Java NIO (docs/proxying.md, "Listeners"). The
+ * two native ones offer unix stream sockets and {@code TCP_USER_TIMEOUT} ({@code tcp-ut}); only
+ * epoll takes over an inherited listening socket ({@code fd@}).
  *
  * <pre>{@code
  * Transport t = Transport.select();
@@ -38,11 +47,57 @@ import java.nio.channels.spi.SelectorProvider;
  * }</pre>
  */
 public enum Transport {
-    EPOLL, NIO;
+    IO_URING, EPOLL, NIO;
 
-    /** Epoll when available on this machine, NIO otherwise. */
+    static {
+        // One accept at a time, not a multishot accept that the kernel keeps completing: a
+        // listener at its maxconn stops at once, as with epoll, instead of taking in what waits in
+        // its backlog before the pause reaches the kernel. Netty reads this once, as its io_uring
+        // classes load, which they do only after this class.
+        if (System.getProperty("io.netty.iouring.acceptMultiShotEnabled") == null) {
+            System.setProperty("io.netty.iouring.acceptMultiShotEnabled", "false");
+        }
+    }
+
+    /** The best transport this machine offers: io_uring, else epoll, else NIO. */
     public static Transport select() {
+        return select(true);
+    }
+
+    /**
+     * io_uring when {@code ioUringWanted} and the kernel offers it, else epoll when it loads, else
+     * NIO. A configuration that inherits listening sockets ({@code fd@}) or says {@code noiouring}
+     * does not want io_uring.
+     */
+    public static Transport select(boolean ioUringWanted) {
+        if (ioUringWanted && ioUringAvailable()) {
+            return IO_URING;
+        }
         return Epoll.isAvailable() ? EPOLL : NIO;
+    }
+
+    /** Whether Netty's io_uring transport loads and the kernel lets this process set up a ring. */
+    public static boolean ioUringAvailable() {
+        return IoUring.isAvailable();
+    }
+
+    /** Why io_uring is not available (null when it is). */
+    public static Throwable ioUringUnavailabilityCause() {
+        return IoUring.unavailabilityCause();
+    }
+
+    /** Whether this transport works on this machine. */
+    public boolean isAvailable() {
+        return switch (this) {
+            case IO_URING -> ioUringAvailable();
+            case EPOLL -> Epoll.isAvailable();
+            case NIO -> true;
+        };
+    }
+
+    /** Whether this is one of Netty's native Linux transports (io_uring or epoll). */
+    public boolean isNative() {
+        return this != NIO;
     }
 
     /**
@@ -108,7 +163,8 @@ public enum Transport {
      * channel's first {@code epoll_ctl}, which spares a second one for the first read (Netty keeps
      * the interest of an unregistered channel for its registration). With NIO it does nothing, and
      * the first {@code read()} asks as usual. The channel must have auto-read off by then, as
-     * turning it off afterwards takes the interest back.
+     * turning it off afterwards takes the interest back. With io_uring, which arms a read only on
+     * a registered channel, it does nothing either.
      */
     public void readAtOnce(Channel unregistered) {
         if (this == EPOLL && !unregistered.isRegistered()) {
@@ -117,27 +173,34 @@ public enum Transport {
     }
 
     /**
-     * A group of {@code threads} event loops (0: Netty's default, twice the cores), each of which
-     * polls once more without waiting before it sleeps ({@link PollBeforeSleeping}), on a
-     * {@link LoopThread}, which counts in its own row of {@link StripedCounters}.
+     * A group of {@code threads} event loops (0: Netty's default, twice the cores), each on a
+     * {@link LoopThread}, which counts in its own row of {@link StripedCounters} and keeps the
+     * time of its loop's iteration. With epoll and NIO a loop polls once more without waiting
+     * before it sleeps ({@link PollBeforeSleeping}); an io_uring loop already looks at its
+     * completion queue before it waits ({@link ClockedIoHandler} begins its iterations).
      */
     public MultiThreadIoEventLoopGroup newEventLoopGroup(int threads) {
-        IoHandlerFactory factory = this == EPOLL
-                ? EpollIoHandler.newFactory(0, PollBeforeSleeping.FACTORY)
-                : NioIoHandler.newFactory(SelectorProvider.provider(), PollBeforeSleeping.FACTORY);
+        IoHandlerFactory factory = switch (this) {
+            case IO_URING -> ClockedIoHandler.factory(IoUringIoHandler.newFactory());
+            case EPOLL -> EpollIoHandler.newFactory(0, PollBeforeSleeping.FACTORY);
+            case NIO -> NioIoHandler.newFactory(SelectorProvider.provider(), PollBeforeSleeping.FACTORY);
+        };
         return new MultiThreadIoEventLoopGroup(threads, LoopThread.factory(), factory);
     }
 
     /**
      * A new listening channel for {@code address}: with epoll, an IPv4 socket for an IPv4 address,
      * which spares the kernel the mapped-address work of a dual-stack socket on every connection
-     * it accepts; otherwise the transport's default (a dual-stack socket where IPv6 is available).
+     * it accepts; otherwise the transport's default (a dual-stack socket where IPv6 is available,
+     * bound to the IPv4-mapped form of an IPv4 address, which takes IPv4 connections only).
      */
     public ServerChannel newServerChannel(SocketAddress address) {
-        if (this != EPOLL) {
-            return new NioServerSocketChannel();
-        }
-        return isIpv4(address) ? new EpollServerSocketChannel(SocketProtocolFamily.INET) : new EpollServerSocketChannel();
+        return switch (this) {
+            case IO_URING -> new IoUringServerSocketChannel();
+            case EPOLL -> isIpv4(address) ? new EpollServerSocketChannel(SocketProtocolFamily.INET)
+                    : new EpollServerSocketChannel();
+            case NIO -> new NioServerSocketChannel();
+        };
     }
 
     private static boolean isIpv4(SocketAddress address) {
@@ -145,14 +208,26 @@ public enum Transport {
     }
 
     /**
+     * Whether a socket the process inherited ({@code fd@}) can be taken over: with epoll only
+     * (Java NIO cannot wrap a descriptor, nor can Netty's io_uring channels).
+     */
+    public boolean supportsInheritedSockets() {
+        return this == EPOLL;
+    }
+
+    /**
      * A listening channel for a socket the process inherited, already bound and listening; only
-     * with epoll (Java NIO cannot wrap a descriptor).
+     * with {@link #supportsInheritedSockets()}.
      */
     public ServerChannel inheritedServerChannel(int fd) {
-        if (this != EPOLL) {
+        requireInheritedSockets();
+        return new EpollServerSocketChannel(fd);
+    }
+
+    private void requireInheritedSockets() {
+        if (!supportsInheritedSockets()) {
             throw new IllegalStateException("inherited listening sockets (fd@) need the epoll transport");
         }
-        return new EpollServerSocketChannel(fd);
     }
 
     /**
@@ -178,42 +253,42 @@ public enum Transport {
 
     /** A listening channel for an inherited unix socket; only with epoll. */
     public ServerChannel inheritedDomainServerChannel(int fd) {
-        if (this != EPOLL) {
-            throw new IllegalStateException("inherited listening sockets (fd@) need the epoll transport");
-        }
+        requireInheritedSockets();
         return new io.netty.channel.epoll.EpollServerDomainSocketChannel(fd, true);
     }
 
     /**
      * A new, unregistered TCP client channel to connect to {@code to}: with epoll, an IPv4 socket
      * for an IPv4 peer, which saves the {@code IPV6_V6ONLY} option a dual-stack socket is given and
-     * the mapped addresses it deals in.
+     * the mapped addresses it deals in; otherwise the transport's default.
      */
     public SocketChannel newSocketChannel(InetAddress to) {
-        if (this != EPOLL) {
-            return new NioSocketChannel();
-        }
-        return to instanceof Inet4Address ? new EpollSocketChannel(SocketProtocolFamily.INET) : new EpollSocketChannel();
+        return switch (this) {
+            case IO_URING -> new IoUringSocketChannel();
+            case EPOLL -> to instanceof Inet4Address ? new EpollSocketChannel(SocketProtocolFamily.INET)
+                    : new EpollSocketChannel();
+            case NIO -> new NioSocketChannel();
+        };
     }
 
     private void requireUnixSockets() {
         if (!supportsUnixSockets()) {
-            throw new IllegalStateException("unix stream sockets need the epoll transport");
+            throw new IllegalStateException("unix stream sockets need a native transport (io_uring or epoll)");
         }
     }
 
     /** A new, unregistered unix stream client channel; only with {@link #supportsUnixSockets()}. */
     public Channel newDomainSocketChannel() {
         requireUnixSockets();
-        return new EpollDomainSocketChannel();
+        return this == IO_URING ? new IoUringDomainSocketChannel() : new EpollDomainSocketChannel();
     }
 
     /**
-     * Whether unix stream sockets ({@code unix@/path} servers and binds) are available: with epoll, whose
-     * channels also offer half-close on them.
+     * Whether unix stream sockets ({@code unix@/path} servers and binds) are available: with the
+     * native transports, whose channels also offer half-close on them.
      */
     public boolean supportsUnixSockets() {
-        return this == EPOLL;
+        return isNative();
     }
 
     /**
@@ -233,7 +308,7 @@ public enum Transport {
     /** Listening channels on unix stream sockets ({@code bind unix@/path}); only with {@link #supportsUnixSockets()}. */
     public Class<? extends ServerChannel> serverDomainSocketChannel() {
         requireUnixSockets();
-        return EpollServerDomainSocketChannel.class;
+        return this == IO_URING ? IoUringServerDomainSocketChannel.class : EpollServerDomainSocketChannel.class;
     }
 
     /** The address of the unix socket {@code path} for {@link #domainSocketChannel()}. */
@@ -243,14 +318,20 @@ public enum Transport {
 
     /** Whether {@code TCP_USER_TIMEOUT} can be set on sockets. */
     public boolean supportsTcpUserTimeout() {
-        return this == EPOLL;
+        return isNative();
     }
 
     /** The option for {@code TCP_USER_TIMEOUT}; only with {@link #supportsTcpUserTimeout()}. */
     public ChannelOption<Integer> tcpUserTimeoutOption() {
-        if (this != EPOLL) {
-            throw new IllegalStateException("TCP_USER_TIMEOUT needs the epoll transport");
-        }
-        return EpollChannelOption.TCP_USER_TIMEOUT;
+        return switch (this) {
+            case IO_URING -> IoUringChannelOption.TCP_USER_TIMEOUT;
+            case EPOLL -> EpollChannelOption.TCP_USER_TIMEOUT;
+            case NIO -> throw new IllegalStateException("TCP_USER_TIMEOUT needs a native transport (io_uring or epoll)");
+        };
+    }
+
+    /** The name of the transport as {@code ferry -vv} and the logs give it. */
+    public String displayName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -91,7 +91,7 @@ public final class Ferry implements AutoCloseable {
 
     private Ferry(Config config, Clock clock, Ferry previous) {
         this.config = config;
-        transport = previous == null ? Transport.select() : previous.transport;
+        transport = previous == null ? RuntimeSupport.transportFor(config) : previous.transport;
         RuntimeSupport.check(config, transport);
         this.clock = clock;
         logs = AccessLogs.start(config, clock);
@@ -103,6 +103,11 @@ public final class Ferry implements AutoCloseable {
             loops = new SharedLoops(transport.newEventLoopGroup(threads), threads);
         } else {
             loops = previous.loops.retain();
+            Transport wanted = RuntimeSupport.transportFor(config);
+            if (wanted != transport) {
+                notice("the reloaded configuration would run on " + wanted.displayName() + "; this process keeps "
+                        + transport.displayName() + " until it is restarted");
+            }
             if (threads != loops.threads) {
                 notice("the reloaded configuration asks for " + threads + " event-loop threads; this process keeps "
                         + "its " + loops.threads + " until it is restarted");

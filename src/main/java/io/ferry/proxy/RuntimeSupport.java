@@ -59,6 +59,32 @@ final class RuntimeSupport {
                 .map(Problem::message).toList();
     }
 
+    /**
+     * The transport a process started with {@code config} runs on: io_uring where the kernel offers
+     * it, unless the configuration says {@code noiouring} or inherits a listening socket
+     * ({@code fd@}, which only epoll can take over); else epoll, else NIO. It is chosen at start
+     * and kept across reloads.
+     */
+    static Transport transportFor(Config config) {
+        return Transport.select(!config.global().noIoUring() && !inheritsSockets(config));
+    }
+
+    private static boolean inheritsSockets(Config config) {
+        for (GlobalSettings.StatsSocket s : config.global().statsSockets()) {
+            if (s.address().kind() == Address.Kind.FD) {
+                return true;
+            }
+        }
+        for (Proxy p : config.frontends()) {
+            for (Bind b : p.binds()) {
+                if (b.address().kind() == Address.Kind.FD) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Throws {@link NotImplementedException} when the configuration uses something not implemented. */
     static void check(Config config, Transport transport) {
         List<String> p = problems(config, transport);
@@ -72,11 +98,10 @@ final class RuntimeSupport {
             logTarget(l, "global");
         }
         for (GlobalSettings.StatsSocket s : g.statsSockets()) {
-            if (s.address().kind() == Address.Kind.FD && transport != Transport.EPOLL) {
-                refuse(s.location(), "stats socket " + s.address(), "global", "inherited descriptors (fd@) without "
-                        + "the epoll transport");
-            } else if (s.address().kind() == Address.Kind.UNIX && transport != Transport.EPOLL) {
-                refuse(s.location(), "stats socket " + s.address(), "global", "unix stream sockets without the epoll "
+            if (s.address().kind() == Address.Kind.FD && !transport.supportsInheritedSockets()) {
+                refuse(s.location(), "stats socket " + s.address(), "global", inheritedWithout());
+            } else if (s.address().kind() == Address.Kind.UNIX && !transport.supportsUnixSockets()) {
+                refuse(s.location(), "stats socket " + s.address(), "global", "unix stream sockets without a native "
                         + "transport (listen on an ADDRESS:PORT)");
             }
         }
@@ -143,9 +168,12 @@ final class RuntimeSupport {
         }
     }
 
-    /** Unix syslog sockets are datagram sockets, which only Netty's epoll transport offers. */
+    /**
+     * Unix syslog sockets are datagram sockets, which only Netty's epoll transport offers; where a native
+     * transport runs, epoll is there too (the log sink has its own epoll loop).
+     */
     private void logTarget(LogTarget l, String where) {
-        if (l.kind() == LogTarget.Kind.UNIX && transport != Transport.EPOLL) {
+        if (l.kind() == LogTarget.Kind.UNIX && !transport.isNative()) {
             refuse(l.location(), "log " + l.target(), where, "unix datagram sockets without the epoll transport "
                     + "(log to a UDP address, stdout or stderr)");
         }
@@ -153,15 +181,14 @@ final class RuntimeSupport {
 
     private void bind(Bind b, String where) {
         if (b.address().kind() == Address.Kind.UNIX && !transport.supportsUnixSockets()) {
-            refuse(b.location(), "bind " + b.address(), where, "unix socket listeners without the epoll transport "
-                    + "(Ferry's unix sockets are Netty's epoll channels; listen on an ADDRESS:PORT)");
+            refuse(b.location(), "bind " + b.address(), where, "unix socket listeners without a native transport "
+                    + "(Ferry's unix sockets are Netty's io_uring or epoll channels; listen on an ADDRESS:PORT)");
         }
-        if (b.address().kind() == Address.Kind.FD && transport != Transport.EPOLL) {
-            refuse(b.location(), "bind " + b.address(), where, "inherited listening sockets (fd@) without the "
-                    + "epoll transport (Java NIO cannot take over a descriptor)");
+        if (b.address().kind() == Address.Kind.FD && !transport.supportsInheritedSockets()) {
+            refuse(b.location(), "bind " + b.address(), where, inheritedWithout());
         }
         if (b.tcpUserTimeoutMs() > 0 && !transport.supportsTcpUserTimeout()) {
-            refuse(b.location(), "tcp-ut", where, "TCP_USER_TIMEOUT without the epoll transport");
+            refuse(b.location(), "tcp-ut", where, "TCP_USER_TIMEOUT without a native transport");
         }
         if (b.v6only()) {
             refuse(b.location(), "v6only", where, "v6only");
@@ -175,7 +202,7 @@ final class RuntimeSupport {
             refuse(s.location(), "server address " + s.address(), at, "fd@ servers");
         }
         if (s.address().kind() == Address.Kind.UNIX && !transport.supportsUnixSockets()) {
-            refuse(s.location(), "server address " + s.address(), at, "unix socket servers without the epoll transport");
+            refuse(s.location(), "server address " + s.address(), at, "unix socket servers without a native transport");
         }
         if (s.address().kind() == Address.Kind.UNIX && o.check() && unixCheckElsewhere(p, s)) {
             refuse(s.location(), "check", at, "checks of a unix socket server on another address or port (its "
@@ -191,7 +218,7 @@ final class RuntimeSupport {
                     + "'observe'"));
         }
         if (o.tcpUserTimeoutMs() > 0 && !transport.supportsTcpUserTimeout()) {
-            refuse(s.location(), "tcp-ut", at, "TCP_USER_TIMEOUT without the epoll transport");
+            refuse(s.location(), "tcp-ut", at, "TCP_USER_TIMEOUT without a native transport");
         }
     }
 
@@ -266,6 +293,15 @@ final class RuntimeSupport {
         boolean connectPort = !steps.isEmpty() && steps.get(0).kind() == HealthCheck.TcpStep.Kind.CONNECT
                 && steps.get(0).port() > 0;
         return s.options().checkPort() > 0 || s.options().checkAddress() != null || connectPort;
+    }
+
+    /** What is missing for an inherited socket ({@code fd@}) on this transport. */
+    private String inheritedWithout() {
+        if (transport == Transport.IO_URING) {
+            return "inherited listening sockets (fd@) in a process that runs on io_uring, chosen at start when its "
+                    + "configuration inherited none (restart Ferry: a configuration with an fd@ listener starts on epoll)";
+        }
+        return "inherited listening sockets (fd@) without the epoll transport (Java NIO cannot take over a descriptor)";
     }
 
     private static String prefix(Location location) {

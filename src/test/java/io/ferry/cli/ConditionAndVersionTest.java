@@ -65,9 +65,9 @@ class ConditionAndVersionTest {
         assertThat(r.out()).startsWith(InProcess.run("-v").out())
                 .contains("  JAVA    = " + System.getProperty("java.version"))
                 .containsPattern("  NETTY   = 4\\.2\\.\\d+\\.Final")
-                .containsPattern("Feature list : [+-]EPOLL .*\\+THREAD")
+                .containsPattern("Feature list : [+-]EPOLL [+-]IO_URING .*\\+THREAD")
                 .contains("-OPENSSL")
-                .containsPattern("will use (epoll|nio)\\.");
+                .containsPattern("will use (io_uring \\(epoll with 'noiouring' or an fd@ listener\\)|epoll|nio)\\.");
     }
 
     @Test

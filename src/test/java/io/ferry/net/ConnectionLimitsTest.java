@@ -77,4 +77,46 @@ class ConnectionLimitsTest {
             }
         }
     }
+
+    /**
+     * A limit two listeners share: once the connections of one reach it, a connection to the other
+     * waits and is not counted (in the backlog, or, on io_uring, held unread by Ferry, whose accept
+     * was already with the kernel). It is served when a slot frees, and closed when the listener
+     * closes.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"global", "frontend"})
+    void aConnectionToAnotherListenerOfASharedLimitWaitsForAFreeSlot(String where) throws Exception {
+        try (TestOrigin origin = TestOrigin.start("o")) {
+            String limit = "maxconn 2";
+            String cfg = (where.equals("global") ? "global\n    " + limit + "\n" : "") + Configs.HTTP_DEFAULTS + """
+                    frontend www
+                        bind 127.0.0.1:0
+                        bind 127.0.0.1:0
+                        %s
+                        default_backend app
+                    backend app
+                        server o1 %s
+                    """.formatted(where.equals("frontend") ? limit : "", origin.address());
+            Ferry ferry = Ferry.start(Configs.parse(cfg));
+            try (RawClient second = new RawClient(ferry.boundAddresses().get(0));
+                 RawClient third = new RawClient(ferry.boundAddresses().get(1));
+                 RawClient fourth = new RawClient(ferry.boundAddresses().get(1))) {
+                try (RawClient first = new RawClient(ferry.boundAddresses().get(0))) {
+                    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ferry.openClientConnections() >= 2);
+                    third.send("GET /third HTTP/1.1\r\nHost: t\r\n\r\n");
+                    Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                            .until(() -> ferry.openClientConnections() == 2);
+                }
+                assertThat(third.readUntil("o GET /third", 1)).startsWith("HTTP/1.1 200");
+                fourth.send("GET /fourth HTTP/1.1\r\nHost: t\r\n\r\n");
+                Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                        .until(() -> ferry.openClientConnections() == 2);
+                ferry.close();
+                assertThat(fourth.closedByPeerAfterDraining()).isTrue();
+            } finally {
+                ferry.close();
+            }
+        }
+    }
 }

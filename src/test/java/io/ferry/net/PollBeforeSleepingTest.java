@@ -47,8 +47,7 @@ class PollBeforeSleepingTest {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void theLoopClockIsReadOncePerIteration(Transport transport) throws Exception {
-        assumeTrue(transport != Transport.EPOLL || Transport.select() == Transport.EPOLL,
-                "epoll is not available here");
+        assumeTrue(transport.isAvailable(), transport + " is not available here");
         MultiThreadIoEventLoopGroup loops = transport.newEventLoopGroup(1);
         try {
             long[] first = loops.submit(() -> new long[] {LoopThread.nanoTime(), spin(), LoopThread.nanoTime()})
@@ -83,8 +82,7 @@ class PollBeforeSleepingTest {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void anIdleLoopSleepsAndStillWakesForTasksAndTimers(Transport transport) throws Exception {
-        assumeTrue(transport != Transport.EPOLL || Transport.select() == Transport.EPOLL,
-                "epoll is not available here");
+        assumeTrue(transport.isAvailable(), transport + " is not available here");
         MultiThreadIoEventLoopGroup loops = transport.newEventLoopGroup(1);
         try {
             long before = loops.submit(PollBeforeSleepingTest::loopCpuNanos).get(10, TimeUnit.SECONDS);

@@ -210,4 +210,57 @@ class ReloadTest extends FerryTestBase {
             return false;
         }
     }
+
+    /**
+     * The transport is chosen at start and kept: a reload that says {@code noiouring} gets a notice
+     * that the process stays on io_uring, and one that adds an inherited listener ({@code fd@}),
+     * which io_uring cannot take over, is refused and leaves the running generation as it was.
+     */
+    @Test
+    void aReloadKeepsTheTransportTheProcessStartedOn() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.ferry.net.Transport.IO_URING.isAvailable() && !Configs.ON_EPOLL,
+                "io_uring is not available here, or the tests run on epoll");
+        TestOrigin one = TestOrigin.start("one");
+        resources.add(one);
+        Ferry first = Ferry.start(config("    bind 127.0.0.1:0\n", one));
+        ferry = first;
+        assertThat(first.transport()).isEqualTo(io.ferry.net.Transport.IO_URING);
+
+        assertThatThrownBy(() -> first.reload(config("    bind 127.0.0.1:0\n    bind fd@3\n", one)))
+                .hasMessageContaining("'bind fd@3' (frontend web) is not implemented yet")
+                .hasMessageContaining("in a process that runs on io_uring");
+        int port = first.boundAddresses().get(0).getPort();
+        assertThat(get(port, "/").statusCode()).isEqualTo(200);
+
+        ferry = first.reload(Configs.parse("global\n    noiouring\n" + Configs.HTTP_DEFAULTS + """
+                frontend web
+                    bind 127.0.0.1:0
+                    default_backend site
+                backend site
+                    server s1 %s
+                """.formatted(one.address())));
+        assertThat(ferry.transport()).isEqualTo(io.ferry.net.Transport.IO_URING);
+        assertThat(ferry.notices()).contains("the reloaded configuration would run on epoll; this process keeps "
+                + "io_uring until it is restarted");
+    }
+
+    /** Without io_uring's exclusions, a process starts on the best transport; with them, on epoll. */
+    @Test
+    void noiouringAndInheritedListenersChooseEpollAtStart() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Configs.ON_EPOLL, "the tests run on epoll");
+        TestOrigin one = TestOrigin.start("one");
+        resources.add(one);
+        String backend = """
+                backend site
+                    server s1 %s
+                """.formatted(one.address());
+        io.ferry.net.Transport best = io.ferry.net.Transport.select();
+        assertThat(RuntimeSupport.transportFor(config("    bind 127.0.0.1:0\n", one))).isEqualTo(best);
+        io.ferry.net.Transport epollIfNative = best.isNative() ? io.ferry.net.Transport.EPOLL : best;
+        assertThat(RuntimeSupport.transportFor(Configs.parse("global\n    noiouring\n" + Configs.HTTP_DEFAULTS
+                + "frontend web\n    bind 127.0.0.1:0\n    default_backend site\n" + backend))).isEqualTo(epollIfNative);
+        assertThat(RuntimeSupport.transportFor(config("    bind fd@3\n", one))).isEqualTo(epollIfNative);
+        assertThat(RuntimeSupport.transportFor(Configs.parse("global\n    stats socket fd@4\n" + Configs.HTTP_DEFAULTS
+                + "frontend web\n    bind 127.0.0.1:0\n    default_backend site\n" + backend))).isEqualTo(epollIfNative);
+    }
 }

@@ -118,15 +118,16 @@ class RuntimeSupportTest {
     }
 
     @Test
-    void unixSocketServersNeedEpoll() {
+    void unixSocketServersNeedANativeTransport() {
         var config = Configs.parse(Configs.HTTP_DEFAULTS + """
                 backend php
                     server fpm unix@/run/php-fpm.sock
                 """);
         assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.EPOLL)).isEmpty();
+        assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.IO_URING)).isEmpty();
         assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.NIO)).containsExactly(
                 "test.cfg:7: 'server address unix@/run/php-fpm.sock' (backend php, server fpm) is not implemented yet: "
-                        + "Ferry's runtime has no unix socket servers without the epoll transport so far");
+                        + "Ferry's runtime has no unix socket servers without a native transport so far");
     }
 
     @Test
@@ -175,9 +176,16 @@ class RuntimeSupportTest {
         assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.EPOLL)).isEmpty();
         assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.NIO)).containsExactly(
                 "test.cfg:3: 'stats socket /tmp/ferry-admin.sock' (global) is not implemented yet: Ferry's runtime "
-                        + "has no unix stream sockets without the epoll transport (listen on an ADDRESS:PORT) so far",
+                        + "has no unix stream sockets without a native transport (listen on an ADDRESS:PORT) so far",
                 "test.cfg:4: 'stats socket fd@3' (global) is not implemented yet: Ferry's runtime has no "
-                        + "inherited descriptors (fd@) without the epoll transport so far");
+                        + "inherited listening sockets (fd@) without the epoll transport (Java NIO cannot take over a "
+                        + "descriptor) so far");
+        // io_uring is not chosen at start for such a configuration; a reload to it is refused
+        assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.IO_URING)).containsExactly(
+                "test.cfg:4: 'stats socket fd@3' (global) is not implemented yet: Ferry's runtime has no "
+                        + "inherited listening sockets (fd@) in a process that runs on io_uring, chosen at start "
+                        + "when its configuration inherited none (restart Ferry: a configuration with an fd@ listener "
+                        + "starts on epoll) so far");
     }
 
     @Test

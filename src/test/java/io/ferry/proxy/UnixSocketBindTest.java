@@ -222,7 +222,7 @@ class UnixSocketBindTest extends FerryTestBase {
     }
 
     @Test
-    void withoutEpollUnixListenersAreRefused() {
+    void withoutANativeTransportUnixListenersAreRefused() {
         var config = Configs.parse(Configs.HTTP_DEFAULTS + """
                 frontend www
                     bind unix@/run/www.sock mode 660
@@ -231,10 +231,11 @@ class UnixSocketBindTest extends FerryTestBase {
                     server s1 127.0.0.1:8080
                 """);
         assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.EPOLL)).isEmpty();
+        assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.IO_URING)).isEmpty();
         assertThat(RuntimeSupport.problems(config, io.ferry.net.Transport.NIO)).containsExactly(
                 "test.cfg:7: 'bind unix@/run/www.sock' (frontend www) is not implemented yet: Ferry's runtime has no "
-                        + "unix socket listeners without the epoll transport (Ferry's unix sockets are Netty's epoll "
-                        + "channels; listen on an ADDRESS:PORT) so far");
+                        + "unix socket listeners without a native transport (Ferry's unix sockets are Netty's io_uring "
+                        + "or epoll channels; listen on an ADDRESS:PORT) so far");
     }
 
     private static String errors(String bindLine) {
