@@ -111,6 +111,8 @@ final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
             group.refreshAll();
         }
         child.config().setAutoRead(false);
+        // a tunnel's listener slices its connection's reads instead, in the spec's initializer
+        group.transport().shareReads(child.config());
         child.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         if (spec.readAtOnce()) {
             group.transport().readAtOnce(child);

@@ -146,6 +146,18 @@ public enum Transport {
     private static final AdaptiveRecvByteBufAllocator TUNNEL_READS =
             new AdaptiveRecvByteBufAllocator(64, 2048, TUNNEL_READ_MAX);
 
+    private static final AdaptiveRecvByteBufAllocator HTTP_READS = new AdaptiveRecvByteBufAllocator();
+
+    /**
+     * Has a connection size its reads as Netty does by default (64 bytes to 64 KiB, adapting to what
+     * it reads), with an allocator all connections share: Netty would give each channel its own
+     * (64 bytes of heap, twice per proxied connection), though the allocator keeps no state of
+     * its own. Like {@link #sliceTunnelReads}, it must be set before the channel's first read.
+     */
+    public void shareReads(ChannelConfig config) {
+        config.setRecvByteBufAllocator(HTTP_READS);
+    }
+
     /**
      * Has a byte tunnel's connection read at most {@link #TUNNEL_READ_MAX} bytes at a time instead
      * of Netty's 64 KiB: a tunnel copies what it reads straight out to the other side, and a buffer

@@ -153,6 +153,8 @@ final class ProxyRuntime {
         ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         if (tunnel) {
             transport.sliceTunnelReads(ch.config());
+        } else {
+            transport.shareReads(ch.config());
         }
         // The stream's own deadline is the only limit on a connection attempt: `timeout connect`,
         // or none when it is unset. Netty would otherwise fail the attempt after its default 30 s,

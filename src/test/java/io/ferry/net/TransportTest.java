@@ -190,4 +190,21 @@ class TransportTest {
         // the reads did fill their slices: the cap, not the pace of the sender, bounded them
         assertThat(reads).contains(Transport.TUNNEL_READ_MAX);
     }
+
+    /** Connections given {@link Transport#shareReads} read through one allocator, with Netty's default sizes. */
+    @ParameterizedTest
+    @MethodSource("transports")
+    void connectionsShareOneReadAllocator(Transport t) {
+        Channel a = t.newSocketChannel(loopback);
+        Channel b = t.newSocketChannel(loopback);
+        Object before = a.config().getRecvByteBufAllocator();
+        assertThat(before).isNotSameAs(b.config().getRecvByteBufAllocator());
+        t.shareReads(a.config());
+        t.shareReads(b.config());
+        Object shared = a.config().getRecvByteBufAllocator();
+        assertThat(shared).isSameAs(b.config().getRecvByteBufAllocator())
+                .isInstanceOf(io.netty.channel.AdaptiveRecvByteBufAllocator.class);
+        a.unsafe().closeForcibly();
+        b.unsafe().closeForcibly();
+    }
 }
