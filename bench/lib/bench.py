@@ -1284,10 +1284,11 @@ listen tcp_tunnel
         L = ["## The floor: a Netty byte relay", "",
              "`bench/lib/NettyRelay.java` is a byte relay after Netty's proxy example: it accepts, connects "
              "to nginx and copies bytes each way, with no HTTP, rules, timeouts, logs or counters, on the "
-             "Netty version, epoll "
-             "transport, event-loop count, loop strategy (a loop polls once more without waiting before it "
-             "sleeps) and JVM that Ferry runs on. Where it is slower than HAProxy, that "
-             "share of Ferry's gap is the platform's; Ferry/relay is what Ferry's own work costs.", "",
+             "Netty version, event-loop count, loop strategy (a loop polls once more without waiting before "
+             "it sleeps) and JVM that Ferry runs on, and on Netty's epoll transport, where Ferry runs on "
+             "io_uring when the kernel offers it (docs/proxying.md). Where it is slower than HAProxy, that "
+             "share of Ferry's gap is the platform's; Ferry/relay is what Ferry's own work costs, less what "
+             "io_uring saves it.", "",
              "| scenario | Netty relay | Ferry | HAProxy | relay/HAProxy | Ferry/relay |",
              "|---|---:|---:|---:|---:|---:|"]
         def row(label, key, r, relay_cell):
