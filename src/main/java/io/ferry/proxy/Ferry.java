@@ -85,8 +85,6 @@ public final class Ferry implements AutoCloseable {
     private final Map<String, HttpService> httpServices = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static final Logger LOG = LoggerFactory.getLogger(Ferry.class);
-    private static final AttributeKey<Deadlines> DEADLINES = AttributeKey.valueOf("ferry.deadlines");
-    private static final AttributeKey<Runnable> SOFT_STOP = AttributeKey.valueOf("ferry.softStop");
     private static final AttributeKey<StreamView> STREAM = AttributeKey.valueOf("ferry.stream");
 
     private Ferry(Config config, Clock clock, Ferry previous) {
@@ -192,22 +190,13 @@ public final class Ferry implements AutoCloseable {
     }
 
     /**
-     * Makes {@code stream} and its {@code deadlines} the ones {@link #streamDeadlines} and the
-     * runtime API read for client connection {@code ch}.
+     * Makes {@code stream} the one {@link #streamDeadlines}, a soft stop and the runtime API find
+     * for client connection {@code ch}: its HTTP stream, then the tunnel it became, so that an idle
+     * tunnel does not keep the finished exchange's state. One attribute per connection: the stream
+     * holds its deadlines and its soft stop.
      */
-    static void watch(Channel ch, Deadlines deadlines, StreamView stream) {
-        ch.attr(DEADLINES).set(deadlines);
+    static void watch(Channel ch, StreamView stream) {
         ch.attr(STREAM).set(stream);
-    }
-
-    /**
-     * The connection's HTTP stream became {@code tunnel}: watched instead of it, and let go of, so
-     * that an idle tunnel does not keep the finished exchange's state. A tunnel has no soft stop of
-     * its own: like HAProxy, a stopping Ferry lets tunnels run until they end or hard-stop-after.
-     */
-    static void tunnelled(Channel ch, Deadlines deadlines, StreamView tunnel) {
-        watch(ch, deadlines, tunnel);
-        ch.attr(SOFT_STOP).set(null);
     }
 
     private List<ListenerGroup.Spec> specs(Config config) {
@@ -251,12 +240,11 @@ public final class Ferry implements AutoCloseable {
                 if (tcp) {
                     transport.sliceTunnelReads(ch.config());
                     TcpStream stream = new TcpStream(runtime, fe, ch, bytes);
-                    watch(ch, stream.deadlines, stream);
+                    watch(ch, stream);
                     ch.pipeline().addLast(new TunnelHandler(stream, TcpStream.Side.CLIENT));
                 } else {
                     HttpStream stream = new HttpStream(runtime, fe, ch, bytes);
-                    watch(ch, stream.deadlines, stream);
-                    ch.attr(SOFT_STOP).set(stream::softStop);
+                    watch(ch, stream);
                     ch.pipeline().addLast(new Http1ServerCodec(requestCodec, stream::clientBytes),
                             new ClientSideHandler(stream));
                 }
@@ -462,9 +450,9 @@ public final class Ferry implements AutoCloseable {
         }
         beginSoftStop();
         for (Channel ch : clients) {
-            Runnable stop = ch.attr(SOFT_STOP).get();
-            if (stop != null) {
-                ch.eventLoop().execute(stop);
+            StreamView stream = ch.attr(STREAM).get();
+            if (stream instanceof HttpStream http) {
+                ch.eventLoop().execute(http::softStop);
             }
         }
     }
@@ -549,9 +537,9 @@ public final class Ferry implements AutoCloseable {
     public List<Map<Deadlines.Deadline, Long>> streamDeadlines() {
         List<Future<Map<Deadlines.Deadline, Long>>> futures = new ArrayList<>();
         for (Channel ch : clients) {
-            Deadlines d = ch.attr(DEADLINES).get();
-            if (d != null) {
-                futures.add(ch.eventLoop().submit(d::snapshot));
+            StreamView stream = ch.attr(STREAM).get();
+            if (stream != null) {
+                futures.add(ch.eventLoop().submit(() -> stream.deadlines().snapshot()));
             }
         }
         List<Map<Deadlines.Deadline, Long>> out = new ArrayList<>();

@@ -209,7 +209,13 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
      * finishes it (its response says {@code Connection: close}) and closes; one whose first request
      * has not come yet is served once, within its usual deadlines.
      */
-    void softStop() {
+    @Override
+    public Deadlines deadlines() {
+        return deadlines;
+    }
+
+    @Override
+    public void softStop() {
         if (!closed && keepAliveWait && clientIn.isEmpty()) {
             client.close();
         }
@@ -744,7 +750,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         writeClient(r);
         client.write(LastHttpContent.EMPTY_LAST_CONTENT, client.voidPromise());
         TcpStream tunnel = TcpStream.switched(runtime, frontend, backend, client, c.channel, slot, log);
-        Ferry.tunnelled(client, tunnel.deadlines, tunnel);
+        Ferry.watch(client, tunnel);
         Object m;
         while ((m = serverIn.poll()) != null) {
             if (m instanceof ByteBuf b) {

@@ -16,4 +16,14 @@ interface StreamView {
 
     /** The server of its current transaction, null when there is none. */
     io.ferry.balance.BackendServer server();
+
+    /** Its deadlines; read on its event loop. */
+    Deadlines deadlines();
+
+    /**
+     * Begins its soft stop, on its event loop: an HTTP stream ends after its transaction. A tunnel
+     * has none: like HAProxy, a stopping Ferry lets tunnels run until they end or hard-stop-after.
+     */
+    default void softStop() {
+    }
 }

@@ -510,6 +510,11 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
     }
 
     @Override
+    public Deadlines deadlines() {
+        return deadlines;
+    }
+
+    @Override
     public long id() {
         return log.stats.id;
     }
