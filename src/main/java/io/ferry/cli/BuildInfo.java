@@ -1,7 +1,6 @@
 package io.ferry.cli;
 
 import io.ferry.net.Transport;
-import io.netty.channel.epoll.Epoll;
 import io.netty.util.Version;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -26,12 +25,12 @@ final class BuildInfo {
         sb.append("Built with multi-threading support (default=")
                 .append(Runtime.getRuntime().availableProcessors()).append(").\n\n");
         sb.append("Available polling systems :\n");
-        boolean uring = Transport.ioUringAvailable();
-        boolean epoll = Epoll.isAvailable();
+        boolean uring = Transport.IO_URING.isAvailable();
+        boolean epoll = Transport.EPOLL.isAvailable();
         sb.append("   io_uring : pref=400,  test result ")
-                .append(uring ? "OK" : "FAILED (" + Transport.ioUringUnavailabilityCause() + ")").append('\n');
+                .append(uring ? "OK" : "FAILED (" + Transport.IO_URING.unavailabilityCause() + ")").append('\n');
         sb.append("      epoll : pref=300,  test result ")
-                .append(epoll ? "OK" : "FAILED (" + Epoll.unavailabilityCause() + ")").append('\n');
+                .append(epoll ? "OK" : "FAILED (" + Transport.EPOLL.unavailabilityCause() + ")").append('\n');
         sb.append("        nio : pref=200,  test result OK\n");
         sb.append("Total: 3 (").append(1 + (uring ? 1 : 0) + (epoll ? 1 : 0)).append(" usable), will use ")
                 .append(Transport.select().displayName()).append(

@@ -1,6 +1,6 @@
 package io.ferry.cli;
 
-import io.netty.channel.epoll.Epoll;
+import io.ferry.net.Transport;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -22,8 +22,8 @@ final class Features {
      */
     static Map<String, Boolean> all() {
         Map<String, Boolean> m = new LinkedHashMap<>();
-        m.put("EPOLL", Epoll.isAvailable());
-        m.put("IO_URING", io.ferry.net.Transport.ioUringAvailable());
+        m.put("EPOLL", Transport.EPOLL.isAvailable());
+        m.put("IO_URING", Transport.IO_URING.isAvailable());
         m.put("LINUX_SPLICE", false);
         m.put("LUA", false);
         m.put("OPENSSL", false);

@@ -70,28 +70,30 @@ public enum Transport {
      * does not want io_uring.
      */
     public static Transport select(boolean ioUringWanted) {
-        if (ioUringWanted && ioUringAvailable()) {
+        if (ioUringWanted && IO_URING.isAvailable()) {
             return IO_URING;
         }
         return Epoll.isAvailable() ? EPOLL : NIO;
     }
 
-    /** Whether Netty's io_uring transport loads and the kernel lets this process set up a ring. */
-    public static boolean ioUringAvailable() {
-        return IoUring.isAvailable();
-    }
-
-    /** Why io_uring is not available (null when it is). */
-    public static Throwable ioUringUnavailabilityCause() {
-        return IoUring.unavailabilityCause();
-    }
-
-    /** Whether this transport works on this machine. */
+    /**
+     * Whether this transport works on this machine: for io_uring, whether Netty's transport loads
+     * and the kernel lets this process set up a ring.
+     */
     public boolean isAvailable() {
         return switch (this) {
-            case IO_URING -> ioUringAvailable();
+            case IO_URING -> IoUring.isAvailable();
             case EPOLL -> Epoll.isAvailable();
             case NIO -> true;
+        };
+    }
+
+    /** Why this transport does not work on this machine (null when it does). */
+    public Throwable unavailabilityCause() {
+        return switch (this) {
+            case IO_URING -> IoUring.unavailabilityCause();
+            case EPOLL -> Epoll.unavailabilityCause();
+            case NIO -> null;
         };
     }
 

@@ -204,18 +204,18 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         }
     }
 
-    /**
-     * The proxy is stopping softly: an idle kept-alive connection closes now; one in a transaction
-     * finishes it (its response says {@code Connection: close}) and closes; one whose first request
-     * has not come yet is served once, within its usual deadlines.
-     */
     @Override
     public Deadlines deadlines() {
         return deadlines;
     }
 
-    @Override
-    public void softStop() {
+    /**
+     * The proxy is stopping softly: an idle kept-alive connection closes now; one in a transaction
+     * finishes it (its response says {@code Connection: close}) and closes; one whose first request
+     * has not come yet is served once, within its usual deadlines. A tunnel has no such step: like
+     * HAProxy, a stopping Ferry lets tunnels run until they end or {@code hard-stop-after}.
+     */
+    void softStop() {
         if (!closed && keepAliveWait && clientIn.isEmpty()) {
             client.close();
         }

@@ -19,11 +19,4 @@ interface StreamView {
 
     /** Its deadlines; read on its event loop. */
     Deadlines deadlines();
-
-    /**
-     * Begins its soft stop, on its event loop: an HTTP stream ends after its transaction. A tunnel
-     * has none: like HAProxy, a stopping Ferry lets tunnels run until they end or hard-stop-after.
-     */
-    default void softStop() {
-    }
 }
