@@ -6,8 +6,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 
 /**
- * Placed next to a connection's socket: counts the bytes written to it (the log's {@code %B},
- * headers included) and read from it ({@code %U}). Used on the connection's event loop only.
+ * Placed next to an HTTP client connection's socket: tells its listener of the bytes written to it
+ * (the log's {@code %B}, headers included) and read from it ({@code %U}). Used on the connection's
+ * event loop only. A tunnel needs none: it sees every byte each way itself and counts them.
  */
 public final class ByteCountHandler extends ChannelDuplexHandler {
 
@@ -18,8 +19,6 @@ public final class ByteCountHandler extends ChannelDuplexHandler {
         void written(long bytes);
     }
 
-    private long written;
-    private long read;
     private Listener listener;
 
     /** Sets who is told of each count from now on. */
@@ -30,10 +29,8 @@ public final class ByteCountHandler extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf b) {
-            int n = b.readableBytes();
-            read += n;
             if (listener != null) {
-                listener.read(n);
+                listener.read(b.readableBytes());
             }
         }
         ctx.fireChannelRead(msg);
@@ -42,23 +39,11 @@ public final class ByteCountHandler extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof ByteBuf b) {
-            int n = b.readableBytes();
-            written += n;
             if (listener != null) {
-                listener.written(n);
+                listener.written(b.readableBytes());
             }
         }
         ctx.write(msg, promise);
-    }
-
-    /** Bytes written to the connection so far. */
-    public long written() {
-        return written;
-    }
-
-    /** Bytes read from the connection so far. */
-    public long read() {
-        return read;
     }
 
     /** Not sharable, as Netty would find by a lookup in a per-thread cache for each new pipeline. */

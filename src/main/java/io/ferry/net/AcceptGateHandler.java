@@ -36,7 +36,7 @@ final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(AcceptGateHandler.class);
 
-    /** The spec a connection was accepted under. */
+    /** The spec a connection accepted on a unix socket was accepted under. */
     static final AttributeKey<ListenerGroup.Spec> ACCEPTED_UNDER = AttributeKey.valueOf("ferry.acceptedUnder");
 
     private final Listener listener;
@@ -93,7 +93,11 @@ final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
     private void admit(Channel child) {
         ListenerGroup.Spec spec = listener.spec();
         ListenerGroup group = listener.group();
-        child.attr(ACCEPTED_UNDER).set(spec);
+        if (spec.unix()) {
+            // Only there does the connection need it (ConnectionEnds): a TCP connection has its
+            // addresses, and is spared the attribute.
+            child.attr(ACCEPTED_UNDER).set(spec);
+        }
         List<ConnectionLimit> limits = spec.limits();
         for (ConnectionLimit l : limits) {
             l.acquire();

@@ -56,7 +56,7 @@ public final class ListenerGroup {
         }
     }
 
-    /** The spec an accepted connection was accepted under. */
+    /** The spec a connection accepted on a unix socket was accepted under; null for a TCP connection. */
     public static Spec specOf(Channel accepted) {
         return accepted.attr(AcceptGateHandler.ACCEPTED_UNDER).get();
     }

@@ -235,14 +235,15 @@ public final class Ferry implements AutoCloseable {
             Http1Settings requestCodec = tcp ? null : runtime.requestCodec(p);
             java.util.function.Consumer<Channel> init = ch -> {
                 clients.add(ch);
-                ByteCountHandler bytes = new ByteCountHandler();
-                ch.pipeline().addLast(bytes);
                 if (tcp) {
+                    // The tunnel counts the bytes of its connections itself.
                     transport.sliceTunnelReads(ch.config());
-                    TcpStream stream = new TcpStream(runtime, fe, ch, bytes);
+                    TcpStream stream = new TcpStream(runtime, fe, ch);
                     watch(ch, stream);
                     ch.pipeline().addLast(new TunnelHandler(stream, TcpStream.Side.CLIENT));
                 } else {
+                    ByteCountHandler bytes = new ByteCountHandler();
+                    ch.pipeline().addLast(bytes);
                     HttpStream stream = new HttpStream(runtime, fe, ch, bytes);
                     watch(ch, stream);
                     ch.pipeline().addLast(new Http1ServerCodec(requestCodec, stream::clientBytes),

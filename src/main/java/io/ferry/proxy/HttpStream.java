@@ -113,7 +113,8 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         this.clientTimeouts = frontend.clientTimeouts;
         this.clientFin = frontend.clientFin;
         this.deadlines = new Deadlines(LoopThread::nanoTime, runtime.scheduler(client.eventLoop()), this::expired);
-        this.log = new StreamLogger(frontend, client, bytes);
+        this.log = new StreamLogger(frontend, client);
+        bytes.listener(log.stats);
     }
 
     // ---- client side -------------------------------------------------------------------------
@@ -767,6 +768,8 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         ChannelPipeline cp = client.pipeline();
         cp.replace(ClientSideHandler.class, "tunnel", new TunnelHandler(tunnel, TcpStream.Side.CLIENT));
         cp.remove(Http1ServerCodec.class);
+        // The tunnel counts its bytes itself: an idle tunnel does without a handler and its context.
+        cp.remove(ByteCountHandler.class);
         tunnel.started(clientInputShut);
     }
 

@@ -29,6 +29,7 @@ final class ProxyRuntime {
     private final int maxHead;
     private final ErrorCaptures errors = new ErrorCaptures();
     private final Map<EventLoop, ServerPool> pools = new ConcurrentHashMap<>();
+    private final Map<EventLoop, Deadlines.Scheduler> schedulers = new ConcurrentHashMap<>();
     /** What each connection to a server is set up with: made once per server, not per connection. */
     private final Map<BackendServer, Http1Settings> responseCodecs = new ConcurrentHashMap<>();
     private final Map<BackendServer, TcpOptions> tcpOptions = new ConcurrentHashMap<>();
@@ -79,12 +80,12 @@ final class ProxyRuntime {
                 errors, frontend.name(), null);
     }
 
-    /** Timers of a stream's deadlines, on its event loop. */
+    /** Timers of a stream's deadlines, on its event loop: one scheduler per loop, which its streams share. */
     Deadlines.Scheduler scheduler(EventLoop loop) {
-        return (task, delayNanos) -> {
-            ScheduledFuture<?> f = loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        return schedulers.computeIfAbsent(loop, l -> (task, delayNanos) -> {
+            ScheduledFuture<?> f = l.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
             return () -> f.cancel(false);
-        };
+        });
     }
 
     ServerPool pool(EventLoop loop) {

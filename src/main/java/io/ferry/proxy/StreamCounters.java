@@ -30,6 +30,9 @@ final class StreamCounters implements ByteCountHandler.Listener {
     private boolean requestSeen;
     private boolean retried;
     private boolean closed;
+    /** Bytes read from the client and written to it so far (the log's {@code %U} and {@code %B}). */
+    private long read;
+    private long written;
 
     StreamCounters(Frontend frontend) {
         this.frontend = frontend.counters;
@@ -231,12 +234,24 @@ final class StreamCounters implements ByteCountHandler.Listener {
 
     @Override
     public void read(long bytes) {
+        read += bytes;
         bytes(bytes, true);
     }
 
     @Override
     public void written(long bytes) {
+        written += bytes;
         bytes(bytes, false);
+    }
+
+    /** Bytes read from the client so far. */
+    long bytesRead() {
+        return read;
+    }
+
+    /** Bytes written to the client so far. */
+    long bytesWritten() {
+        return written;
     }
 
     private void bytes(long n, boolean in) {

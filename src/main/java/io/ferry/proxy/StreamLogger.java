@@ -2,7 +2,6 @@ package io.ferry.proxy;
 
 import io.ferry.balance.BackendServer;
 import io.ferry.log.AccessLog;
-import io.ferry.log.ByteCountHandler;
 import io.ferry.log.StreamLog;
 import io.ferry.log.Termination.Cause;
 import io.ferry.log.Termination.Phase;
@@ -23,7 +22,6 @@ final class StreamLogger {
 
     private final Frontend frontend;
     private final AccessLog log;
-    private final ByteCountHandler bytes;
     private StreamLog record;
     private long bytesBase;
     private long readBase;
@@ -36,12 +34,10 @@ final class StreamLogger {
     /** Why the stream was ended from outside ({@link #killed}), null when it was not. */
     private Cause killedAs;
 
-    StreamLogger(Frontend frontend, Channel client, ByteCountHandler bytes) {
+    StreamLogger(Frontend frontend, Channel client) {
         this.frontend = frontend;
         this.log = frontend.log;
-        this.bytes = bytes;
         this.stats = new StreamCounters(frontend);
-        bytes.listener(stats);
         if (log != null) {
             record = log.accepted(ConnectionEnds.of(client), System.nanoTime());
             emitted = !log.logsStreams();
@@ -211,8 +207,8 @@ final class StreamLogger {
         emitted = true;
         long now = System.nanoTime();
         record.end(now);
-        record.bytesOut(countBytes ? bytes.written() - bytesBase : 0);
-        record.received(bytes.read() - readBase);
+        record.bytesOut(countBytes ? stats.bytesWritten() - bytesBase : 0);
+        record.received(stats.bytesRead() - readBase);
         int beconn = 0;
         if (backend != null) {
             beconn = backend.queued();
@@ -242,8 +238,8 @@ final class StreamLogger {
         }
         long now = System.nanoTime();
         record = record.next(log.millis(), now, now);
-        bytesBase = bytes.written();
-        readBase = bytes.read();
+        bytesBase = stats.bytesWritten();
+        readBase = stats.bytesRead();
         emitted = false;
         first = false;
         server = null;

@@ -4,7 +4,6 @@ import io.ferry.balance.BackendServer;
 import io.ferry.balance.ObservedHealth;
 import io.ferry.balance.BalanceKey;
 import io.ferry.config.ProxyOption;
-import io.ferry.log.ByteCountHandler;
 import io.ferry.log.Termination.Cause;
 import io.ferry.log.Termination.Phase;
 import io.ferry.net.LoopThread;
@@ -74,8 +73,8 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
     private boolean connectTimedOut;
     private int retries;
 
-    TcpStream(ProxyRuntime runtime, Frontend frontend, Channel client, ByteCountHandler bytes) {
-        this(runtime, frontend, frontend.defaultBackend(), client, new StreamLogger(frontend, client, bytes), true);
+    TcpStream(ProxyRuntime runtime, Frontend frontend, Channel client) {
+        this(runtime, frontend, frontend.defaultBackend(), client, new StreamLogger(frontend, client), true);
     }
 
     private TcpStream(ProxyRuntime runtime, Frontend frontend, Backend backend, Channel client, StreamLogger log,
@@ -211,7 +210,7 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
         }
         if (switchingFromServer != null) {
             while ((b = switchingFromServer.poll()) != null) {
-                client.write(b);
+                writeClient(b);
             }
             switchingFromServer = null;
         }
@@ -252,7 +251,17 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
 
     // ---- bytes and half-close ---------------------------------------------------------------
 
+    /** Writes bytes to the client, counted as sent to it (the log's {@code %B}). */
+    private void writeClient(ByteBuf b) {
+        log.stats.written(b.readableBytes());
+        client.write(b);
+    }
+
+    /** Bytes read from {@code side}; the client's are counted as received from it (the log's {@code %U}). */
     void data(Side side, ByteBuf b) {
+        if (side == Side.CLIENT) {
+            log.stats.read(b.readableBytes());
+        }
         if (closed) {
             b.release();
             return;
@@ -278,7 +287,7 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
             }
             switchingFromServer.add(b);
         } else if (clientWrite == Direction.OPEN) {
-            client.write(b);
+            writeClient(b);
             touch(Side.CLIENT, now);
         } else {
             b.release();

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ByteCountHandlerTest {
 
     @Test
-    void countsWhatPassesEachWayAndTellsItsListener() {
+    void tellsItsListenerWhatPassesEachWay() {
         ByteCountHandler h = new ByteCountHandler();
         List<String> told = new ArrayList<>();
         h.listener(new ByteCountHandler.Listener() {
@@ -32,8 +32,6 @@ class ByteCountHandlerTest {
         ch.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\n", StandardCharsets.US_ASCII));
         ch.writeOutbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\n\r\n", StandardCharsets.US_ASCII));
 
-        assertThat(h.read()).isEqualTo(16);
-        assertThat(h.written()).isEqualTo(19);
         assertThat(told).containsExactly("read 16", "written 19");
         assertThat(ch.finishAndReleaseAll()).isTrue();
     }
