@@ -1,4 +1,5 @@
 import io.ferry.net.PollBeforeSleeping;
+import io.ferry.net.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -8,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -40,9 +42,15 @@ import java.net.InetSocketAddress;
  * overlaps its connect with the client's request on its way. With a new connection per request,
  * this is the floor under an HTTP proxy on the platform.
  *
+ * <p>A copying listener may run on io_uring instead of epoll ({@code :io_uring} after its mode),
+ * on event loops made as Ferry makes its own there ({@code Transport.IO_URING}): the floor under
+ * Ferry on the transport it runs on where the kernel offers io_uring. Where it does not, the
+ * listener is left out, and a line says so.
+ *
  * <p>Run from the source tree with Ferry's jar for Netty: {@code java -cp target/ferry.jar
- * bench/lib/NettyRelay.java LISTEN_PORT ORIGIN_PORT [LISTEN_PORT:ORIGIN_PORT[:splice|:read-first] ...]}; it
- * prints {@code listening} once every port is bound.
+ * bench/lib/NettyRelay.java LISTEN_PORT ORIGIN_PORT
+ * [LISTEN_PORT:ORIGIN_PORT[:splice|:copy[:io_uring]|:read-first[:io_uring]] ...]}; it prints
+ * {@code listening} once every port is bound.
  */
 public final class NettyRelay {
 
@@ -50,15 +58,30 @@ public final class NettyRelay {
         MultiThreadIoEventLoopGroup loops = new MultiThreadIoEventLoopGroup(
                 Runtime.getRuntime().availableProcessors(),
                 EpollIoHandler.newFactory(0, PollBeforeSleeping.FACTORY));
-        listen(loops, Integer.parseInt(args[0]), Integer.parseInt(args[1]), Mode.COPY);
+        MultiThreadIoEventLoopGroup uringLoops = null;
+        listen(loops, Integer.parseInt(args[0]), Integer.parseInt(args[1]), Mode.COPY, false);
         for (int i = 2; i < args.length; i++) {
             String[] spec = args[i].split(":");
             Mode mode = spec.length < 3 ? Mode.COPY : switch (spec[2]) {
+                case "copy" -> Mode.COPY;
                 case "splice" -> Mode.SPLICE;
                 case "read-first" -> Mode.READ_FIRST;
-                default -> throw new IllegalArgumentException("unknown mode " + spec[2] + " (splice, read-first)");
+                default -> throw new IllegalArgumentException("unknown mode " + spec[2] + " (copy, splice, read-first)");
             };
-            listen(loops, Integer.parseInt(spec[0]), Integer.parseInt(spec[1]), mode);
+            boolean uring = spec.length > 3 && spec[3].equals("io_uring");
+            if (spec.length > 3 && (!uring || mode == Mode.SPLICE)) {
+                throw new IllegalArgumentException("unknown transport " + spec[3] + " for " + spec[2]
+                        + " (io_uring, for copy and read-first)");
+            }
+            if (uring && !Transport.IO_URING.isAvailable()) {
+                System.out.println("not listening on " + spec[0] + ": io_uring is not available here ("
+                        + Transport.IO_URING.unavailabilityCause() + ")");
+                continue;
+            }
+            if (uring && uringLoops == null) {
+                uringLoops = Transport.IO_URING.newEventLoopGroup(Runtime.getRuntime().availableProcessors());
+            }
+            listen(uring ? uringLoops : loops, Integer.parseInt(spec[0]), Integer.parseInt(spec[1]), mode, uring);
         }
         System.out.println("listening");
         loops.terminationFuture().sync();
@@ -79,37 +102,44 @@ public final class NettyRelay {
         }
     }
 
-    private static void listen(MultiThreadIoEventLoopGroup loops, int port, int originPort, Mode mode)
+    private static void listen(EventLoopGroup loops, int port, int originPort, Mode mode, boolean uring)
             throws InterruptedException {
         InetSocketAddress origin = new InetSocketAddress("127.0.0.1", originPort);
+        InetSocketAddress local = new InetSocketAddress("127.0.0.1", port);
         ServerBootstrap b = new ServerBootstrap().group(loops)
-                .channelFactory(() -> new EpollServerSocketChannel(SocketProtocolFamily.INET))
+                .channelFactory(() -> uring ? Transport.IO_URING.newServerChannel(local)
+                        : new EpollServerSocketChannel(SocketProtocolFamily.INET))
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(EpollChannelOption.EPOLL_MODE, mode.epoll())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel client) {
+                        if (!uring) {
+                            client.config().setOption(EpollChannelOption.EPOLL_MODE, mode.epoll());
+                        }
                         if (mode == Mode.READ_FIRST) {
-                            client.pipeline().addLast(new ReadFirst(origin));
+                            client.pipeline().addLast(new ReadFirst(origin, uring));
                         } else {
-                            connect(client, origin, mode, null);
+                            connect(client, origin, mode, uring, null);
                         }
                     }
                 });
-        b.bind(new InetSocketAddress("127.0.0.1", port)).sync();
+        b.bind(local).sync();
     }
 
     /**
      * Connects {@code client} to {@code origin}, then relays both ways; {@code first}, when not
      * null, is what the client has sent already, written to the origin first.
      */
-    private static void connect(Channel client, InetSocketAddress origin, Mode mode, Object first) {
-        new Bootstrap().group(client.eventLoop())
-                .channelFactory(() -> new EpollSocketChannel(SocketProtocolFamily.INET))
-                .option(ChannelOption.AUTO_READ, false)
-                .option(EpollChannelOption.EPOLL_MODE, mode.epoll())
-                .handler(new Relay(client))
+    private static void connect(Channel client, InetSocketAddress origin, Mode mode, boolean uring, Object first) {
+        Bootstrap b = new Bootstrap().group(client.eventLoop())
+                .channelFactory(() -> uring ? Transport.IO_URING.newSocketChannel(origin.getAddress())
+                        : new EpollSocketChannel(SocketProtocolFamily.INET))
+                .option(ChannelOption.AUTO_READ, false);
+        if (!uring) {
+            b.option(EpollChannelOption.EPOLL_MODE, mode.epoll());
+        }
+        b.handler(new Relay(client))
                 .connect(origin).addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
                         ReferenceCountUtil.release(first);
@@ -133,9 +163,11 @@ public final class NettyRelay {
     /** Reads the client's first bytes, and only then connects to the origin and relays. */
     private static final class ReadFirst extends ChannelInboundHandlerAdapter {
         private final InetSocketAddress origin;
+        private final boolean uring;
 
-        ReadFirst(InetSocketAddress origin) {
+        ReadFirst(InetSocketAddress origin, boolean uring) {
             this.origin = origin;
+            this.uring = uring;
         }
 
         @Override
@@ -146,7 +178,7 @@ public final class NettyRelay {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ctx.pipeline().remove(this);
-            connect(ctx.channel(), origin, Mode.READ_FIRST, msg);
+            connect(ctx.channel(), origin, Mode.READ_FIRST, uring, msg);
         }
 
         @Override

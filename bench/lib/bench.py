@@ -512,8 +512,11 @@ class Bench:
         self.tunnels = {t: {"tcp_1": [], "tcp_10": []} for t in TUNNEL_LABEL}
         # (user, system) CPU µs per request of the process measured, per system and HTTP scenario
         self.http_cpu = {s: {k: [] for k in HTTP_KEYS} for s in SYSTEMS}
-        # (2) through the relay's listener that reads first, req/s of each round
+        # (2) through the relay's listeners that read first, on epoll and on io_uring: req/s of each
+        # round, and the relay's (user, system) CPU µs per request
         self.relay_first = []
+        self.relay_first_uring = []
+        self.relay_first_cpu = {"epoll": [], "io_uring": []}
         # per system and HTTP scenario, per round: Machine.per_request
         self.machine = {s: {k: [] for k in HTTP_KEYS} for s in SYSTEMS}
         self.started = datetime.datetime.now(datetime.timezone.utc)
@@ -552,7 +555,7 @@ class Bench:
             os.chmod(path, 0o644)
         (self.nginx_port, self.ws_origin_port, self.tcp_origin_port,
          self.fe_http, self.fe_ws, self.fe_tcp, self.relay_port, self.relay_tcp_port,
-         self.relay_splice_port, self.relay_first_port) = free_ports(10)
+         self.relay_splice_port, self.relay_first_port, self.relay_first_uring_port) = free_ports(11)
         self.start_nginx(www)
         self.start_origin()
         self.cfg = os.path.join(self.tmp, "bench.cfg")
@@ -910,7 +913,8 @@ listen tcp_tunnel
         argv = [java, "-Dio.netty.leakDetection.level=disabled", "-cp", os.path.join(REPO, "target", "ferry.jar"),
                 RELAY_SOURCE, str(self.relay_port), str(self.nginx_port),
                 f"{self.relay_tcp_port}:{self.tcp_origin_port}", f"{self.relay_splice_port}:{self.tcp_origin_port}:splice",
-                f"{self.relay_first_port}:{self.nginx_port}:read-first"]
+                f"{self.relay_first_port}:{self.nginx_port}:read-first",
+                f"{self.relay_first_uring_port}:{self.nginx_port}:read-first:io_uring"]
         logpath = os.path.join(self.tmp, f"relay-{rnd + 1}.log")
         logf = open(logpath, "w")
         try:
@@ -937,25 +941,36 @@ listen tcp_tunnel
             self.http_scenarios("relay", self.relay_port, p.pid, alive)
             self.tcp_scenarios("relay", "relay", self.relay_tcp_port, p.pid, alive)
             self.tcp_scenarios("relay", "relay_splice", self.relay_splice_port, p.pid, alive)
-            self.read_first_scenario(p.pid, alive)
+            self.read_first_scenario(p.pid, alive, "epoll", self.relay_first_port, self.relay_first)
+            if port_open(self.relay_first_uring_port, timeout=0.5):
+                self.read_first_scenario(p.pid, alive, "io_uring", self.relay_first_uring_port,
+                                         self.relay_first_uring)
+            elif rnd == 0:
+                self.notes["relay"].append("(2) reading first on io_uring: " + (tail(logpath) or "no listener"))
         finally:
             self.procs.stop(p, first=signal.SIGTERM, grace=5.0)
             logf.close()
 
-    def read_first_scenario(self, pid, alive):
-        """(2) through the relay's listener that reads the client's first bytes before it connects to
-        nginx, as an HTTP proxy must: the floor under one in (2)."""
+    def read_first_scenario(self, pid, alive, transport, port, samples):
+        """(2) through a listener of the relay that reads the client's first bytes before it connects
+        to nginx, as an HTTP proxy must: the floor under one in (2), on one transport."""
         if not alive():
             return
+        # The relay's other scenarios ran on epoll and warmed its epoll paths only: on io_uring it
+        # gets a whole warm-up of its own.
+        warm = self.p["warm"] if transport == "io_uring" else self.p["warm"] / 2
         try:
-            wrk(self.relay_first_port, "/1k.bin", self.p["conns"], max(1, int(round(self.p["warm"] / 2))), close=True)
-            probe_http(self.relay_first_port, "/1k.bin", 1024)
-            r = wrk(self.relay_first_port, "/1k.bin", self.p["conns"], self.p["duration"], close=True)
+            wrk(port, "/1k.bin", self.p["conns"], max(1, int(round(warm))), close=True)
+            probe_http(port, "/1k.bin", 1024)
+            u0, s0 = cpu_split(pid)
+            r = wrk(port, "/1k.bin", self.p["conns"], self.p["duration"], close=True)
+            u1, s1 = cpu_split(pid)
         except MeasureError as e:
-            self.notes["relay"].append(f"(2) reading first: {e}")
+            self.notes["relay"].append(f"(2) reading first, on {transport}: {e}")
             return
-        self.relay_first.append(r["rps"])
-        log(f"{LABEL['relay']}, reading first: close_1k {r['rps']:.0f} req/s")
+        samples.append(r["rps"])
+        self.relay_first_cpu[transport].append(((u1 - u0) * 1e6 / r["requests"], (s1 - s0) * 1e6 / r["requests"]))
+        log(f"{LABEL['relay']}, reading first on {transport}: close_1k {r['rps']:.0f} req/s")
 
     def run_proxy(self, system, rnd):
         log(f"round {rnd + 1}: {LABEL[system]}")
@@ -1174,7 +1189,8 @@ listen tcp_tunnel
                        "haproxy_command": self.haproxy_cmd,
                        "samples": self.samples, "failures": self.failures, "notes": self.notes,
                        "tunnels": self.tunnels, "http_cpu": self.http_cpu, "machine": self.machine,
-                       "relay_read_first": self.relay_first},
+                       "relay_read_first": self.relay_first, "relay_read_first_io_uring": self.relay_first_uring,
+                       "relay_read_first_cpu": self.relay_first_cpu},
                       f, indent=1, sort_keys=True)
             f.write("\n")
         with open(md_path, "w") as f:
@@ -1286,9 +1302,9 @@ listen tcp_tunnel
              "to nginx and copies bytes each way, with no HTTP, rules, timeouts, logs or counters, on the "
              "Netty version, event-loop count, loop strategy (a loop polls once more without waiting before "
              "it sleeps) and JVM that Ferry runs on, and on Netty's epoll transport, where Ferry runs on "
-             "io_uring when the kernel offers it (docs/proxying.md). Where it is slower than HAProxy, that "
-             "share of Ferry's gap is the platform's; Ferry/relay is what Ferry's own work costs, less what "
-             "io_uring saves it.", "",
+             "io_uring when the kernel offers it (docs/proxying.md): the last row runs on io_uring. Where "
+             "the relay is slower than HAProxy, that share of Ferry's gap is the platform's; Ferry/relay is "
+             "what Ferry's own work costs (on epoll, less what io_uring saves it).", "",
              "| scenario | Netty relay | Ferry | HAProxy | relay/HAProxy | Ferry/relay |",
              "|---|---:|---:|---:|---:|---:|"]
         def row(label, key, r, relay_cell):
@@ -1299,17 +1315,33 @@ listen tcp_tunnel
                      f"| {rh} | {fr} |")
         for key in HTTP_KEYS:
             row(METRIC[key][1], key, self.median("relay", key), self.cell("relay", key))
-        if self.relay_first:
-            r = statistics.median(self.relay_first)
-            row(f"{METRIC['close_1k'][1]}, the relay reading first", "close_1k", r, f"{r:.0f}")
+        firsts = [(t, v) for t, v in (("epoll", self.relay_first), ("io_uring", self.relay_first_uring)) if v]
+        for transport, samples in firsts:
+            r = statistics.median(samples)
+            row(f"{METRIC['close_1k'][1]}, the relay reading first, on {transport}", "close_1k", r, f"{r:.0f}")
+        if firsts:
             L.append("")
             L.append("In (2) the relay connects to nginx as soon as it accepts, while the client's request is still "
-                     "on its way; an HTTP proxy cannot, since the request says where it goes. The last row is (2) "
-                     "through a listener of the same relay that reads the client's first bytes and only then "
-                     "connects (and sends them on once connected): the floor under an HTTP proxy on this platform "
-                     "in (2). Samples: " + ", ".join(f"{v:.0f}" for v in self.relay_first) + ".")
+                     "on its way; an HTTP proxy cannot, since the request says where it goes. The last rows are (2) "
+                     "through listeners of the same relay that read the client's first bytes and only then "
+                     "connect (and send them on once connected), on epoll and on io_uring (with event loops made "
+                     "as Ferry makes its own there): the floor under an HTTP proxy on this platform in (2). "
+                     + " ".join(f"Samples on {t}: " + ", ".join(f"{v:.0f}" for v in samples) + "." for t, samples in firsts))
+            L.append("")
+            L.append("CPU time per request in (2), user + system, in µs (medians of the rounds): "
+                     + "; ".join(f"the relay reading first on {t}, {self.cpu_cell(self.relay_first_cpu[t])}"
+                                 for t, _ in firsts)
+                     + f"; Ferry, {self.cpu_cell(self.http_cpu['ferry']['close_1k'])}"
+                     + f"; HAProxy, {self.cpu_cell(self.http_cpu['haproxy']['close_1k'])}.")
         L.append("")
         return L
+
+    @staticmethod
+    def cpu_cell(pairs):
+        """'user + system' of the medians of (user, system) pairs, or a dash."""
+        if not pairs:
+            return "—"
+        return f"{statistics.median(p[0] for p in pairs):.1f} + {statistics.median(p[1] for p in pairs):.1f}"
 
     def http_cpu_table(self):
         """The CPU time each process spent per request in (1) to (3), user and system apart."""
