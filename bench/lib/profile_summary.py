@@ -188,13 +188,13 @@ def alloc_section(tmp, s):
 
 
 def main():
-    tmp, path, date, seconds, commit, ap_version, ap_note = sys.argv[1:8]
+    tmp, path, date, seconds, commit, ap_version, ap_note, name = sys.argv[1:9]
     out = [f"# Where Ferry spends its time — {date}", "",
            f"Written by `bench/profile` (commit {commit}) on Ferry alone, after a 60 s warm-up, under "
            f"`wrk -t2 -c50` against nginx (1 KiB): for each scenario {seconds} s of CPU sampling with "
            f"async-profiler {ap_version} (CPU time of every thread, Java, JVM and kernel frames), then "
            f"{seconds} s of allocation recording with Java Flight Recorder. The flame graphs "
-           f"(`{date}-profile-*-cpu.html`) and the recordings (`{date}-profile-*.jfr`) are beside this file. "
+           f"(`{name}-*-cpu.html`) and the recordings (`{name}-*.jfr`) are beside this file. "
            "Profiling slows Ferry down; the request rates below are not results, and per-request figures "
            "are the ones to compare.", ""]
     if ap_note:
