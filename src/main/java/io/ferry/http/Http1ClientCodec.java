@@ -18,7 +18,7 @@ public final class Http1ClientCodec extends Http1Codec {
     }
 
     private Http1ClientCodec(Http1Decoder decoder, Runnable onBytes) {
-        super(decoder, new RequestEncoder(decoder, decoder.methods()), onBytes);
+        super(decoder, new RequestEncoder(decoder, decoder.methods()), onBytes, null);
     }
 
     private static final class RequestEncoder extends Http1Encoder<HttpRequest> {

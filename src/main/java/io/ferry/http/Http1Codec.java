@@ -1,5 +1,6 @@
 package io.ferry.http;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -12,22 +13,29 @@ import io.netty.channel.ChannelPromise;
  *
  * <p>The codec also reports each read, before any message in it is complete, to whoever is given
  * as {@code onBytes}: inactivity deadlines then see a slow but live peer, and a keep-alive wait ends
- * at the first byte of the next request.
+ * at the first byte of the next request. Given {@link ByteCounts}, it counts the bytes it reads
+ * and those it passes on to be written, next to the socket as no other handler is.
  */
 public abstract class Http1Codec extends ChannelDuplexHandler {
 
     private final Http1Decoder decoder;
     private final Http1Encoder<?> encoder;
     private final Runnable onBytes;
+    private final ByteCounts counts;
 
-    Http1Codec(Http1Decoder decoder, Http1Encoder<?> encoder, Runnable onBytes) {
+    Http1Codec(Http1Decoder decoder, Http1Encoder<?> encoder, Runnable onBytes, ByteCounts counts) {
         this.decoder = decoder;
         this.encoder = encoder;
         this.onBytes = onBytes;
+        this.counts = counts;
+        encoder.countWith(counts);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (counts != null && msg instanceof ByteBuf b) {
+            counts.read(b.readableBytes());
+        }
         onBytes.run();
         decoder.channelRead(ctx, msg);
     }

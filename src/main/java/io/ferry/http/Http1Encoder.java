@@ -2,6 +2,7 @@ package io.ferry.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -61,9 +62,23 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
     private final List<Object> out = new ArrayList<>(4);
     /** A head held back, with room for its body after it; null when none is. */
     private ByteBuf held;
+    /** Told of the bytes passed on to be written; null when nobody counts them. */
+    private ByteCounts counts;
 
     Http1Encoder(Class<H> type) {
         this.type = type;
+    }
+
+    void countWith(ByteCounts c) {
+        this.counts = c;
+    }
+
+    /** Passes {@code msg} on, counting its bytes. */
+    private ChannelFuture emit(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (counts != null && msg instanceof ByteBuf b) {
+            counts.written(b.readableBytes());
+        }
+        return ctx.write(msg, promise);
     }
 
     /** Writes the start line of {@code m}, ending with its CRLF. */
@@ -85,7 +100,7 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (passThrough(msg)) {
             writeHeld(ctx);
-            ctx.write(msg, promise);
+            emit(ctx, msg, promise);
             return;
         }
         try {
@@ -124,7 +139,7 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
                 }
             } else {
                 writeHeld(ctx);
-                ctx.write(msg, promise);
+                emit(ctx, msg, promise);
                 return;
             }
         } catch (RuntimeException e) {
@@ -260,7 +275,7 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
     private void writeHeld(ChannelHandlerContext ctx) {
         ByteBuf h = takeHeld();
         if (h != null) {
-            ctx.write(h, ctx.voidPromise());
+            emit(ctx, h, ctx.voidPromise());
         }
     }
 
@@ -312,15 +327,15 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
                     if (o instanceof ByteBuf b && !b.isReadable()) {
                         b.release();   // nothing to write, nobody to tell
                     } else {
-                        ctx.write(o, promise);
+                        emit(ctx, o, promise);
                     }
                 }
             } else if (size == 1) {
-                ctx.write(out.get(0), promise);
+                emit(ctx, out.get(0), promise);
             } else {
                 PromiseCombiner all = new PromiseCombiner(ctx.executor());
                 for (int i = 0; i < size; i++) {
-                    all.add(ctx.write(out.get(i)));
+                    all.add(emit(ctx, out.get(i), ctx.newPromise()));
                 }
                 all.finish(promise);
             }

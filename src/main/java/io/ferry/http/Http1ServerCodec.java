@@ -17,11 +17,16 @@ public final class Http1ServerCodec extends Http1Codec {
 
     /** A codec that tells {@code onBytes} of each read, before decoding it (see {@link Http1Codec}). */
     public Http1ServerCodec(Http1Settings settings, Runnable onBytes) {
-        this(Http1Decoder.requests(settings, new ArrayDeque<>(2)), onBytes);
+        this(settings, onBytes, null);
     }
 
-    private Http1ServerCodec(Http1Decoder decoder, Runnable onBytes) {
-        super(decoder, new ResponseEncoder(decoder, decoder.methods()), onBytes);
+    /** As {@link #Http1ServerCodec(Http1Settings, Runnable)}, telling {@code counts} of the bytes each way. */
+    public Http1ServerCodec(Http1Settings settings, Runnable onBytes, ByteCounts counts) {
+        this(Http1Decoder.requests(settings, new ArrayDeque<>(2)), onBytes, counts);
+    }
+
+    private Http1ServerCodec(Http1Decoder decoder, Runnable onBytes, ByteCounts counts) {
+        super(decoder, new ResponseEncoder(decoder, decoder.methods()), onBytes, counts);
     }
 
     private static final class ResponseEncoder extends Http1Encoder<HttpResponse> {

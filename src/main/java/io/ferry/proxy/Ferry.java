@@ -12,7 +12,6 @@ import io.ferry.config.ProxyOption;
 import io.ferry.http.Http1ServerCodec;
 import io.ferry.http.Http1Settings;
 import io.ferry.log.AccessLogs;
-import io.ferry.log.ByteCountHandler;
 import io.ferry.log.Termination.Cause;
 import io.ferry.net.ConnectionLimit;
 import io.ferry.net.Descriptors;
@@ -242,11 +241,9 @@ public final class Ferry implements AutoCloseable {
                     watch(ch, stream);
                     ch.pipeline().addLast(new TunnelHandler(stream, TcpStream.Side.CLIENT));
                 } else {
-                    ByteCountHandler bytes = new ByteCountHandler();
-                    ch.pipeline().addLast(bytes);
-                    HttpStream stream = new HttpStream(runtime, fe, ch, bytes);
+                    HttpStream stream = new HttpStream(runtime, fe, ch);
                     watch(ch, stream);
-                    ch.pipeline().addLast(new Http1ServerCodec(requestCodec, stream::clientBytes),
+                    ch.pipeline().addLast(new Http1ServerCodec(requestCodec, stream::clientBytes, stream.counts()),
                             new ClientSideHandler(stream));
                 }
             };

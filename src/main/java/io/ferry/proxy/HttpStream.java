@@ -13,7 +13,6 @@ import io.ferry.http.HttpErrors;
 import io.ferry.http.HttpRules;
 import io.ferry.http.HttpViolation;
 import io.ferry.http.RequestSample;
-import io.ferry.log.ByteCountHandler;
 import io.ferry.log.Termination.Cause;
 import io.ferry.log.Termination.Phase;
 import io.ferry.net.ConnectionEnds;
@@ -106,7 +105,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
     private StatsRequest statsRequest;
     private ServerPool pool;
 
-    HttpStream(ProxyRuntime runtime, Frontend frontend, Channel client, ByteCountHandler bytes) {
+    HttpStream(ProxyRuntime runtime, Frontend frontend, Channel client) {
         this.runtime = runtime;
         this.frontend = frontend;
         this.client = client;
@@ -114,7 +113,11 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         this.clientFin = frontend.clientFin;
         this.deadlines = new Deadlines(LoopThread::nanoTime, runtime.scheduler(client.eventLoop()), this::expired);
         this.log = new StreamLogger(frontend, client);
-        bytes.listener(log.stats);
+    }
+
+    /** What the client connection's codec tells of the bytes it reads and writes. */
+    io.ferry.http.ByteCounts counts() {
+        return log.stats;
     }
 
     // ---- client side -------------------------------------------------------------------------
@@ -768,8 +771,6 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         ChannelPipeline cp = client.pipeline();
         cp.replace(ClientSideHandler.class, "tunnel", new TunnelHandler(tunnel, TcpStream.Side.CLIENT));
         cp.remove(Http1ServerCodec.class);
-        // The tunnel counts its bytes itself: an idle tunnel does without a handler and its context.
-        cp.remove(ByteCountHandler.class);
         tunnel.started(clientInputShut);
     }
 

@@ -1,7 +1,7 @@
 package io.ferry.proxy;
 
 import io.ferry.balance.BackendServer;
-import io.ferry.log.ByteCountHandler;
+import io.ferry.http.ByteCounts;
 import io.ferry.log.Termination;
 import io.ferry.log.Termination.Cause;
 import io.ferry.log.Termination.Phase;
@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * transaction and of its current server, and keeps the stream's {@link ConnState} counted in
  * exactly one state. Runs on the stream's event loop; only the shared counters are thread-safe.
  */
-final class StreamCounters implements ByteCountHandler.Listener {
+final class StreamCounters implements ByteCounts {
 
     private static final AtomicLong IDS = new AtomicLong();
 

@@ -309,6 +309,77 @@ class Http1EncoderTest {
         assertThat(written()).isEqualTo("HTTP/1.1 200 OK\r\nX-Big: " + big + "\r\nContent-Length: 0\r\n\r\n");
     }
 
+    /**
+     * Given counts, the client connection's codec counts each byte it reads and each it passes on
+     * to be written, as they leave it: a head held back for its body, the pieces of a chunked body
+     * written with a promise, and what passes once the connection switched protocols.
+     */
+    @Test
+    void theCountsAreTheBytesReadAndTheBytesPassedOn() {
+        long[] read = new long[1];
+        long[] written = new long[1];
+        ByteCounts counts = new ByteCounts() {
+            @Override
+            public void read(long bytes) {
+                read[0] += bytes;
+            }
+
+            @Override
+            public void written(long bytes) {
+                written[0] += bytes;
+            }
+        };
+        channel = new EmbeddedChannel(new Http1ServerCodec(settings(false), () -> { }, counts));
+        String requests = "GET /a HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "GET /chat HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n";
+        channel.writeInbound(bytes(requests));
+        Object m;
+        while ((m = channel.readInbound()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+        assertThat(read[0]).isEqualTo(requests.length());
+
+        channel.write(response(HttpResponseStatus.OK, "Content-Length", "5"), channel.voidPromise());
+        assertThat(written[0]).as("a head held back for its body is not passed on yet").isZero();
+        channel.writeAndFlush(new DefaultLastHttpContent(bytes("hello")));
+        String first = written();
+        assertThat(written[0]).isEqualTo(first.length());
+
+        channel.write(response(HttpResponseStatus.SWITCHING_PROTOCOLS, "Upgrade", "websocket",
+                "Connection", "upgrade"));
+        ChannelFuture frame = channel.writeAndFlush(bytes("frame"));
+        String rest = written();
+        assertThat(frame.isSuccess()).isTrue();
+        assertThat(rest).endsWith("\r\n\r\nframe");
+        assertThat(written[0]).isEqualTo(first.length() + rest.length());
+    }
+
+    @Test
+    void aChunkedBodyWrittenWithAPromiseIsCountedPieceByPiece() {
+        long[] written = new long[1];
+        channel = new EmbeddedChannel(new Http1ServerCodec(settings(false), () -> { }, new ByteCounts() {
+            @Override
+            public void read(long bytes) {
+            }
+
+            @Override
+            public void written(long bytes) {
+                written[0] += bytes;
+            }
+        }));
+        channel.writeInbound(bytes("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+        Object m;
+        while ((m = channel.readInbound()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+        channel.write(response(HttpResponseStatus.OK, "Transfer-Encoding", "chunked"));
+        ChannelFuture body = channel.writeAndFlush(new DefaultLastHttpContent(bytes("hello")));
+        String all = written();
+        assertThat(body.isSuccess()).isTrue();
+        assertThat(all).endsWith("5\r\nhello\r\n0\r\n\r\n");
+        assertThat(written[0]).isEqualTo(all.length());
+    }
+
     @Test
     void objectsThatAreNotHttpPassAfterTheConnectionSwitchedProtocols() {
         clientSide("GET /chat HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n");
