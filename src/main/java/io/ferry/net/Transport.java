@@ -73,7 +73,7 @@ public enum Transport {
         if (ioUringWanted && IO_URING.isAvailable()) {
             return IO_URING;
         }
-        return Epoll.isAvailable() ? EPOLL : NIO;
+        return EPOLL.isAvailable() ? EPOLL : NIO;
     }
 
     /**

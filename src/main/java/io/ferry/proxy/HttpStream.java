@@ -5,6 +5,7 @@ import io.ferry.balance.ObservedHealth;
 import io.ferry.config.Proxy;
 import io.ferry.config.ProxyOption;
 import io.ferry.http.AclMatcher;
+import io.ferry.http.ByteCounts;
 import io.ferry.http.ConnectionHeaders;
 import io.ferry.http.ErrorPages;
 import io.ferry.http.Http1ClientCodec;
@@ -116,7 +117,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
     }
 
     /** What the client connection's codec tells of the bytes it reads and writes. */
-    io.ferry.http.ByteCounts counts() {
+    ByteCounts counts() {
         return log.stats;
     }
 
