@@ -122,17 +122,37 @@ public final class UnixSocketFile {
         }
         UserPrincipalLookupService users = FileSystems.getDefault().getUserPrincipalLookupService();
         if (o.user() != null) {
-            Files.setOwner(p, users.lookupPrincipalByName(o.user()));
+            Files.setOwner(p, lookUp(o.user(), users::lookupPrincipalByName));
         }
         if (o.uid() >= 0) {
             Files.setAttribute(p, "unix:uid", o.uid(), LinkOption.NOFOLLOW_LINKS);
         }
         if (o.group() != null) {
             Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                    .setGroup(users.lookupPrincipalByGroupName(o.group()));
+                    .setGroup(lookUp(o.group(), users::lookupPrincipalByGroupName));
         }
         if (o.gid() >= 0) {
             Files.setAttribute(p, "unix:gid", o.gid(), LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    /** One lookup of the operating system's users or groups. */
+    private interface Lookup<T> {
+        T find(String name) throws IOException;
+    }
+
+    /**
+     * Looks {@code name} up; a name not found is reported with the name asked for, which some JDKs
+     * (25) leave out of the exception they throw.
+     */
+    private static <T> T lookUp(String name, Lookup<T> lookup) throws IOException {
+        try {
+            return lookup.find(name);
+        } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+            java.nio.file.attribute.UserPrincipalNotFoundException named =
+                    new java.nio.file.attribute.UserPrincipalNotFoundException(name);
+            named.initCause(e);
+            throw named;
         }
     }
 
