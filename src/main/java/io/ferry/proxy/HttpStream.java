@@ -92,6 +92,16 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
     private boolean serverKeepAlive;
     private boolean firstRequest = true;
     private boolean keepAliveWait;
+    /**
+     * A transaction ended, the connection is kept alive, but the client has not taken enough of
+     * what was written to it (its connection is over the high-water mark): the next request waits,
+     * and the client is not read, until it does, under {@code timeout client}. A client that sends
+     * requests without reading the answers is not served ahead of what it reads, so what it makes
+     * Ferry hold stays bounded.
+     */
+    private boolean drainWait;
+    /** The client connection closes once what was written to it is sent: nothing more is read or served. */
+    private boolean closing;
     private boolean clientInputShut;
     private boolean closed;
     private final StreamLogger log;
@@ -158,15 +168,28 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
     }
 
     void clientWritabilityChanged() {
-        if (client.isWritable()) {
-            maybeReadServer();
+        if (!client.isWritable()) {
+            return;
         }
+        // The client took some of what was written to it: it is alive.
+        deadlines.touch(Deadline.CLIENT);
+        if (drainWait) {
+            drainWait = false;
+            if (runtime.stopping()) {
+                closeClientAfterFlush();
+            } else {
+                waitForRequest();
+            }
+            return;
+        }
+        maybeReadServer();
     }
 
     void clientInputShutdown() {
         clientInputShut = true;
-        if (request == RequestPhase.WAITING && clientIn.isEmpty()) {
-            client.close();
+        if (request == RequestPhase.WAITING && clientIn.isEmpty() && !drainWait) {
+            // What was written may not all be sent yet: the client may still be reading.
+            closeClientAfterFlush();
         } else if (backend != null && backend.model.option(ProxyOption.ABORTONCLOSE)
                 && (serverPhase == ServerPhase.QUEUED || serverPhase == ServerPhase.CONNECTING
                     || serverPhase == ServerPhase.RETRY_WAIT)) {
@@ -230,6 +253,9 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         while (!closed && !clientIn.isEmpty()) {
             Object m = clientIn.peek();
             if (m instanceof HttpRequest h && request == RequestPhase.WAITING) {
+                if (drainWait || closing) {
+                    break;
+                }
                 clientIn.poll();
                 beginRequest(h);
             } else if (m instanceof HttpContent c && !(m instanceof HttpRequest) && statsRequest != null) {
@@ -250,7 +276,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
     }
 
     private void maybeReadClient() {
-        if (closed || clientInputShut) {
+        if (closed || clientInputShut || closing || drainWait) {
             return;
         }
         // A bodiless request's end waits in the queue until the server is connected; reading on in
@@ -820,6 +846,16 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
             closeClientAfterFlush();
             return;
         }
+        if (!client.isWritable()) {
+            drainWait = true;
+            deadlines.startIdle(Deadline.CLIENT, clientIdle());
+            return;
+        }
+        waitForRequest();
+    }
+
+    /** Waits for the client's next request, under {@code timeout http-keep-alive}; one already here begins. */
+    private void waitForRequest() {
         keepAliveWait = true;
         deadlines.clear(Deadline.CLIENT);
         deadlines.start(Deadline.HTTP_KEEP_ALIVE, clientTimeouts.keepAliveWait());
@@ -842,7 +878,6 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         }
     }
 
-    /** Lets go of the current server connection, closing it when asked. */
     /** Tells the current server's {@code observe} what this stream saw of it. */
     private void observed(ObservedHealth.Event e) {
         if (server != null) {
@@ -850,6 +885,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         }
     }
 
+    /** Lets go of the current server connection, closing it when asked. */
     private void detachServer(boolean close) {
         ServerConnection c = conn;
         conn = null;
@@ -959,9 +995,18 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
     /**
      * Closes the client connection once all that was written to it is sent. Writes carry no
      * future of their own (a failed one fires exceptionCaught, which closes); this one empty write
-     * completes after all of them.
+     * completes after all of them. Until then nothing more is read from the client or served, and a
+     * client that does not take what was sent is closed after {@code timeout client} (or {@code
+     * client-fin}) of inactivity, as HAProxy does.
      */
     private void closeClientAfterFlush() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        deadlines.clear(Deadline.HTTP_KEEP_ALIVE);
+        deadlines.clear(Deadline.HTTP_REQUEST);
+        deadlines.startIdle(Deadline.CLIENT, clientIdle());
         client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -979,7 +1024,8 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
             }
             case HTTP_KEEP_ALIVE -> client.close();
             case CLIENT -> {
-                if (keepAliveWait) {
+                if (keepAliveWait || drainWait || closing) {
+                    // Nothing of a transaction is pending, or the client does not take what it was sent.
                     client.close();
                 } else if (response == ResponsePhase.NONE || response == ResponsePhase.WAITING_HEAD) {
                     clientKeepAlive = false;

@@ -3,6 +3,7 @@ package io.ferry.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.testing.Configs;
+import io.ferry.testing.KernelSockets;
 import io.ferry.testing.RawClient;
 import io.ferry.testing.ScriptedServer;
 import io.ferry.testing.TestOrigin;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.Test;
 /** Clients that send or read slowly are bounded by their deadlines and buffers, and do not slow others down. */
 class SlowClientsTest extends FerryTestBase {
 
+    private TestOrigin origin;
+
     private InetSocketAddress start(String timeouts, String server) {
         ferry = Ferry.start(Configs.parse("""
                 defaults
@@ -40,14 +43,20 @@ class SlowClientsTest extends FerryTestBase {
         return ferry.boundAddresses().get(0);
     }
 
+    /** Ferry in front of a {@link TestOrigin}, kept in {@link #origin}, with {@code timeouts} in its defaults. */
+    private InetSocketAddress startBeforeOrigin(String... timeouts) throws Exception {
+        origin = TestOrigin.start("o");
+        resources.add(origin::close);
+        StringBuilder lines = new StringBuilder();
+        for (String t : timeouts) {
+            lines.append("    ").append(t).append('\n');
+        }
+        return start(lines.toString(), origin.address());
+    }
+
     @Test
     void slowlorisClientsGet408AtTheDeadlineWhileANormalClientIsServed() throws Exception {
-        TestOrigin origin = TestOrigin.start("o");
-        resources.add(origin::close);
-        InetSocketAddress addr = start("""
-                    timeout client 20s
-                    timeout http-request 3s
-                """, origin.address());
+        InetSocketAddress addr = startBeforeOrigin("timeout client 20s", "timeout http-request 3s");
         try (RawClient warm = new RawClient(addr)) {
             warm.send("GET /warm HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
             assertThat(warm.readAll()).startsWith("HTTP/1.1 200");
@@ -112,12 +121,7 @@ class SlowClientsTest extends FerryTestBase {
 
     @Test
     void aHeaderFloodIsRefusedAtTheLimitNotAtTheDeadline() throws Exception {
-        TestOrigin origin = TestOrigin.start("o");
-        resources.add(origin::close);
-        InetSocketAddress addr = start("""
-                    timeout client 20s
-                    timeout http-request 20s
-                """, origin.address());
+        InetSocketAddress addr = startBeforeOrigin("timeout client 20s", "timeout http-request 20s");
         long t0 = System.nanoTime();
         try (RawClient raw = new RawClient(addr)) {
             StringBuilder flood = new StringBuilder("GET / HTTP/1.1\r\nHost: t\r\n");
@@ -157,6 +161,85 @@ class SlowClientsTest extends FerryTestBase {
                     .isLessThan(64L << 20);
             assertThat(raw.closedByPeerAfterDraining()).isTrue();
         }
+    }
+
+    @Test
+    void aClientThatPipelinesRequestsWithoutReadingIsServedOnlyAsFarAsItReads() throws Exception {
+        InetSocketAddress addr = startBeforeOrigin("timeout client 1s");
+        int sent = 40000;
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(4096);
+            s.connect(addr);
+            // 40,000 requests for 1 KiB each, 40 MiB of answers (each a whole response, so no single
+            // response is held back by the client's full socket), that the client never reads.
+            long t0 = System.nanoTime();
+            sendInBackground(s, ("GET /bytes?n=1024 HTTP/1.1\r\nHost: t\r\n\r\n").repeat(sent));
+            int clientPort = s.getLocalPort();
+            // Ferry serves what the sockets' buffers and its high-water mark hold, then waits for the client
+            // under timeout client, and closes.
+            awaitReleased(addr.getPort(), clientPort);
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            int served = origin.requests();
+            System.out.printf("pipelining without reading: %d of %d requests went to the server; closed after %d ms%n",
+                    served, sent, ms);
+            assertThat(ms).as("closed after, ms").isGreaterThanOrEqualTo(900L);
+            assertThat(served).as("requests served for a client that read nothing").isLessThan(sent / 4);
+        }
+    }
+
+    @Test
+    void aClientThatReadsNothingAndSendsGarbageAfterPipelinedRequestsIsClosedAtItsTimeout() throws Exception {
+        InetSocketAddress addr = startBeforeOrigin("timeout client 1s");
+        for (int size : new int[] {1024, 16384}) {
+            try (Socket s = new Socket()) {
+                s.setReceiveBufferSize(4096);
+                s.connect(addr);
+                // Whether Ferry reads the garbage while its answers wait for the client (its 400 then waits
+                // behind them, and the connection closes once it is sent) or stops reading before it, the
+                // client's deadline ends the connection.
+                long t0 = System.nanoTime();
+                sendInBackground(s, ("GET /bytes?n=" + size + " HTTP/1.1\r\nHost: t\r\n\r\n").repeat(4000)
+                        + "\u0000garbage\r\n\r\n");
+                awaitReleased(addr.getPort(), s.getLocalPort());
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertThat(ms).as("answers of %d bytes: closed after, ms", size).isBetween(900L, 10000L);
+            }
+        }
+    }
+
+    /** Writes {@code text} from another thread, as far as the proxy reads it (it may never read it all). */
+    private void sendInBackground(Socket s, String text) {
+        Thread t = new Thread(() -> {
+            try {
+                s.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
+            } catch (IOException e) {
+                // the proxy closed the connection first
+            }
+        }, "pipelining-client");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Waits until the proxy holds no socket for the client at {@code clientPort}. */
+    private static void awaitReleased(int proxyPort, int clientPort) {
+        Awaitility.await().atMost(15, TimeUnit.SECONDS).pollInterval(50, TimeUnit.MILLISECONDS)
+                .until(() -> KernelSockets.all().stream()
+                        .noneMatch(e -> e.localPort() == proxyPort && e.remotePort() == clientPort && e.held()));
+    }
+
+    @Test
+    void aClientThatPipelinesHalfClosesAndReadsSlowlyGetsEveryAnswer() throws Exception {
+        InetSocketAddress addr = startBeforeOrigin("timeout client 5s");
+        int sent = 100;
+        try (RawClient raw = new RawClient(addr)) {
+            raw.send("GET /bytes?n=65536 HTTP/1.1\r\nHost: t\r\n\r\n".repeat(sent));
+            // As `nc` does: the requests, then FIN, then the answers are read.
+            raw.shutdownOutput();
+            String all = raw.readAll();
+            assertThat(all.split("HTTP/1.1 200 OK", -1)).hasSize(sent + 1);
+            assertThat(all.length()).isGreaterThan(sent * 65536);
+        }
+        assertThat(origin.requests()).isEqualTo(sent);
     }
 
     private static void writeForever(OutputStream out, AtomicLong written, CompletableFuture<Long> cut) {
