@@ -76,9 +76,10 @@ final class CliHandler extends SimpleChannelInboundHandler<String> {
             // stats timeout: an idle connection is closed.
             ctx.close();
         } else if (evt instanceof ChannelInputShutdownEvent) {
-            // The client said all it will say: close once what it asked is answered (same thread, in order).
+            // The client said all it will say: close once what it asked is answered (same thread, in order)
+            // and sent. A close while the answer's write is still with the kernel would cancel it (io_uring).
             try {
-                executor.execute(ctx::close);
+                executor.execute(() -> ctx.writeAndFlush("").addListener(ChannelFutureListener.CLOSE));
             } catch (RejectedExecutionException e) {
                 ctx.close();
             }
