@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 
 /**
  * A connection's HTTP/1.1 codec, one handler in the pipeline: what comes in goes to its
@@ -22,6 +23,9 @@ public abstract class Http1Codec extends ChannelDuplexHandler {
     private final Http1Encoder<?> encoder;
     private final Runnable onBytes;
     private final ByteCounts counts;
+    private ChannelHandlerContext ctx;
+    /** The peer half-closed after requests that wait undecoded: told once they are decoded. */
+    private boolean inputShutdownHeld;
 
     Http1Codec(Http1Decoder decoder, Http1Encoder<?> encoder, Runnable onBytes, ByteCounts counts) {
         this.decoder = decoder;
@@ -29,6 +33,32 @@ public abstract class Http1Codec extends ChannelDuplexHandler {
         this.onBytes = onBytes;
         this.counts = counts;
         encoder.countWith(counts);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * Decodes only one request at a time: after a request's end, what follows waits undecoded until
+     * {@link #resume}. The connection's reader must then resume before it reads again.
+     */
+    public void pauseBetweenRequests() {
+        decoder.pauseBetweenRequests();
+    }
+
+    /**
+     * Decodes the next request if its bytes wait, passing its messages on; returns whether it passed
+     * any on. Once nothing waits any more, a half-closure that came after the requests is passed on too.
+     */
+    public boolean resume() throws Exception {
+        boolean any = decoder.resume(ctx);
+        if (inputShutdownHeld && !decoder.holdsInput()) {
+            inputShutdownHeld = false;
+            decoder.userEventTriggered(ctx, ChannelInputShutdownEvent.INSTANCE);
+        }
+        return any;
     }
 
     @Override
@@ -52,6 +82,11 @@ public abstract class Http1Codec extends ChannelDuplexHandler {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == ChannelInputShutdownEvent.INSTANCE && decoder.holdsInput()) {
+            // The requests before the half-closure come first.
+            inputShutdownHeld = true;
+            return;
+        }
         decoder.userEventTriggered(ctx, evt);
     }
 

@@ -86,6 +86,12 @@ public final class Http1Decoder extends ByteToMessageDecoder {
     private final ArrayDeque<HttpMethod> methods;
 
     private State state = State.HEAD;
+    /** Requests: decoding stops after each request's end until {@link #resume} (see {@link #pauseBetweenRequests}). */
+    private boolean pausing;
+    /** A request's end was passed on and decoding waits for {@link #resume}. */
+    private boolean held;
+    /** Messages passed on so far. */
+    private long produced;
     /** Bytes of the current head or trailer section, from the reader index, already searched for its end. */
     private int scanned;
     /** Where the line being scanned starts, from the reader index. */
@@ -126,8 +132,43 @@ public final class Http1Decoder extends ByteToMessageDecoder {
         return methods;
     }
 
+    /**
+     * From now on, stop decoding after each request's end until {@link #resume}: the bytes of the
+     * requests that follow wait undecoded (one read's worth at most, as the stream reads again only
+     * once it has resumed), instead of becoming a queue of decoded requests many times their size.
+     */
+    void pauseBetweenRequests() {
+        pausing = true;
+    }
+
+    /** Whether bytes wait undecoded after a request's end. */
+    boolean holdsInput() {
+        return held && internalBuffer().isReadable();
+    }
+
+    /**
+     * Decodes what waits after the last request's end, passing its messages on (the next request, at
+     * most, before decoding stops again); returns whether any message was passed on. Without one
+     * (nothing waited, or only part of a head), the caller reads on.
+     */
+    boolean resume(ChannelHandlerContext ctx) throws Exception {
+        if (!held) {
+            // Not stopped: all that could be decoded was.
+            return false;
+        }
+        held = false;
+        if (!internalBuffer().isReadable()) {
+            return false;
+        }
+        long before = produced;
+        // Decodes the bytes held, passes on what they give, and lets go of an emptied buffer, as a read does.
+        super.channelRead(ctx, Unpooled.EMPTY_BUFFER);
+        return produced != before;
+    }
+
     /** From now on, pass bytes on as they come (the connection switched protocols). */
     void upgrade() {
+        held = false;
         if (state != State.BAD) {
             state = State.UPGRADED;
         }
@@ -148,6 +189,10 @@ public final class Http1Decoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (held) {
+            return;
+        }
+        int before = out.size();
         try {
             switch (state) {
                 case HEAD -> head(ctx, in, out);
@@ -164,10 +209,20 @@ public final class Http1Decoder extends ByteToMessageDecoder {
         } catch (HttpViolation v) {
             fail(ctx, in, out, v);
         }
+        int added = out.size() - before;
+        produced += added;
+        if (pausing && added > 0 && state == State.HEAD && out.get(out.size() - 1) instanceof LastHttpContent) {
+            held = true;
+        }
     }
 
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        if (held) {
+            // The connection closed with requests it will not be answered for: nothing more to decode.
+            in.skipBytes(in.readableBytes());
+            return;
+        }
         super.decodeLast(ctx, in, out);
         switch (state) {
             case HEAD -> {

@@ -243,8 +243,9 @@ public final class Ferry implements AutoCloseable {
                 } else {
                     HttpStream stream = new HttpStream(runtime, fe, ch);
                     watch(ch, stream);
-                    ch.pipeline().addLast(new Http1ServerCodec(requestCodec, stream::clientBytes, stream.counts()),
-                            new ClientSideHandler(stream));
+                    Http1ServerCodec codec = new Http1ServerCodec(requestCodec, stream::clientBytes, stream.counts());
+                    stream.decodesWith(codec);
+                    ch.pipeline().addLast(codec, new ClientSideHandler(stream));
                 }
             };
             int id = 0;

@@ -115,6 +115,8 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
     /** A request for the stats page whose body (an admin form) is being read, null otherwise. */
     private StatsRequest statsRequest;
     private ServerPool pool;
+    /** The client connection's codec, which decodes one request at a time (null in tests without one). */
+    private Http1ServerCodec codec;
 
     HttpStream(ProxyRuntime runtime, Frontend frontend, Channel client) {
         this.runtime = runtime;
@@ -124,6 +126,12 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         this.clientFin = frontend.clientFin;
         this.deadlines = new Deadlines(LoopThread::nanoTime, runtime.scheduler(client.eventLoop()), this::expired);
         this.log = new StreamLogger(frontend, client);
+    }
+
+    /** Has {@code codec} decode one request at a time, resumed when this stream wants the next. */
+    void decodesWith(Http1ServerCodec codec) {
+        this.codec = codec;
+        codec.pauseBetweenRequests();
     }
 
     /** What the client connection's codec tells of the bytes it reads and writes. */
@@ -293,8 +301,23 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
             case BODY -> onlyEnd ? !upgradeRequested
                     : statsRequest != null || (serverPhase == ServerPhase.CONNECTED && conn.channel.isWritable());
         };
-        if (want) {
+        if (!want) {
+            return;
+        }
+        // The next request may already be here, undecoded; the client is read only once it is not.
+        if (codec != null && resumeDecoding()) {
+            drainClient();
+        } else if (!closed && !clientInputShut && !closing) {
             client.read();
+        }
+    }
+
+    private boolean resumeDecoding() {
+        try {
+            return codec.resume();
+        } catch (Exception e) {
+            client.pipeline().fireExceptionCaught(e);
+            return false;
         }
     }
 

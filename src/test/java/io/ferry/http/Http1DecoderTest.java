@@ -53,6 +53,11 @@ class Http1DecoderTest {
 
     private List<Object> read(String input) {
         channel.writeInbound(bytes(input));
+        return drain();
+    }
+
+    /** Everything the channel passed on, without writing. */
+    private List<Object> drain() {
         List<Object> out = new ArrayList<>();
         Object m;
         while ((m = channel.readInbound()) != null) {
@@ -87,6 +92,61 @@ class Http1DecoderTest {
         assertThat(b.headers().get("x-long-field-name")).isEqualTo("bbbbbbbb");
         release(a);
         ReferenceCountUtil.release(b);
+    }
+
+    @Test
+    void pausedBetweenRequestsPipelinedRequestsAreDecodedOneAtATime() throws Exception {
+        Http1ServerCodec codec = new Http1ServerCodec(new Http1Settings(3072, 20, false, captures, "www", null), () -> { });
+        codec.pauseBetweenRequests();
+        channel = new EmbeddedChannel(codec);
+        List<Object> first = read("GET /1 HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "POST /2 HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc"
+                + "GET /3 HTTP/1.1\r\nHost: t\r\n\r\nGET /4 HT");
+        assertThat(first).hasSize(2);
+        assertThat(((HttpRequest) first.get(0)).uri()).isEqualTo("/1");
+        assertThat(first.get(1)).isInstanceOf(LastHttpContent.class);
+        assertThat(drain()).isEmpty();
+
+        assertThat(codec.resume()).isTrue();
+        List<Object> second = drain();
+        assertThat(((HttpRequest) second.get(0)).uri()).isEqualTo("/2");
+        assertThat(second.get(second.size() - 1)).isInstanceOf(LastHttpContent.class);
+        assertThat(codec.resume()).isTrue();
+        List<Object> third = drain();
+        assertThat(third).hasSize(2);
+        assertThat(((HttpRequest) third.get(0)).uri()).isEqualTo("/3");
+        // Only part of the fourth head waits: nothing to pass on until more is read.
+        assertThat(codec.resume()).isFalse();
+        assertThat(drain()).isEmpty();
+        List<Object> fourth = read("TP/1.1\r\nHost: t\r\n\r\n");
+        assertThat(((HttpRequest) fourth.get(0)).uri()).isEqualTo("/4");
+        assertThat(codec.resume()).isFalse();
+        release(first);
+        release(second);
+        release(third);
+        release(fourth);
+    }
+
+    @Test
+    void aHalfClosureAfterPipelinedRequestsComesAfterThem() throws Exception {
+        Http1ServerCodec codec = new Http1ServerCodec(new Http1Settings(3072, 20, false, captures, "www", null), () -> { });
+        codec.pauseBetweenRequests();
+        List<Object> events = new ArrayList<>();
+        channel = new EmbeddedChannel(codec, new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) {
+                events.add(evt);
+            }
+        });
+        List<Object> first = read("GET /1 HTTP/1.1\r\nHost: t\r\n\r\nGET /2 HTTP/1.1\r\nHost: t\r\n\r\n");
+        channel.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+        assertThat(events).isEmpty();
+        assertThat(codec.resume()).isTrue();
+        List<Object> second = drain();
+        assertThat(((HttpRequest) second.get(0)).uri()).isEqualTo("/2");
+        assertThat(events).containsExactly(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+        release(first);
+        release(second);
     }
 
     @Test
