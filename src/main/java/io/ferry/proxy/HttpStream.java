@@ -253,7 +253,8 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
      */
     void softStop() {
         if (!closed && keepAliveWait && clientIn.isEmpty()) {
-            client.close();
+            // The last answer may still be on its way: it is sent first.
+            closeClientAfterFlush();
         }
     }
 
