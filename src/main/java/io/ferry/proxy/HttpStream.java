@@ -183,7 +183,8 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         deadlines.touch(Deadline.CLIENT);
         if (drainWait) {
             drainWait = false;
-            if (runtime.stopping()) {
+            if (runtime.stopping() || (clientInputShut && clientIn.isEmpty())) {
+                // Stopping, or the client half-closed after its last request: as at a transaction's end.
                 closeClientAfterFlush();
             } else {
                 waitForRequest();

@@ -209,9 +209,17 @@ class SlowClientsTest extends FerryTestBase {
 
     /** Writes {@code text} from another thread, as far as the proxy reads it (it may never read it all). */
     private void sendInBackground(Socket s, String text) {
+        sendInBackground(s, text, false);
+    }
+
+    /** As {@link #sendInBackground(Socket, String)}, then half-closes when {@code fin}. */
+    private void sendInBackground(Socket s, String text, boolean fin) {
         Thread t = new Thread(() -> {
             try {
                 s.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
+                if (fin) {
+                    s.shutdownOutput();
+                }
             } catch (IOException e) {
                 // the proxy closed the connection first
             }
@@ -229,17 +237,26 @@ class SlowClientsTest extends FerryTestBase {
 
     @Test
     void aClientThatPipelinesHalfClosesAndReadsSlowlyGetsEveryAnswer() throws Exception {
-        InetSocketAddress addr = startBeforeOrigin("timeout client 5s");
-        int sent = 100;
-        try (RawClient raw = new RawClient(addr)) {
-            raw.send("GET /bytes?n=65536 HTTP/1.1\r\nHost: t\r\n\r\n".repeat(sent));
-            // As `nc` does: the requests, then FIN, then the answers are read.
-            raw.shutdownOutput();
-            String all = raw.readAll();
-            assertThat(all.split("HTTP/1.1 200 OK", -1)).hasSize(sent + 1);
-            assertThat(all.length()).isGreaterThan(sent * 65536);
+        InetSocketAddress addr = startBeforeOrigin("timeout client 20s", "timeout http-keep-alive 20s");
+        for (int size : new int[] {65536, 1024}) {
+            int sent = size > 1024 ? 100 : 3000;
+            try (Socket s = new Socket()) {
+                // A small window: the answers wait on Ferry's side time and again.
+                s.setReceiveBufferSize(4096);
+                s.connect(addr);
+                s.setSoTimeout(20000);
+                long t0 = System.nanoTime();
+                // As `nc` does: the requests, then FIN, then the answers are read.
+                sendInBackground(s, ("GET /bytes?n=" + size + " HTTP/1.1\r\nHost: t\r\n\r\n").repeat(sent), true);
+                String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertThat(all.split("HTTP/1.1 200 OK", -1)).as("answers of %d bytes", size).hasSize(sent + 1);
+                assertThat(all.length()).isGreaterThan(sent * size);
+                // Closed once the last answer is sent, not at a timeout.
+                assertThat(ms).as("answers of %d bytes: closed after, ms", size).isLessThan(10000L);
+            }
         }
-        assertThat(origin.requests()).isEqualTo(sent);
+        assertThat(origin.requests()).isEqualTo(100 + 3000);
     }
 
     private static void writeForever(OutputStream out, AtomicLong written, CompletableFuture<Long> cut) {
