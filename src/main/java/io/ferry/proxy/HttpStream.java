@@ -183,12 +183,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         deadlines.touch(Deadline.CLIENT);
         if (drainWait) {
             drainWait = false;
-            if (runtime.stopping() || (clientInputShut && clientIn.isEmpty())) {
-                // Stopping, or the client half-closed after its last request: as at a transaction's end.
-                closeClientAfterFlush();
-            } else {
-                waitForRequest();
-            }
+            nextOrClose();
             return;
         }
         maybeReadServer();
@@ -867,6 +862,14 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         request = RequestPhase.WAITING;
         response = ResponsePhase.NONE;
         upgradeRequested = false;
+        nextOrClose();
+    }
+
+    /**
+     * Between transactions: closes once the last answer is sent when the connection is not kept;
+     * otherwise waits for the client to take enough of it ({@link #drainWait}), then for the next request.
+     */
+    private void nextOrClose() {
         if (!clientKeepAlive || runtime.stopping() || (clientInputShut && clientIn.isEmpty())) {
             closeClientAfterFlush();
             return;
