@@ -49,16 +49,17 @@ public abstract class Http1Codec extends ChannelDuplexHandler {
     }
 
     /**
-     * Decodes the next request if its bytes wait, passing its messages on; returns whether it passed
-     * any on. Once nothing waits any more, a half-closure that came after the requests is passed on too.
+     * Decodes the next request if its bytes wait, passing its messages on; returns whether it decoded
+     * anything (if not, the caller reads on). Once nothing waits any more, a half-closure that came
+     * after the requests is passed on too.
      */
     public boolean resume() throws Exception {
-        boolean any = decoder.resume(ctx);
+        boolean decoded = decoder.resume(ctx);
         if (inputShutdownHeld && !decoder.holdsInput()) {
             inputShutdownHeld = false;
             decoder.userEventTriggered(ctx, ChannelInputShutdownEvent.INSTANCE);
         }
-        return any;
+        return decoded;
     }
 
     @Override

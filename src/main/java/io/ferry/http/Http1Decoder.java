@@ -90,8 +90,6 @@ public final class Http1Decoder extends ByteToMessageDecoder {
     private boolean pausing;
     /** A request's end was passed on and decoding waits for {@link #resume}. */
     private boolean held;
-    /** Messages passed on so far. */
-    private long produced;
     /** Bytes of the current head or trailer section, from the reader index, already searched for its end. */
     private int scanned;
     /** Where the line being scanned starts, from the reader index. */
@@ -148,7 +146,7 @@ public final class Http1Decoder extends ByteToMessageDecoder {
 
     /**
      * Decodes what waits after the last request's end, passing its messages on (the next request, at
-     * most, before decoding stops again); returns whether any message was passed on. Without one
+     * most, before decoding stops again); returns whether it decoded anything. When it did not
      * (nothing waited, or only part of a head), the caller reads on.
      */
     boolean resume(ChannelHandlerContext ctx) throws Exception {
@@ -160,10 +158,10 @@ public final class Http1Decoder extends ByteToMessageDecoder {
         if (!internalBuffer().isReadable()) {
             return false;
         }
-        long before = produced;
+        int before = internalBuffer().readableBytes();
         // Decodes the bytes held, passes on what they give, and lets go of an emptied buffer, as a read does.
         super.channelRead(ctx, Unpooled.EMPTY_BUFFER);
-        return produced != before;
+        return internalBuffer().readableBytes() != before;
     }
 
     /** From now on, pass bytes on as they come (the connection switched protocols). */
@@ -209,9 +207,7 @@ public final class Http1Decoder extends ByteToMessageDecoder {
         } catch (HttpViolation v) {
             fail(ctx, in, out, v);
         }
-        int added = out.size() - before;
-        produced += added;
-        if (pausing && added > 0 && state == State.HEAD && out.get(out.size() - 1) instanceof LastHttpContent) {
+        if (pausing && out.size() > before && state == State.HEAD && out.get(out.size() - 1) instanceof LastHttpContent) {
             held = true;
         }
     }
