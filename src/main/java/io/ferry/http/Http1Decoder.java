@@ -52,6 +52,8 @@ public final class Http1Decoder extends ByteToMessageDecoder {
     private static final int MAX_CHUNK_LINE = 4096;
     /** The most hex digits of a chunk size: 15 digits stay below 2^60, far from overflow. */
     private static final int MAX_CHUNK_DIGITS = 15;
+    /** Chunks of at most this many bytes, when whole in what was read, are copied together into one content. */
+    private static final int GATHER_MAX = 4096;
 
     private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
     private static final HttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
@@ -195,9 +197,7 @@ public final class Http1Decoder extends ByteToMessageDecoder {
             switch (state) {
                 case HEAD -> head(ctx, in, out);
                 case FIXED -> fixed(in, out);
-                case CHUNK_SIZE -> chunkSize(in);
-                case CHUNK_DATA -> chunkData(in, out);
-                case CHUNK_END -> chunkEnd(in);
+                case CHUNK_SIZE, CHUNK_DATA, CHUNK_END -> chunks(ctx, in, out);
                 case TRAILERS -> trailers(in, out);
                 case UNTIL_CLOSE -> out.add(new DefaultHttpContent(in.readRetainedSlice(in.readableBytes())));
                 case UPGRADED -> out.add(in.readRetainedSlice(in.readableBytes()));
@@ -774,6 +774,56 @@ public final class Http1Decoder extends ByteToMessageDecoder {
             remaining = size;
             state = State.CHUNK_DATA;
         }
+    }
+
+    /**
+     * Decodes the chunks that {@code in} holds, up to the last one. Small chunks that are whole in
+     * what was read are copied together into one content, and a larger chunk's data passes on as a
+     * slice of the bytes read: a read of many tiny chunks becomes one piece of body, not thousands,
+     * each one an object to keep and framing of its own to write, many times the bytes read.
+     */
+    private void chunks(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        ByteBuf gathered = null;
+        try {
+            while (true) {
+                State before = state;
+                int at = in.readerIndex();
+                switch (state) {
+                    case CHUNK_SIZE -> chunkSize(in);
+                    case CHUNK_END -> chunkEnd(in);
+                    case CHUNK_DATA -> {
+                        if (remaining <= GATHER_MAX && in.readableBytes() >= remaining) {
+                            if (gathered == null) {
+                                gathered = ctx.alloc().buffer(Math.min(in.readableBytes(), 4 * GATHER_MAX));
+                            }
+                            gathered.writeBytes(in, (int) remaining);
+                            remaining = 0;
+                            state = State.CHUNK_END;
+                        } else {
+                            gathered = passOn(gathered, out);
+                            chunkData(in, out);
+                        }
+                    }
+                    default -> {
+                        // the trailer section, in a call of its own
+                        return;
+                    }
+                }
+                if (state == before && in.readerIndex() == at) {
+                    return;
+                }
+            }
+        } finally {
+            passOn(gathered, out);
+        }
+    }
+
+    /** Passes on the chunk data gathered, if any; returns null, for the caller to gather anew. */
+    private static ByteBuf passOn(ByteBuf gathered, List<Object> out) {
+        if (gathered != null) {
+            out.add(new DefaultHttpContent(gathered));
+        }
+        return null;
     }
 
     private void chunkData(ByteBuf in, List<Object> out) {

@@ -324,6 +324,81 @@ class Http1DecoderTest {
         channel = null;
     }
 
+    /** The sizes of the pieces of body in {@code out} (LastHttpContent included), and their bytes joined. */
+    private static List<Integer> bodySizes(List<Object> out, StringBuilder body) {
+        List<Integer> sizes = new ArrayList<>();
+        for (Object m : out) {
+            if (m instanceof HttpContent c) {
+                sizes.add(c.content().readableBytes());
+                body.append(c.content().toString(StandardCharsets.ISO_8859_1));
+            }
+        }
+        return sizes;
+    }
+
+    private static String chunks(int count, int size, char c) {
+        String data = String.valueOf(c).repeat(size);
+        return (Integer.toHexString(size) + "\r\n" + data + "\r\n").repeat(count);
+    }
+
+    @Test
+    void tinyChunksReadTogetherBecomeOnePieceOfBody() {
+        // 10,000 one-byte chunks in one read: 60 KB read, one content, not 10,000 (each with its own
+        // objects and its own framing on the way out, many times the bytes read).
+        requests(false);
+        List<Object> out = read("POST /up HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + chunks(10_000, 1, 'x') + "0\r\n\r\n");
+        StringBuilder body = new StringBuilder();
+        assertThat(out.get(0)).isInstanceOf(HttpRequest.class);
+        assertThat(bodySizes(out, body)).containsExactly(10_000, 0);
+        assertThat(body.toString()).isEqualTo("x".repeat(10_000));
+        assertThat(out.get(out.size() - 1)).isInstanceOf(LastHttpContent.class);
+        release(out);
+    }
+
+    @Test
+    void aLargeChunkPassesOnByItselfBetweenSmallOnes() {
+        responses(false);
+        channel.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
+        release(drainOutbound());
+        List<Object> out = read("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + chunks(3, 2, 'a') + chunks(1, 10_000, 'b') + chunks(2, 4096, 'c') + "0\r\nX-T: 1\r\n\r\n");
+        StringBuilder body = new StringBuilder();
+        assertThat(bodySizes(out, body)).containsExactly(6, 10_000, 8192, 0);
+        assertThat(body.toString()).isEqualTo("a".repeat(6) + "b".repeat(10_000) + "c".repeat(8192));
+        assertThat(((LastHttpContent) out.get(out.size() - 1)).trailingHeaders().get("x-t")).isEqualTo("1");
+        release(out);
+    }
+
+    @Test
+    void aChunkCutByTheEndOfARead() {
+        requests(false);
+        List<Object> first = read("POST /up HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + chunks(2, 3, 'a') + "5\r\nbb");
+        StringBuilder body = new StringBuilder();
+        assertThat(bodySizes(first, body)).as("the whole chunks, then what came of the cut one").containsExactly(6, 2);
+        release(first);
+        List<Object> second = read("bbb\r\n" + chunks(2, 1, 'c') + "0\r\n\r\n");
+        assertThat(bodySizes(second, body)).as("the rest of the cut chunk, small and whole here, with the next ones")
+                .containsExactly(5, 0);
+        assertThat(body.toString()).isEqualTo("aaaaaabbbbbcc");
+        release(second);
+    }
+
+    @Test
+    void chunksBeforeBadFramingPassOnBeforeTheFailure() {
+        requests(false);
+        List<Object> out = read("POST /up HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + chunks(2, 1, 'a') + "1\r\nbzz\r\n");
+        StringBuilder body = new StringBuilder();
+        assertThat(bodySizes(out, body)).containsExactly(3, 0);
+        assertThat(body.toString()).as("the data of the chunk whose end is bad too, as it came before").isEqualTo("aab");
+        HttpContent last = (HttpContent) out.get(out.size() - 1);
+        assertThat(last).isInstanceOf(LastHttpContent.class);
+        assertThat(HttpViolation.requestStatus(last.decoderResult())).isEqualTo(400);
+        release(out);
+    }
+
     private List<Object> drainOutbound() {
         List<Object> out = new ArrayList<>();
         Object m;

@@ -9,6 +9,9 @@ import io.ferry.testing.Configs;
 import io.ferry.testing.KernelSockets;
 import io.ferry.testing.Models;
 import io.ferry.testing.RawClient;
+import io.ferry.testing.ScriptedServer;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -210,6 +213,49 @@ class HttpProxyingTest extends OriginFerryTestBase {
             assertThat(r).startsWith("HTTP/1.1 200").containsIgnoringCase("transfer-encoding: chunked")
                     .contains("hello").contains(" world");
         }
+    }
+
+    @Test
+    void tinyChunksAreFramedAgainInLargerOnes() throws Exception {
+        // 60,000 chunks of one byte in one go: passed on one for one, each chunk took a write of its
+        // own and held many times its bytes in memory while the server was slow to read.
+        try (ScriptedServer counting = new ScriptedServer((head, in, out) -> {
+            int chunks = 0;
+            long bytes = 0;
+            for (int size; (size = Integer.parseInt(line(in), 16)) > 0; chunks++) {
+                bytes += in.readNBytes(size).length;
+                line(in);
+            }
+            line(in);
+            String body = chunks + " " + bytes + " end";
+            ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+        })) {
+            ferry = Ferry.start(Configs.parse("global\n    nbthread 1\n" + Configs.HTTP_DEFAULTS + """
+                    frontend www
+                        bind 127.0.0.1:0
+                        default_backend app
+                    backend app
+                        server s1 %s
+                    """.formatted(counting.address())));
+            try (RawClient raw = new RawClient(ferry.boundAddresses().get(0))) {
+                raw.send("POST /up HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "1\r\nx\r\n".repeat(60_000) + "0\r\n\r\n");
+                String r = raw.readUntil(" end", 1);
+                assertThat(r).startsWith("HTTP/1.1 200");
+                String[] counts = r.substring(r.indexOf("\r\n\r\n") + 4).split(" ");
+                assertThat(Long.parseLong(counts[1])).isEqualTo(60_000);
+                assertThat(Integer.parseInt(counts[0])).as("chunks the server received").isLessThan(6_000);
+            }
+        }
+    }
+
+    /** One line, without its CRLF. */
+    private static String line(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
+            b.append((char) c);
+        }
+        return b.toString().strip();
     }
 
     @Test
