@@ -191,12 +191,13 @@ public enum Transport {
      * {@link LoopThread}, which counts in its own row of {@link StripedCounters} and keeps the
      * time of its loop's iteration. With epoll and NIO a loop polls once more without waiting
      * before it sleeps ({@link PollBeforeSleeping}); an io_uring loop already looks at its
-     * completion queue before it waits ({@link ClockedIoHandler} begins its iterations).
+     * completion queue before it waits ({@link ClockedIoHandler} begins its iterations). An epoll
+     * loop keeps its descriptors in its epoll set while they want no event ({@link EpollKeepsRegistrations}).
      */
     public MultiThreadIoEventLoopGroup newEventLoopGroup(int threads) {
         IoHandlerFactory factory = switch (this) {
             case IO_URING -> ClockedIoHandler.factory(IoUringIoHandler.newFactory());
-            case EPOLL -> EpollIoHandler.newFactory(0, PollBeforeSleeping.FACTORY);
+            case EPOLL -> EpollKeepsRegistrations.factory(EpollIoHandler.newFactory(0, PollBeforeSleeping.FACTORY));
             case NIO -> NioIoHandler.newFactory(SelectorProvider.provider(), PollBeforeSleeping.FACTORY);
         };
         return new MultiThreadIoEventLoopGroup(threads, LoopThread.factory(), factory);

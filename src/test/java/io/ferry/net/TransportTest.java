@@ -146,6 +146,51 @@ class TransportTest {
         }
     }
 
+    /**
+     * A connection whose peer half-closed before anything was written to it is neither read nor
+     * waiting to write; it must still be able to wait to write later. Netty 4.2's epoll took such a
+     * descriptor out of its epoll set for good: the first write that did not fit at once failed, and
+     * an answer larger than the peer's window was cut short ({@link EpollKeepsRegistrations}).
+     */
+    @ParameterizedTest
+    @MethodSource("transports")
+    void aConnectionWhosePeerHalfClosedCanStillWaitToWrite(Transport t) throws Exception {
+        loops(t);
+        byte[] data = new byte[4 << 20];
+        new java.util.Random(7).nextBytes(data);
+        try (ServerSocket server = new ServerSocket()) {
+            server.setReceiveBufferSize(4096);
+            server.bind(new InetSocketAddress(loopback, 0), 1);
+            CompletableFuture<Void> halfClosed = new CompletableFuture<>();
+            Channel ch = t.newSocketChannel(loopback);
+            ch.config().setAutoRead(false);
+            ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                    if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+                        halfClosed.complete(null);
+                    }
+                }
+            });
+            loops.register(ch).sync();
+            ch.connect(new InetSocketAddress(loopback, server.getLocalPort())).sync();
+            try (Socket s = server.accept()) {
+                s.setSoTimeout(20_000);
+                s.shutdownOutput();
+                ch.read();
+                halfClosed.get(10, TimeUnit.SECONDS);
+                io.netty.channel.ChannelFuture written = ch.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(data));
+                written.addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                byte[] received = s.getInputStream().readAllBytes();
+                assertThat(written.await(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(written.cause()).isNull();
+                assertThat(received.length).as("bytes received").isEqualTo(data.length);
+                assertThat(java.util.Arrays.equals(received, data)).as("the same bytes").isTrue();
+            }
+        }
+    }
+
     /** A tunnel's connection reads in slices of at most 32 KiB, where Netty would grow its reads to 64 KiB. */
     @ParameterizedTest
     @MethodSource("transports")

@@ -13,6 +13,7 @@ import io.ferry.testing.ScriptedServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -289,6 +290,24 @@ class HttpProxyingTest extends OriginFerryTestBase {
                     + "Keep-Alive: timeout=5\r\nX-Public: 2\r\n\r\n");
             String r = raw.readUntil("o GET /h", 1);
             assertThat(r.toLowerCase()).contains("x-request-headers: host,x-public\r\n");
+        }
+    }
+
+    @Test
+    void aClientThatHalfClosesAfterItsRequestGetsAnAnswerLargerThanItsWindow() throws Exception {
+        // As `printf 'GET ...' | nc` does: the FIN right after the request, then an answer that fills
+        // the client's 4 KiB window again and again (TransportTest has the transport's own part of this).
+        InetSocketAddress addr = start("", "");
+        int n = 4 << 20;
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(4096);
+            s.connect(addr);
+            s.setSoTimeout(20000);
+            s.getOutputStream().write(get("/bytes?n=" + n).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            s.shutdownOutput();
+            String all = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(all).startsWith("HTTP/1.1 200");
+            assertThat(all.length() - all.indexOf("\r\n\r\n") - 4).isEqualTo(n);
         }
     }
 

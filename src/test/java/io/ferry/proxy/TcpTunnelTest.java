@@ -98,6 +98,30 @@ class TcpTunnelTest extends FerryTestBase {
     }
 
     @Test
+    void aClientThatHalfClosedGetsAnAnswerLargerThanItsWindow() throws Exception {
+        // The client's FIN comes before anything was written to it; the answer then fills its 4 KiB
+        // window again and again, and Ferry must wait to write each time (TransportTest has the
+        // transport's own part of this).
+        byte[] answer = new byte[4 << 20];
+        new Random(5).nextBytes(answer);
+        ScriptedServer late = server((head, in, out) -> {
+            in.transferTo(OutputStream.nullOutputStream());
+            out.write(answer);
+        });
+        InetSocketAddress addr = start(TIMEOUTS, late);
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(4096);
+            s.connect(addr);
+            s.setSoTimeout(20000);
+            s.getOutputStream().write('?');
+            s.shutdownOutput();
+            byte[] back = s.getInputStream().readAllBytes();
+            assertThat(back.length).as("bytes received").isEqualTo(answer.length);
+            assertThat(java.util.Arrays.equals(back, answer)).as("the same bytes").isTrue();
+        }
+    }
+
+    @Test
     void tunnelsWhoseServerClosedAreReapedByClientFinWhileTheClientsStaySilent() throws Exception {
         ScriptedServer closing = server((head, in, out) -> { });
         InetSocketAddress addr = start(TIMEOUTS + "    timeout client-fin 1s\n", closing);
