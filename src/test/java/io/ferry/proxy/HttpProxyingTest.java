@@ -26,6 +26,12 @@ import org.junit.jupiter.api.Test;
 class HttpProxyingTest extends OriginFerryTestBase {
 
     private InetSocketAddress start(String extraBackend, String extraFrontend, ProxyOption... backendOptions) {
+        return startBefore(origin.address(), extraBackend, extraFrontend, backendOptions);
+    }
+
+    /** A Ferry in front of the server at {@code server} alone. */
+    private InetSocketAddress startBefore(String server, String extraBackend, String extraFrontend,
+                                          ProxyOption... backendOptions) {
         Config config = Configs.parse("""
                 global
                     nbthread 1
@@ -37,7 +43,7 @@ class HttpProxyingTest extends OriginFerryTestBase {
                 backend app
                 %s
                     server o1 %s
-                """.formatted(extraFrontend, extraBackend, origin.address()));
+                """.formatted(extraFrontend, extraBackend, server));
         ferry = Ferry.start(Models.withOptions(config, "app", backendOptions));
         return ferry.boundAddresses().get(0);
     }
@@ -231,14 +237,8 @@ class HttpProxyingTest extends OriginFerryTestBase {
             String body = chunks + " " + bytes + " end";
             ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
         })) {
-            ferry = Ferry.start(Configs.parse("global\n    nbthread 1\n" + Configs.HTTP_DEFAULTS + """
-                    frontend www
-                        bind 127.0.0.1:0
-                        default_backend app
-                    backend app
-                        server s1 %s
-                    """.formatted(counting.address())));
-            try (RawClient raw = new RawClient(ferry.boundAddresses().get(0))) {
+            InetSocketAddress addr = startBefore(counting.address(), "", "");
+            try (RawClient raw = new RawClient(addr)) {
                 raw.send("POST /up HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
                         + "1\r\nx\r\n".repeat(60_000) + "0\r\n\r\n");
                 String r = raw.readUntil(" end", 1);
@@ -312,16 +312,10 @@ class HttpProxyingTest extends OriginFerryTestBase {
             out.write(new byte[n]);
             out.flush();
         })) {
-            ferry = Ferry.start(Configs.parse("global\n    nbthread 1\n" + Configs.HTTP_DEFAULTS + """
-                    frontend www
-                        bind 127.0.0.1:0
-                        default_backend app
-                    backend app
-                        server s1 %s
-                    """.formatted(late.address())));
+            InetSocketAddress addr = startBefore(late.address(), "", "");
             try (Socket s = new Socket()) {
                 s.setReceiveBufferSize(4096);
-                s.connect(ferry.boundAddresses().get(0));
+                s.connect(addr);
                 s.setSoTimeout(20000);
                 s.getOutputStream().write(get("/big").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
                 s.shutdownOutput();
