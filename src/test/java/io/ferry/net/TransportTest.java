@@ -4,20 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ferry.testing.KernelSockets;
-
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -157,7 +162,7 @@ class TransportTest {
     void aConnectionWhosePeerHalfClosedCanStillWaitToWrite(Transport t) throws Exception {
         loops(t);
         byte[] data = new byte[4 << 20];
-        new java.util.Random(7).nextBytes(data);
+        new Random(7).nextBytes(data);
         try (ServerSocket server = new ServerSocket()) {
             server.setReceiveBufferSize(4096);
             server.bind(new InetSocketAddress(loopback, 0), 1);
@@ -168,7 +173,7 @@ class TransportTest {
             ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                 @Override
                 public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                    if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+                    if (evt instanceof ChannelInputShutdownEvent) {
                         halfClosed.complete(null);
                     }
                 }
@@ -180,13 +185,13 @@ class TransportTest {
                 s.shutdownOutput();
                 ch.read();
                 halfClosed.get(10, TimeUnit.SECONDS);
-                io.netty.channel.ChannelFuture written = ch.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(data));
-                written.addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                ChannelFuture written = ch.writeAndFlush(Unpooled.wrappedBuffer(data));
+                written.addListener(ChannelFutureListener.CLOSE);
                 byte[] received = s.getInputStream().readAllBytes();
                 assertThat(written.await(10, TimeUnit.SECONDS)).isTrue();
                 assertThat(written.cause()).isNull();
                 assertThat(received.length).as("bytes received").isEqualTo(data.length);
-                assertThat(java.util.Arrays.equals(received, data)).as("the same bytes").isTrue();
+                assertThat(Arrays.equals(received, data)).as("the same bytes").isTrue();
             }
         }
     }

@@ -18,7 +18,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -301,7 +303,7 @@ class HttpProxyingTest extends OriginFerryTestBase {
         // connection's place in its epoll set, and the answer stopped at a full window
         // (EpollKeepsRegistrations; TransportTest shows it every time, this test about once in six).
         int n = 4 << 20;
-        java.util.concurrent.CountDownLatch halfClosed = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch halfClosed = new CountDownLatch(1);
         try (ScriptedServer late = new ScriptedServer((head, in, out) -> {
             try {
                 halfClosed.await();
@@ -317,12 +319,12 @@ class HttpProxyingTest extends OriginFerryTestBase {
                 s.setReceiveBufferSize(4096);
                 s.connect(addr);
                 s.setSoTimeout(20000);
-                s.getOutputStream().write(get("/big").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                s.getOutputStream().write(get("/big").getBytes(StandardCharsets.ISO_8859_1));
                 s.shutdownOutput();
                 await().atMost(10, TimeUnit.SECONDS).until(() -> ferry.streams().stream()
                         .anyMatch(x -> x.client() == StreamSnapshot.Side.HALF_CLOSED_READ));
                 halfClosed.countDown();
-                String all = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
                 assertThat(all).startsWith("HTTP/1.1 200");
                 assertThat(all.length() - all.indexOf("\r\n\r\n") - 4).as("bytes of the answer's body").isEqualTo(n);
             }

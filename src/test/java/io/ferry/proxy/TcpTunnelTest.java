@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -117,7 +118,7 @@ class TcpTunnelTest extends FerryTestBase {
             s.shutdownOutput();
             byte[] back = s.getInputStream().readAllBytes();
             assertThat(back.length).as("bytes received").isEqualTo(answer.length);
-            assertThat(java.util.Arrays.equals(back, answer)).as("the same bytes").isTrue();
+            assertThat(Arrays.equals(back, answer)).as("the same bytes").isTrue();
         }
     }
 
