@@ -9,6 +9,7 @@ import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.AttributeKey;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
 import org.slf4j.Logger;
@@ -39,8 +40,14 @@ final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
     /** The spec a connection accepted on a unix socket was accepted under. */
     static final AttributeKey<ListenerGroup.Spec> ACCEPTED_UNDER = AttributeKey.valueOf("ferry.acceptedUnder");
 
+    /** How long a listener pauses after an accept failed for lack of descriptors or memory (HAProxy's 100 ms). */
+    static final long SHORTAGE_PAUSE_MILLIS = 100;
+    /** How long it pauses after an accept failed otherwise (Netty's acceptor pauses 1 s). */
+    static final long ERROR_PAUSE_MILLIS = 1000;
+
     private final Listener listener;
     private final EventLoopGroup workers;
+    private final ShortageReport shortage;
     /** Connections accepted while a limit was reached; only touched on the listening channel's loop. */
     private final ArrayDeque<Channel> held = new ArrayDeque<>();
     private volatile boolean holding;
@@ -48,6 +55,9 @@ final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
     AcceptGateHandler(Listener listener, EventLoopGroup workers) {
         this.listener = listener;
         this.workers = workers;
+        this.shortage = ShortageReport.logging(LOG, listener::description, "accept connections",
+                "connections wait in the listening socket's backlog, and accepting is tried again when a connection "
+                        + "closes, or every " + SHORTAGE_PAUSE_MILLIS + " ms");
     }
 
     @Override
@@ -56,12 +66,36 @@ final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
+        shortage.worked();
         if (!held.isEmpty() || !listener.mayAccept()) {
             held.add(child);
             holding = true;
             return;
         }
         admit(child);
+    }
+
+    /**
+     * An accept failed. For lack of descriptors or memory, the listener pauses briefly and the log
+     * says so once, not once per failure ({@link ShortageReport}); for another reason, it pauses
+     * a second and the log says why in a line. Netty's acceptor, next in the pipeline, would pause
+     * a second in every case and log each failure with a stack trace, as a failure no handler took.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof IOException)) {
+            ctx.fireExceptionCaught(cause);
+            return;
+        }
+        ResourceShortage s = ResourceShortage.of(cause);
+        // paused first: accepting again at once would fail again, in a loop
+        listener.starve(s != null ? SHORTAGE_PAUSE_MILLIS : ERROR_PAUSE_MILLIS);
+        if (s != null) {
+            shortage.failed(s);
+        } else {
+            LOG.warn("{} could not accept a connection ({}); it tries again in {} ms", listener.description(),
+                    cause.getMessage(), ERROR_PAUSE_MILLIS);
+        }
     }
 
     /** Whether connections are held, waiting for the listener to resume. */
@@ -110,6 +144,7 @@ final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
             if (freed) {
                 group.refreshAll();
             }
+            group.connectionClosed();
         });
         if (!listener.mayAccept()) {
             group.refreshAll();

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One listening socket and the connection limits it answers to (global, frontend, bind). It
@@ -19,6 +20,8 @@ public final class Listener {
     private volatile ListenerGroup group;
     private volatile Channel channel;
     private volatile UnixSocketFile unixFile;
+    /** Whether accepting failed for lack of descriptors or memory, and waits to be tried again. */
+    private volatile boolean starved;
 
     Listener(ListenerGroup.Spec spec, ListenerGroup group) {
         this.spec = spec;
@@ -74,12 +77,44 @@ public final class Listener {
     }
 
     boolean mayAccept() {
+        if (starved) {
+            return false;
+        }
         for (ConnectionLimit l : limits()) {
             if (l.reached()) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * Accepting failed for lack of descriptors or memory ({@link ResourceShortage}): pauses it for
+     * {@code pauseMillis}, or until a connection of the group closes if one does sooner, as HAProxy
+     * pauses a listener for up to 100 ms. Accepting at once again would fail again, and the
+     * connections waiting wait as well in the socket's backlog as anywhere.
+     */
+    void starve(long pauseMillis) {
+        Channel c = channel;
+        if (c == null) {
+            return;
+        }
+        starved = true;
+        group.starving();
+        refresh();
+        c.eventLoop().schedule(this::unstarve, pauseMillis, TimeUnit.MILLISECONDS);
+    }
+
+    boolean starved() {
+        return starved;
+    }
+
+    /** Tries accepting again after {@link #starve}. */
+    void unstarve() {
+        if (starved) {
+            starved = false;
+            refresh();
+        }
     }
 
     /**

@@ -222,6 +222,26 @@ public final class ListenerGroup {
         return transport;
     }
 
+    /** Whether a listener may have paused for lack of descriptors or memory ({@link Listener#starve}). */
+    private volatile boolean starving;
+
+    void starving() {
+        starving = true;
+    }
+
+    /**
+     * A connection closed, which frees a descriptor: listeners paused for lack of one try again at
+     * once. Costs one volatile read when none is.
+     */
+    void connectionClosed() {
+        if (starving) {
+            starving = false;
+            for (Listener l : listeners) {
+                l.unstarve();
+            }
+        }
+    }
+
     /** Pauses or resumes each listener according to its limits. */
     public void refreshAll() {
         for (Listener l : listeners) {
