@@ -558,6 +558,10 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         reusedConn = false;
         serverPhase = ServerPhase.CONNECTING;
         ServerConnection c = runtime.newServerConnection(client.eventLoop(), server, frontend.model, backend.model);
+        if (c == null) {
+            connectFailed(true);
+            return;
+        }
         c.owner = this;
         conn = c;
         deadlines.start(Deadline.CONNECT, timeouts.connect());
@@ -580,21 +584,35 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
     }
 
     private void connectFailed() {
+        connectFailed(false);
+    }
+
+    /**
+     * The attempt to connect failed; {@code noSocket} when no socket could even be had, for lack of
+     * descriptors or memory: the server is not to blame and its health is not told, and without a
+     * retry that succeeds the log says {@code RC} (resource, at connect), as HAProxy's does.
+     */
+    private void connectFailed(boolean noSocket) {
         deadlines.clear(Deadline.CONNECT);
         ServerConnection c = conn;
-        conn = null;
-        c.owner = null;
-        c.channel.close();
+        if (c != null) {
+            conn = null;
+            c.owner = null;
+            c.channel.close();
+        }
         BackendServer failedServer = server;
         server = null;
-        failedServer.observed(ObservedHealth.Event.L4_ERR);
+        if (!noSocket) {
+            failedServer.observed(ObservedHealth.Event.L4_ERR);
+        }
         if (attempts.connectFailed(failedServer)) {
             log.retries(++retries);
             serverPhase = ServerPhase.RETRY_WAIT;
             deadlines.start(Deadline.CONNECT, timeouts.retryDelay());
         } else {
             serverPhase = ServerPhase.NONE;
-            log.terminate(connectTimedOut ? Cause.SERVER_TIMEOUT : Cause.SERVER_ABORT, Phase.CONNECT);
+            log.terminate(noSocket ? Cause.RESOURCE : connectTimedOut ? Cause.SERVER_TIMEOUT : Cause.SERVER_ABORT,
+                    Phase.CONNECT);
             sendError(503);
         }
     }

@@ -4,8 +4,11 @@ import io.ferry.balance.BackendServer;
 import io.ferry.config.GlobalSettings;
 import io.ferry.config.Proxy;
 import io.ferry.config.ProxyOption;
+import io.ferry.net.ResourceShortage;
+import io.ferry.net.ShortageReport;
 import io.ferry.net.Transport;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.ferry.http.ErrorCaptures;
@@ -17,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
  * What every stream of a running Ferry shares: the transport, the HTTP codec limits, and the idle
@@ -35,6 +39,10 @@ final class ProxyRuntime {
     private final Map<BackendServer, TcpOptions> tcpOptions = new ConcurrentHashMap<>();
     private volatile boolean stopping;
     private volatile StatsPage statsPage;
+    /** Says in the log when sockets to servers cannot be had for lack of descriptors or memory. */
+    private final ShortageReport serverSockets = ShortageReport.logging(LoggerFactory.getLogger(ProxyRuntime.class),
+            () -> "Ferry", "open connections to servers", "a stream that needs one tries again as its backend's "
+                    + "'retries' allows, then answers 503 (mode http) or closes (mode tcp)");
 
     ProxyRuntime(Transport transport, GlobalSettings global) {
         this.transport = transport;
@@ -92,9 +100,16 @@ final class ProxyRuntime {
         return pools.computeIfAbsent(loop, ServerPool::new);
     }
 
-    /** A registered, not yet connected, channel to {@code server} on {@code loop}, with its HTTP pipeline. */
+    /**
+     * A registered, not yet connected, channel to {@code server} on {@code loop}, with its HTTP
+     * pipeline; null when no socket could be had for lack of descriptors or memory (which the log
+     * says, see {@link ShortageReport}).
+     */
     ServerConnection newServerConnection(EventLoop loop, BackendServer server, Proxy frontend, Proxy backend) {
         Channel ch = register(loop, server, backend, false);
+        if (ch == null) {
+            return null;
+        }
         ServerConnection c = new ServerConnection(ch, server);
         ServerPool pool = pool(loop);
         Http1Settings settings = responseCodecs.computeIfAbsent(server, sv -> new Http1Settings(maxHead,
@@ -110,9 +125,15 @@ final class ProxyRuntime {
         return c;
     }
 
-    /** A registered, not yet connected, channel to {@code server} for a {@code mode tcp} stream. */
+    /**
+     * A registered, not yet connected, channel to {@code server} for a {@code mode tcp} stream; null
+     * when no socket could be had for lack of descriptors or memory.
+     */
     Channel newTunnelChannel(EventLoop loop, BackendServer server, Proxy backend, TcpStream stream) {
         Channel ch = register(loop, server, backend, true);
+        if (ch == null) {
+            return null;
+        }
         ch.pipeline().addLast(new TunnelHandler(stream, TcpStream.Side.SERVER));
         return ch;
     }
@@ -140,11 +161,20 @@ final class ProxyRuntime {
      */
     private Channel register(EventLoop loop, BackendServer server, Proxy backend, boolean tunnel) {
         Channel ch;
-        if (server.unixPath() != null) {
-            // A unix stream socket: no TCP options apply.
-            ch = transport.newDomainSocketChannel();
-        } else {
-            ch = transport.newSocketChannel(server.address());
+        try {
+            // A unix stream socket takes no TCP options.
+            ch = server.unixPath() != null ? transport.newDomainSocketChannel()
+                    : transport.newSocketChannel(server.address());
+        } catch (ChannelException e) {
+            ResourceShortage shortage = ResourceShortage.of(e);
+            if (shortage == null) {
+                throw e;
+            }
+            serverSockets.failed(shortage);
+            return null;
+        }
+        serverSockets.worked();
+        if (server.unixPath() == null) {
             TcpOptions o = tcpOptions.computeIfAbsent(server, sv -> TcpOptions.of(sv, backend));
             transport.setTcpOptions(ch.config(), o.keepAlive(), o.noLinger(), o.userTimeoutMs());
         }

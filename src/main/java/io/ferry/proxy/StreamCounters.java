@@ -184,7 +184,7 @@ final class StreamCounters implements ByteCounts {
         boolean serverSide = c == Cause.SERVER_ABORT || c == Cause.SERVER_TIMEOUT;
         if (p == Phase.REQUEST && (clientSide || c == Cause.PROXY)) {
             frontend.requestError();
-        } else if (p == Phase.CONNECT && serverSide && srv != null) {
+        } else if (p == Phase.CONNECT && (serverSide || c == Cause.RESOURCE) && srv != null) {
             be.connectionError();
             srv.connectionError();
         } else if ((p == Phase.HEADERS || p == Phase.DATA) && (serverSide || c == Cause.PROXY) && be != null) {

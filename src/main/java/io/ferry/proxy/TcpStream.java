@@ -164,6 +164,10 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
         log.serverAssigned(s);
         phase = ServerPhase.CONNECTING;
         Channel ch = runtime.newTunnelChannel(client.eventLoop(), s, backend.model, this);
+        if (ch == null) {
+            connectFailed(true);
+            return;
+        }
         server = ch;
         deadlines.start(Deadline.CONNECT, timeouts.connect());
         ch.connect(runtime.serverAddress(s, client)).addListener((ChannelFutureListener) f -> {
@@ -231,20 +235,34 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
     }
 
     private void connectFailed() {
+        connectFailed(false);
+    }
+
+    /**
+     * The attempt to connect failed; {@code noSocket} when no socket could even be had, for lack of
+     * descriptors or memory: the server is not to blame and its health is not told, and without a
+     * retry that succeeds the log says {@code RC} (resource, at connect).
+     */
+    private void connectFailed(boolean noSocket) {
         deadlines.clear(Deadline.CONNECT);
         Channel ch = server;
         server = null;
-        ch.close();
+        if (ch != null) {
+            ch.close();
+        }
         BackendServer failedServer = slot;
         slot = null;
-        failedServer.observed(ObservedHealth.Event.L4_ERR);
+        if (!noSocket) {
+            failedServer.observed(ObservedHealth.Event.L4_ERR);
+        }
         if (attempts.connectFailed(failedServer)) {
             log.retries(++retries);
             phase = ServerPhase.RETRY_WAIT;
             deadlines.start(Deadline.CONNECT, timeouts.retryDelay());
         } else {
             phase = ServerPhase.NONE;
-            log.terminate(connectTimedOut ? Cause.SERVER_TIMEOUT : Cause.SERVER_ABORT, Phase.CONNECT);
+            log.terminate(noSocket ? Cause.RESOURCE : connectTimedOut ? Cause.SERVER_TIMEOUT : Cause.SERVER_ABORT,
+                    Phase.CONNECT);
             close();
         }
     }
