@@ -1,6 +1,7 @@
 package io.ferry.check;
 
 import io.ferry.config.HealthCheck;
+import io.ferry.net.ResourceShortage;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
@@ -146,6 +147,12 @@ public final class HealthChecker {
             }
             ChannelFuture f = b.connect(spec.target());
             channel = f.channel();
+            if (f.isDone() && !f.isSuccess()) {
+                // Failed at once, as when no socket could be had: a Bootstrap then tells its
+                // listeners on a thread of its own, not on this loop.
+                finish(connectFailure(f.cause()));
+                return;
+            }
             if (spec.responseTimeoutMs() < 0) {
                 // No timeout check: the whole check must end within inter.
                 deadline = loop.schedule(this::expired, connectTimeout, TimeUnit.MILLISECONDS);
@@ -169,6 +176,12 @@ public final class HealthChecker {
         private Verdict connectFailure(Throwable cause) {
             if (cause instanceof ConnectTimeoutException) {
                 return Verdict.of(CheckStatus.L4TOUT);
+            }
+            ResourceShortage shortage = ResourceShortage.of(cause);
+            if (shortage != null) {
+                // No socket could be had: Ferry is short of descriptors or memory, whatever the
+                // server's state. HAProxy reports SOCKERR too; the text says which shortage.
+                return Verdict.of(CheckStatus.SOCKERR, "General socket error (" + shortage.strerror() + ")");
             }
             String info = connectInfo(cause);
             if (spec.target() instanceof DomainSocketAddress) {
@@ -194,7 +207,11 @@ public final class HealthChecker {
             if (deadline != null) {
                 deadline.cancel(false);
             }
-            channel.close();
+            if (channel.isRegistered()) {
+                // A channel that was never registered (none could be made) has nothing to close,
+                // and its close would throw for want of an event loop.
+                channel.close();
+            }
             long elapsedNanos = nanos.getAsLong() - startNanos;
             if (stopped) {
                 return;

@@ -44,6 +44,11 @@ public enum ResourceShortage {
         this.fix = fix;
     }
 
+    /** The system's text for the error: {@code Too many open files}. */
+    public String strerror() {
+        return message;
+    }
+
     /** What ran out, as a clause: "the process has reached its limit of open files". */
     public String says() {
         return says;
