@@ -105,10 +105,6 @@ public final class Listener {
         c.eventLoop().schedule(this::unstarve, pauseMillis, TimeUnit.MILLISECONDS);
     }
 
-    boolean starved() {
-        return starved;
-    }
-
     /** Tries accepting again after {@link #starve}. */
     void unstarve() {
         if (starved) {

@@ -15,14 +15,15 @@ import java.io.IOException;
  */
 public enum ResourceShortage {
 
-    /** {@code EMFILE}: the process's limit of open files ({@code ulimit -n}, {@code LimitNOFILE=}). */
-    PROCESS_FILES(24, "Too many open files",
-            "the process has reached its limit of open files",
-            "raise the limit (LimitNOFILE= in the systemd unit, or ulimit -n) or lower maxconn"),
+    // ENFILE before EMFILE: its text begins with EMFILE's, and of() takes the first that matches.
     /** {@code ENFILE}: the system's limit of open files ({@code fs.file-max}). */
     SYSTEM_FILES(23, "Too many open files in system",
             "the system has reached its limit of open files",
             "raise fs.file-max (sysctl) or lower maxconn"),
+    /** {@code EMFILE}: the process's limit of open files ({@code ulimit -n}, {@code LimitNOFILE=}). */
+    PROCESS_FILES(24, "Too many open files",
+            "the process has reached its limit of open files",
+            "raise the limit (LimitNOFILE= in the systemd unit, or ulimit -n) or lower maxconn"),
     /** {@code ENOBUFS}: the kernel could not allocate socket buffers. */
     SOCKET_BUFFERS(105, "No buffer space available",
             "the system has no buffer space left for sockets",
@@ -64,19 +65,12 @@ public enum ResourceShortage {
      * transport's exception, or the message of the JDK's (NIO); null when it reports none.
      */
     public static ResourceShortage of(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof Errors.NativeIoException n) {
-                for (ResourceShortage s : values()) {
-                    if (-n.expectedErr() == s.errno) {
-                        return s;
-                    }
-                }
-            } else if (t instanceof IOException && t.getMessage() != null) {
-                // the JDK's text for the error number; the longer ENFILE text first
-                for (ResourceShortage s : new ResourceShortage[] {SYSTEM_FILES, PROCESS_FILES, SOCKET_BUFFERS, MEMORY}) {
-                    if (t.getMessage().contains(s.message)) {
-                        return s;
-                    }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            for (ResourceShortage s : values()) {
+                boolean says = t instanceof Errors.NativeIoException n ? -n.expectedErr() == s.errno
+                        : t instanceof IOException && t.getMessage() != null && t.getMessage().contains(s.message);
+                if (says) {
+                    return s;
                 }
             }
         }
