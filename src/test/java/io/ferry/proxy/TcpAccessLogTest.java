@@ -1,6 +1,7 @@
 package io.ferry.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ferry.testing.Configs;
 import io.ferry.testing.RawClient;
@@ -11,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -152,6 +154,46 @@ class TcpAccessLogTest extends FerryTestBase {
         raw.reset();
         Matcher m = line();
         assertThat(m.group(11)).isEqualTo("CD");
+    }
+
+    /**
+     * Behind a server that is full: a queued client whose FIN comes before it sent anything is
+     * dropped ({@code CQ}, as HAProxy 2.6 drops it); one that sent bytes before its FIN keeps its
+     * turn, and the server gets the bytes and the FIN.
+     */
+    @Test
+    void aQueuedClientThatClosedWithNothingSentIsDroppedOneWithBytesIsServed() throws Exception {
+        ScriptedServer greeter = ScriptedServer.raw((head, in, out) -> {
+            ScriptedServer.write(out, "hello ");
+            ScriptedServer.write(out, new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+        });
+        resources.add(greeter);
+        InetSocketAddress addr = start("    timeout queue 5s", greeter.address() + " maxconn 1");
+        try (RawClient holder = new RawClient(addr)) {
+            assertThat(holder.readUntil("hello ", 1)).isEqualTo("hello ");
+            RawClient empty = new RawClient(addr);
+            resources.add(empty);
+            empty.shutdownOutput();
+            assertThat(empty.readAll()).as("dropped while the server is still full").isEmpty();
+            Matcher dropped = line();
+            assertThat(dropped.group(11)).isEqualTo("CQ");
+            assertThat(dropped.group(6)).isEqualTo("<NOSRV>");
+            assertThat(dropped.group(18)).as("backend queue").isEqualTo("1");
+
+            RawClient sender = new RawClient(addr);
+            resources.add(sender);
+            sender.send("x");
+            sender.shutdownOutput();
+            await().atMost(Duration.ofSeconds(5)).until(() -> ferry.queued("tunnel") == 1);
+            holder.shutdownOutput();
+            assertThat(holder.readAll()).as("the rest, once the server closed").isEmpty();
+            assertThat(sender.readAll()).isEqualTo("hello x");
+        }
+        assertThat(line().group(11)).isEqualTo("--");
+        Matcher served = line();
+        assertThat(served.group(11)).isEqualTo("--");
+        assertThat(served.group(10)).as("bytes to the client").isEqualTo("7");
+        assertThat(greeter.accepted()).isEqualTo(2);
     }
 
     @Test
