@@ -23,8 +23,9 @@ import java.util.Map;
 /**
  * Writes HTTP/1.1 messages as bytes: a head ({@link HttpMessage}), then its body as
  * {@link HttpContent}s or plain {@link ByteBuf}s, ending with a {@link LastHttpContent}. A body
- * whose head says {@code Transfer-Encoding: chunked} is framed in chunks, one per content; any
- * other body is passed on as it is; a body that the head rules out (see {@link #bodyless}) is
+ * whose head says {@code Transfer-Encoding: chunked} is framed in chunks, one per content (a content
+ * of at most {@link #MERGE_MAX} bytes is copied between its size line and CRLF, so that the chunk is
+ * one buffer; a larger one is passed on between two small ones); any other body is passed on as it is; a body that the head rules out (see {@link #bodyless}) is
  * dropped.
  *
  * <p>Every character of a head is written as the one byte it stands for (ISO-8859-1): Ferry holds
@@ -212,20 +213,30 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
             case DROPPED -> addIfAny(head, null);
             case CHUNKED -> {
                 ByteBuf frame = head;
-                if (n > 0) {
+                if (n > 0 && n <= MERGE_MAX) {
+                    // A small piece leaves in one buffer: its size line, a copy of it, its CRLF.
+                    int need = n + 12;
+                    if (frame != null && frame.maxFastWritableBytes() < need) {
+                        out.add(frame);
+                        frame = null;
+                    }
+                    if (frame == null) {
+                        frame = ctx.alloc().buffer(need + (trailers != null ? LAST_CHUNK.length : 0));
+                    }
+                    hex(frame, n);
+                    frame.writeBytes(data, data.readerIndex(), n);
+                    frame.writeBytes(CRLF);
+                } else if (n > 0) {
                     if (frame == null) {
                         frame = ctx.alloc().buffer(18);
                     }
                     hex(frame, n);
                     out.add(frame);
                     out.add(data.retain());
-                    frame = null;
+                    frame = ctx.alloc().buffer(trailers != null ? 2 + LAST_CHUNK.length : 2).writeBytes(CRLF);
                 }
                 if (trailers != null) {
-                    ByteBuf end = frame != null ? frame : ctx.alloc().buffer(n > 0 ? 7 : 5);
-                    if (n > 0) {
-                        end.writeBytes(CRLF);
-                    }
+                    ByteBuf end = frame != null ? frame : ctx.alloc().buffer(LAST_CHUNK.length);
                     if (trailers.isEmpty()) {
                         end.writeBytes(LAST_CHUNK);
                     } else {
@@ -235,8 +246,6 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
                         h.writeTo(end);
                     }
                     out.add(end);
-                } else if (n > 0) {
-                    out.add(ctx.alloc().buffer(2).writeBytes(CRLF));
                 } else {
                     addIfAny(frame, null);
                 }

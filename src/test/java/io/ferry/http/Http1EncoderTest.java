@@ -20,6 +20,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -137,6 +139,44 @@ class Http1EncoderTest {
         assertThat(written()).isEqualTo("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n");
     }
 
+    /** Each buffer written so far, as a string of ISO-8859-1 characters. */
+    private List<String> buffers() {
+        List<String> all = new ArrayList<>();
+        ByteBuf b;
+        while ((b = channel.readOutbound()) != null) {
+            all.add(b.toString(StandardCharsets.ISO_8859_1));
+            b.release();
+        }
+        return all;
+    }
+
+    @Test
+    void aSmallChunkLeavesAsOneBufferAndALargeOneBetweenItsSizeLineAndCrlf() {
+        clientSide("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        channel.writeAndFlush(response(HttpResponseStatus.OK, "Transfer-Encoding", "chunked"));
+        assertThat(buffers()).hasSize(1);
+
+        channel.writeAndFlush(content("hello"));
+        assertThat(buffers()).containsExactly("5\r\nhello\r\n");
+
+        String large = "x".repeat(5000);
+        channel.writeAndFlush(content(large));
+        assertThat(buffers()).containsExactly("1388\r\n", large, "\r\n");
+
+        channel.writeAndFlush(new DefaultLastHttpContent(bytes("!")));
+        assertThat(buffers()).containsExactly("1\r\n!\r\n0\r\n\r\n");
+
+        channel.writeInbound(bytes("GET /2 HTTP/1.1\r\nHost: a\r\n\r\n"));
+        Object m;
+        while ((m = channel.readInbound()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+        channel.writeAndFlush(response(HttpResponseStatus.OK, "Transfer-Encoding", "chunked"));
+        buffers();
+        channel.writeAndFlush(new DefaultLastHttpContent(bytes(large)));
+        assertThat(buffers()).containsExactly("1388\r\n", large, "\r\n0\r\n\r\n");
+    }
+
     @Test
     void theBodyOfAResponseToHeadIsDropped() {
         clientSide("HEAD / HTTP/1.1\r\nHost: a\r\n\r\n");
@@ -169,17 +209,6 @@ class Http1EncoderTest {
                 .isEqualTo("HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\ngone");
         only.release();
         assertThat((Object) channel.readOutbound()).isNull();
-    }
-
-    /** The buffers written so far, each as a string of ISO-8859-1 characters. */
-    private java.util.List<String> buffers() {
-        java.util.List<String> all = new java.util.ArrayList<>();
-        ByteBuf b;
-        while ((b = channel.readOutbound()) != null) {
-            all.add(b.toString(StandardCharsets.ISO_8859_1));
-            b.release();
-        }
-        return all;
     }
 
     @Test
