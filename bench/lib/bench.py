@@ -41,13 +41,17 @@ DEFAULT_HAPROXY_CMD = "haproxy -db -f CFG"
 
 PROFILES = {
     # durations in seconds
+    # settle: at most this many more passes of warm-up for a JVM, until its compiler is quiet
     "quick": dict(rounds=1, duration=2, warm=1.0, conns=20, ws_conns=20, idle=500,
-                  start_timeout=20),
+                  start_timeout=20, settle=1),
     "full": dict(rounds=3, duration=10, warm=12.0, conns=50, ws_conns=100, idle=5000,
-                 start_timeout=30),
+                 start_timeout=30, settle=8),
 }
 
 SYSTEMS = ["nginx", "relay", "ferry", "haproxy"]
+
+# A JVM's compiler is quiet when its threads use less than this share of one core.
+SETTLE_QUIET = 0.01
 LABEL = {"nginx": "nginx direct", "relay": "Netty relay", "ferry": "Ferry", "haproxy": "HAProxy"}
 # A byte relay after Netty's own proxy example, bytes copied each way and nothing else, on Ferry's Netty, transport and
 # JVM: the floor under any proxy built on them (NettyRelay.java).
@@ -893,6 +897,40 @@ listen tcp_tunnel
             except MeasureError:
                 pass   # the scenario's own probe reports what does not work
 
+    def settle_steps(self, port, scenarios):
+        """A pass of settle(): each of (2) "close", (3) "100k" and (1) "1k" named, for about a quarter of
+        the warm-up's length each (3 s in a full run)."""
+        c, secs = self.p["conns"], max(1, int(round(self.p["warm"] / 4)))
+        run = {"close": lambda d: wrk(port, "/1k.bin", c, d, close=True),
+               "100k": lambda d: wrk(port, "/100k.bin", c, d),
+               "1k": lambda d: wrk(port, "/1k.bin", c, d)}
+        return [(run[name], secs) for name in scenarios]
+
+    def settle(self, system, pid, steps, what):
+        """For a JVM: passes of `steps` (each a (function, seconds) pair) after its warm-up, until its
+        JIT compiler threads used less than SETTLE_QUIET of a core over a pass, at most the profile's
+        `settle` passes. The compiler promotes a path only after thousands of uses, and a path used
+        once per connection reaches that in (2) later than the per-request ones do in (1): without
+        this, a slower host measured (2) while the compiler was still at work on it. Notes how it went."""
+        jvm = java_pid(pid)
+        if not jvm:
+            return
+        used, n, quiet = None, 0, False
+        for n in range(1, self.p["settle"] + 1):
+            before, t0 = jit_cpu_seconds(jvm), time.monotonic()
+            for step, seconds in steps:
+                try:
+                    step(seconds)
+                except MeasureError:
+                    pass   # the scenario's own probe reports what does not work
+            used = jit_cpu_seconds(jvm) - before
+            quiet = used < SETTLE_QUIET * (time.monotonic() - t0)
+            if quiet:
+                break
+        if used is not None:
+            self.notes[system].append(f"{what}: {n} more pass(es) of warm-up; the JIT compiler used {used:.2f} s "
+                                      f"of CPU in the last, " + ("quiet" if quiet else "still not quiet"))
+
     # -- one system in one round --
 
     def run_direct(self, rnd):
@@ -938,6 +976,7 @@ listen tcp_tunnel
                 wrk(self.relay_port, "/1k.bin", c, max(1, int(round(self.p["warm"] / 2))), close=True)
             except MeasureError:
                 pass   # the scenario's own probe reports what does not work
+            self.settle("relay", p.pid, self.settle_steps(self.relay_port, ("close", "100k", "1k")), f"round {rnd + 1}")
             self.http_scenarios("relay", self.relay_port, p.pid, alive)
             self.tcp_scenarios("relay", "relay", self.relay_tcp_port, p.pid, alive)
             self.tcp_scenarios("relay", "relay_splice", self.relay_splice_port, p.pid, alive)
@@ -961,6 +1000,7 @@ listen tcp_tunnel
         warm = self.p["warm"] if transport == "io_uring" else self.p["warm"] / 2
         try:
             wrk(port, "/1k.bin", self.p["conns"], max(1, int(round(warm))), close=True)
+            self.settle("relay", pid, self.settle_steps(port, ("close",)), f"(2) reading first, on {transport}")
             probe_http(port, "/1k.bin", 1024)
             u0, s0 = cpu_split(pid)
             r = wrk(port, "/1k.bin", self.p["conns"], self.p["duration"], close=True)
@@ -1029,6 +1069,7 @@ listen tcp_tunnel
                 return
             self.record(system, "startup_serve", serve_ms)
             self.warm_up(system, self.fe_http)
+            self.settle(system, p.pid, self.settle_steps(self.fe_http, ("close", "100k", "1k")), f"round {rnd + 1}")
             jvm = java_pid(p.pid)
             jit0 = jit_cpu_seconds(jvm) if jvm else None
             self.http_scenarios(system, self.fe_http, p.pid, alive)
@@ -1225,7 +1266,9 @@ listen tcp_tunnel
             L.append("")
         L.append(f"Settings: {p['rounds']} round(s) of nginx direct, Netty relay, then the two proxies, Ferry first in "
                  f"odd rounds and HAProxy first in even ones; "
-                 f"{p['duration']} s per measurement after a warm-up of about {p['warm']:g} s per proxy; "
+                 f"{p['duration']} s per measurement after a warm-up of every scenario (about {p['warm']:g} s of (1)) "
+                 f"and, for a JVM, up to {p['settle']} more passes of (2), (3) and (1) until its JIT compiler is quiet "
+                 f"(under {SETTLE_QUIET:.0%} of a core; see Notes); "
                  f"{p['conns']} wrk connections (2 threads); {p['ws_conns']} WebSocket tunnels for (4); "
                  f"{p['idle']} idle tunnels for (6).")
         L.append("")
