@@ -23,10 +23,10 @@ import java.util.Map;
 /**
  * Writes HTTP/1.1 messages as bytes: a head ({@link HttpMessage}), then its body as
  * {@link HttpContent}s or plain {@link ByteBuf}s, ending with a {@link LastHttpContent}. A body
- * whose head says {@code Transfer-Encoding: chunked} is framed in chunks, one per content (a content
- * of at most {@link #MERGE_MAX} bytes is copied between its size line and CRLF, so that the chunk is
- * one buffer; a larger one is passed on between two small ones); any other body is passed on as it is; a body that the head rules out (see {@link #bodyless}) is
- * dropped.
+ * whose head says {@code Transfer-Encoding: chunked} is framed in chunks, one per content (a
+ * content of at most {@link #MERGE_MAX} bytes is copied between its size line and CRLF, so that the
+ * chunk is one buffer; a larger one is passed on between two small ones); any other body is passed
+ * on as it is; a body that the head rules out (see {@link #bodyless}) is dropped.
  *
  * <p>Every character of a head is written as the one byte it stands for (ISO-8859-1): Ferry holds
  * the bytes it received, and the text of its configuration, as such characters, so what a peer sent
@@ -49,6 +49,8 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
 
     /** A body up to this size is copied after its head, into the same buffer. */
     private static final int MERGE_MAX = 4096;
+    /** The bytes that frame a chunk's data: its size (at most 8 hex digits) and CRLF, then CRLF. */
+    private static final int CHUNK_FRAMING = 8 + 2 + 2;
 
     /** Where heads are laid out; one larger than 64 KiB in an array of its own. */
     private static final Scratch SCRATCH = new Scratch(1024, 64 * 1024);
@@ -215,7 +217,7 @@ abstract class Http1Encoder<H extends HttpMessage> extends ChannelOutboundHandle
                 ByteBuf frame = head;
                 if (n > 0 && n <= MERGE_MAX) {
                     // A small piece leaves in one buffer: its size line, a copy of it, its CRLF.
-                    int need = n + 12;
+                    int need = n + CHUNK_FRAMING;
                     if (frame != null && frame.maxFastWritableBytes() < need) {
                         out.add(frame);
                         frame = null;
