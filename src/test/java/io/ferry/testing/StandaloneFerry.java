@@ -8,8 +8,9 @@ import java.nio.file.Path;
 
 /**
  * Runs a Ferry in a JVM of its own, for tests that watch its memory: reads the configuration file
- * named by the first argument, prints {@code PORT n} for its first listener, and stops when its
- * standard input closes (so that it never outlives the test).
+ * named by the first argument, prints {@code PORT n} for its first listener and {@code TRANSPORT t}
+ * for the transport it runs on, and stops when its standard input closes (so that it never outlives
+ * the test).
  */
 public final class StandaloneFerry {
 
@@ -20,6 +21,7 @@ public final class StandaloneFerry {
         String text = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
         try (Ferry ferry = Ferry.start(Configs.parse(text))) {
             System.out.println("PORT " + ferry.boundAddresses().get(0).getPort());
+            System.out.println("TRANSPORT " + ferry.transport());
             System.out.flush();
             while (System.in.read() >= 0) {
                 // Wait for the parent to go away.
