@@ -8,9 +8,9 @@ import java.nio.file.Path;
 
 /**
  * Runs a Ferry in a JVM of its own, for tests that watch its memory: reads the configuration file
- * named by the first argument, prints {@code PORT n} for its first listener and {@code TRANSPORT t}
- * for the transport it runs on, and stops when its standard input closes (so that it never outlives
- * the test).
+ * named by the first argument, prints {@code PORT n} for its first listener, {@code PORTS n m ...}
+ * for all of them in the configuration's order and {@code TRANSPORT t} for the transport it runs
+ * on, and stops when its standard input closes (so that it never outlives the test).
  */
 public final class StandaloneFerry {
 
@@ -21,6 +21,9 @@ public final class StandaloneFerry {
         String text = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
         try (Ferry ferry = Ferry.start(Configs.parse(text))) {
             System.out.println("PORT " + ferry.boundAddresses().get(0).getPort());
+            StringBuilder ports = new StringBuilder("PORTS");
+            ferry.boundAddresses().forEach(a -> ports.append(' ').append(a.getPort()));
+            System.out.println(ports);
             System.out.println("TRANSPORT " + ferry.transport());
             System.out.flush();
             while (System.in.read() >= 0) {
