@@ -14,7 +14,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.DuplexChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -403,7 +402,7 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
         }
         ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
             if (ch.isActive()) {
-                ((DuplexChannel) ch).shutdownOutput();
+                Transport.shutdownOutput(ch);
                 ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
                 if (side == Side.CLIENT) {
                     clientFinCloses = true;

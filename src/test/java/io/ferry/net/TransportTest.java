@@ -196,6 +196,56 @@ class TransportTest {
         }
     }
 
+    /**
+     * {@link Transport#shutdownOutput} sends the FIN behind what was written: the peer reads all of
+     * it, then its end of stream; the channel knows its output is shut, and still reads what the
+     * peer sends until the peer closes in turn.
+     */
+    @ParameterizedTest
+    @MethodSource("transports")
+    void shuttingOutputSendsTheFinBehindTheDataAndKeepsReading(Transport t) throws Exception {
+        loops(t);
+        try (ServerSocket server = new ServerSocket(0, 1, loopback)) {
+            CompletableFuture<String> read = new CompletableFuture<>();
+            Channel ch = t.newSocketChannel(loopback);
+            ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                private final StringBuilder got = new StringBuilder();
+
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    ByteBuf b = (ByteBuf) msg;
+                    got.append(b.toString(StandardCharsets.US_ASCII));
+                    b.release();
+                }
+
+                @Override
+                public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                    if (evt instanceof ChannelInputShutdownEvent) {
+                        read.complete(got.toString());
+                    }
+                }
+            });
+            loops.register(ch).sync();
+            ch.connect(new InetSocketAddress(loopback, server.getLocalPort())).sync();
+            try (Socket s = server.accept()) {
+                s.setSoTimeout(10_000);
+                CompletableFuture<Boolean> shut = new CompletableFuture<>();
+                ch.writeAndFlush(Unpooled.copiedBuffer("request", StandardCharsets.US_ASCII)).addListener(f -> {
+                    Transport.shutdownOutput(ch);
+                    shut.complete(((io.netty.channel.socket.DuplexChannel) ch).isOutputShutdown());
+                });
+                assertThat(shut.get(10, TimeUnit.SECONDS)).as("the channel's output is shut").isTrue();
+                assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                        .as("all that was written, then the end of the stream").isEqualTo("request");
+                s.getOutputStream().write("answer".getBytes(StandardCharsets.US_ASCII));
+                s.shutdownOutput();
+                assertThat(read.get(10, TimeUnit.SECONDS)).as("what the peer sent after the FIN").isEqualTo("answer");
+            }
+            ch.close().sync();
+        }
+    }
+
     /** A tunnel's connection reads in slices of at most 32 KiB, where Netty would grow its reads to 64 KiB. */
     @ParameterizedTest
     @MethodSource("transports")
