@@ -15,6 +15,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -233,7 +234,7 @@ class TransportTest {
                 CompletableFuture<Boolean> shut = new CompletableFuture<>();
                 ch.writeAndFlush(Unpooled.copiedBuffer("request", StandardCharsets.US_ASCII)).addListener(f -> {
                     Transport.shutdownOutput(ch);
-                    shut.complete(((io.netty.channel.socket.DuplexChannel) ch).isOutputShutdown());
+                    shut.complete(((DuplexChannel) ch).isOutputShutdown());
                 });
                 assertThat(shut.get(10, TimeUnit.SECONDS)).as("the channel's output is shut").isTrue();
                 assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
