@@ -67,12 +67,13 @@ final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         shortage.worked();
-        if (!held.isEmpty() || !listener.mayAccept()) {
+        ListenerGroup.Spec spec = held.isEmpty() ? listener.tryAdmit() : null;
+        if (spec == null) {
             held.add(child);
             holding = true;
             return;
         }
-        admit(child);
+        admit(child, spec);
     }
 
     /**
@@ -108,8 +109,9 @@ final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
      * channel's loop.
      */
     void admitHeld() {
-        while (!held.isEmpty() && listener.mayAccept()) {
-            admit(held.poll());
+        ListenerGroup.Spec spec;
+        while (!held.isEmpty() && (spec = listener.tryAdmit()) != null) {
+            admit(held.poll(), spec);
         }
         holding = !held.isEmpty();
     }
@@ -124,8 +126,8 @@ final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
-    private void admit(Channel child) {
-        ListenerGroup.Spec spec = listener.spec();
+    /** Sets up {@code child}, counted against the limits of {@code spec} (by {@link Listener#tryAdmit}). */
+    private void admit(Channel child, ListenerGroup.Spec spec) {
         ListenerGroup group = listener.group();
         if (spec.unix()) {
             // Only there does the connection need it (ConnectionEnds): a TCP connection has its
@@ -133,9 +135,6 @@ final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
             child.attr(ACCEPTED_UNDER).set(spec);
         }
         List<ConnectionLimit> limits = spec.limits();
-        for (ConnectionLimit l : limits) {
-            l.acquire();
-        }
         child.closeFuture().addListener(f -> {
             boolean freed = false;
             for (ConnectionLimit l : limits) {

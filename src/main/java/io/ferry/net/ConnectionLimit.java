@@ -49,8 +49,21 @@ public final class ConnectionLimit {
         return max > 0 && current.get() >= max;
     }
 
-    void acquire() {
-        current.incrementAndGet();
+    /**
+     * Counts one more connection unless the limit is reached: atomically, so that loops admitting
+     * connections at once never take it past the limit together.
+     */
+    boolean tryAcquire() {
+        while (true) {
+            int c = current.get();
+            int m = max;
+            if (m > 0 && c >= m) {
+                return false;
+            }
+            if (current.compareAndSet(c, c + 1)) {
+                return true;
+            }
+        }
     }
 
     /** Counts one connection gone; true when this brought the count back below the limit. */

@@ -76,6 +76,34 @@ public final class Listener {
         return channel;
     }
 
+    /**
+     * Counts a connection against every limit of the spec of the moment, which it returns, or
+     * against none when one is reached (or accepting starved), and returns null: atomically for
+     * each limit, so that the loops of two listeners under one limit (two binds of a frontend, or
+     * the global maxconn) cannot both take its last slot.
+     */
+    ListenerGroup.Spec tryAdmit() {
+        if (starved) {
+            return null;
+        }
+        ListenerGroup.Spec s = spec;
+        List<ConnectionLimit> ls = s.limits();
+        for (int i = 0; i < ls.size(); i++) {
+            if (!ls.get(i).tryAcquire()) {
+                boolean freed = false;
+                for (int j = 0; j < i; j++) {
+                    freed |= ls.get(j).release();
+                }
+                if (freed) {
+                    // another listener may have paused on a limit this one held for a moment
+                    group.refreshAll();
+                }
+                return null;
+            }
+        }
+        return s;
+    }
+
     boolean mayAccept() {
         if (starved) {
             return false;
