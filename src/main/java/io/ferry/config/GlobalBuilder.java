@@ -22,12 +22,13 @@ final class GlobalBuilder {
     Located<Integer> nbproc;
     boolean masterWorker;
     boolean noIoUring;
+    boolean noReusePort;
 
     GlobalSettings build() {
         // HAProxy silently caps the rewrite reserve at half a buffer.
         int rewrite = Math.min(maxrewrite, bufsize / 2);
         return new GlobalSettings(maxconn, nbthread, ulimitN, hardStopAfterMs, daemon, pidfile,
                 List.copyOf(statsSockets), statsTimeoutMs, List.copyOf(logs), bufsize, rewrite, maxHeaders,
-                spreadChecks, nbproc, masterWorker, noIoUring);
+                spreadChecks, nbproc, masterWorker, noIoUring, noReusePort);
     }
 }

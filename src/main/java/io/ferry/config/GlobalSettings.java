@@ -17,12 +17,14 @@ import java.util.List;
  * @param masterWorker {@code master-worker} was written (Ferry stays one process)
  * @param statsTimeoutMs idle timeout of runtime API connections, default 10 s
  * @param noIoUring {@code noiouring} was written: run on epoll even where io_uring is available
+ * @param noReusePort {@code noreuseport} was written: one listening socket per TCP bind, without
+ *                    {@code SO_REUSEPORT}, instead of one for each event loop
  */
 public record GlobalSettings(Located<Integer> maxconn, int nbthread, int ulimitN, long hardStopAfterMs, boolean daemon,
                              String pidfile, List<StatsSocket> statsSockets, long statsTimeoutMs,
                              List<LogTarget> logs, int bufsize, int maxrewrite, int maxHeaders, int spreadChecks,
                              Located<Integer> nbproc, boolean masterWorker,
-                             boolean noIoUring) {
+                             boolean noIoUring, boolean noReusePort) {
 
     /**
      * A {@code stats socket} line for the runtime API.

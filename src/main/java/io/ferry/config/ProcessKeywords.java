@@ -52,6 +52,10 @@ final class ProcessKeywords {
             line.expectArgs(0, 0);
             line.global().noIoUring = true;
         });
+        r.add("noreuseport", "g", "noreuseport", line -> {
+            line.expectArgs(0, 0);
+            line.global().noReusePort = true;
+        });
         r.add("master-worker", "g", "master-worker [no-exit-on-failure]", line -> {
             line.expectArgs(0, 1);
             if (line.argCount() == 1 && !line.arg(0).equals("no-exit-on-failure")) {

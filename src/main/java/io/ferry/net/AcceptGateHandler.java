@@ -7,7 +7,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
 import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -46,16 +45,20 @@ final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
     static final long ERROR_PAUSE_MILLIS = 1000;
 
     private final Listener listener;
-    private final EventLoopGroup workers;
+    /** Shared by the gates of all of a bind's sockets, so that a shortage is said once for the bind. */
     private final ShortageReport shortage;
     /** Connections accepted while a limit was reached; only touched on the listening channel's loop. */
     private final ArrayDeque<Channel> held = new ArrayDeque<>();
     private volatile boolean holding;
 
-    AcceptGateHandler(Listener listener, EventLoopGroup workers) {
+    AcceptGateHandler(Listener listener, ShortageReport shortage) {
         this.listener = listener;
-        this.workers = workers;
-        this.shortage = ShortageReport.logging(LOG, listener::description, "accept connections",
+        this.shortage = shortage;
+    }
+
+    /** What the gates of {@code listener} say when accepting fails for lack of descriptors or memory. */
+    static ShortageReport shortageReport(Listener listener) {
+        return ShortageReport.logging(LOG, listener::description, "accept connections",
                 "connections wait in the listening socket's backlog, and accepting is tried again when a connection "
                         + "closes, or every " + SHORTAGE_PAUSE_MILLIS + " ms");
     }
@@ -135,7 +138,13 @@ final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
             child.attr(ACCEPTED_UNDER).set(spec);
         }
         List<ConnectionLimit> limits = spec.limits();
+        // Counted against them already (Listener.tryAdmit). It is served by this loop, unless this
+        // one serves clearly more connections than another (LoopLoad).
+        LoopLoad load = group.load();
+        int index = load.take();
+        EventLoop loop = load.loop(index);
         child.closeFuture().addListener(f -> {
+            load.release(index);
             boolean freed = false;
             for (ConnectionLimit l : limits) {
                 freed |= l.release();
@@ -162,7 +171,6 @@ final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
         // The pipeline needs the connection's event loop, so it is built once registered: by this
         // listener, which the loop runs as it registers the connection, before it reports the
         // connection active. A registration that fails closes the connection (and frees its limits).
-        EventLoop loop = workers.next();
         ChannelPromise registered = new DefaultChannelPromise(child, loop);
         registered.addListener(f -> {
             if (f.isSuccess()) {

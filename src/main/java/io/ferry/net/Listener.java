@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One listening socket and the connection limits it answers to (global, frontend, bind). It
- * accepts only while none of them is reached.
+ * One {@code bind}'s listening sockets and the connection limits it answers to (global, frontend,
+ * bind). It accepts only while none of them is reached. A TCP bind has a socket for each event loop
+ * ({@link ListenerGroup}), all on one address; others have one.
  *
  * <p>A reload hands the socket to the new configuration's {@link ListenerGroup}: from then on the
  * connections it accepts are set up by the new {@link ListenerGroup.Spec} and counted against the
@@ -18,14 +19,22 @@ public final class Listener {
 
     private volatile ListenerGroup.Spec spec;
     private volatile ListenerGroup group;
-    private volatile Channel channel;
+    /** Its listening sockets, the first bound first; empty until bound. */
+    private volatile List<Channel> channels = List.of();
     private volatile UnixSocketFile unixFile;
     /** Whether accepting failed for lack of descriptors or memory, and waits to be tried again. */
     private volatile boolean starved;
+    private final ShortageReport shortage;
 
     Listener(ListenerGroup.Spec spec, ListenerGroup group) {
         this.spec = spec;
         this.group = group;
+        this.shortage = AcceptGateHandler.shortageReport(this);
+    }
+
+    /** What its sockets say when accepting fails for lack of descriptors or memory: once for them all. */
+    ShortageReport shortage() {
+        return shortage;
     }
 
     /**
@@ -33,7 +42,7 @@ public final class Listener {
      * to port 0, or the {@link DomainSocketAddress} of a unix socket's path.
      */
     public SocketAddress localAddress() {
-        return unixFile != null ? new DomainSocketAddress(unixFile.path().toString()) : channel.localAddress();
+        return unixFile != null ? new DomainSocketAddress(unixFile.path().toString()) : channels.get(0).localAddress();
     }
 
     public List<ConnectionLimit> limits() {
@@ -68,12 +77,12 @@ public final class Listener {
         this.unixFile = file;
     }
 
-    void bound(Channel serverChannel) {
-        this.channel = serverChannel;
+    void bound(List<Channel> serverChannels) {
+        this.channels = List.copyOf(serverChannels);
     }
 
-    Channel channel() {
-        return channel;
+    List<Channel> channels() {
+        return channels;
     }
 
     /**
@@ -123,14 +132,14 @@ public final class Listener {
      * connections waiting wait as well in the socket's backlog as anywhere.
      */
     void starve(long pauseMillis) {
-        Channel c = channel;
-        if (c == null) {
+        List<Channel> cs = channels;
+        if (cs.isEmpty()) {
             return;
         }
         starved = true;
         group.starving();
         refresh();
-        c.eventLoop().schedule(this::unstarve, pauseMillis, TimeUnit.MILLISECONDS);
+        cs.get(0).eventLoop().schedule(this::unstarve, pauseMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Tries accepting again after {@link #starve}. */
@@ -146,15 +155,26 @@ public final class Listener {
      * connections held while paused ({@link AcceptGateHandler}).
      */
     void refresh() {
-        Channel c = channel;
-        if (c != null && c.isOpen()) {
+        for (Channel c : channels) {
+            refresh(c);
+        }
+    }
+
+    private void refresh(Channel c) {
+        if (!c.eventLoop().inEventLoop()) {
+            // On the socket's own loop, which reads the limits as they are then: the pauses and
+            // resumes several loops ask for at once are not applied out of order.
+            c.eventLoop().execute(() -> refresh(c));
+            return;
+        }
+        if (c.isOpen()) {
             boolean accept = mayAccept();
             if (accept) {
                 AcceptGateHandler gate = c.pipeline().get(AcceptGateHandler.class);
                 if (gate != null && gate.holding()) {
                     c.eventLoop().execute(() -> {
                         gate.admitHeld();
-                        refresh();
+                        refresh(c);
                     });
                     return;
                 }

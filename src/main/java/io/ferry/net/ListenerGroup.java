@@ -5,10 +5,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.UnixChannelOption;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
@@ -39,11 +42,13 @@ public final class ListenerGroup {
      *           listener id, which its logs show as the port of a unix socket client)
      * @param readAtOnce whether an accepted connection is read as soon as it is registered (an HTTP
      *           frontend's, whose stream reads its request first thing), see {@link Transport#readAtOnce}
+     * @param socketPerLoop whether a TCP address gets a listening socket for each loop, all with
+     *           {@code SO_REUSEPORT} (unless {@code noreuseport}); see {@link ListenerGroup}
      */
     public record Spec(String description, SocketAddress address, int inheritedFd, int backlog,
                        List<ConnectionLimit> limits, Consumer<Channel> childInitializer, int tcpUserTimeoutMs,
                        boolean keepAlive, boolean noLinger, UnixSocketFile.Options unixFile, int id,
-                       boolean readAtOnce) {
+                       boolean readAtOnce, boolean socketPerLoop) {
 
         /** Whether a listener set up for {@code other} listens where this spec says. */
         boolean sameSocket(Spec other) {
@@ -65,6 +70,8 @@ public final class ListenerGroup {
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    /** The connections each worker loop serves; shared with the group this one takes over from. */
+    private volatile LoopLoad load;
 
     /**
      * @param acceptors the loops of the listening sockets
@@ -75,6 +82,7 @@ public final class ListenerGroup {
         this.transport = transport;
         this.acceptors = acceptors;
         this.workers = workers;
+        this.load = new LoopLoad(workers);
     }
 
     /** Binds every spec, or none. */
@@ -90,6 +98,10 @@ public final class ListenerGroup {
     public void bindAll(List<Spec> specs, ListenerGroup previous) {
         if (previous != null && previous.workers != workers) {
             throw new IllegalArgumentException("listeners can be taken over only on the same event loops");
+        }
+        if (previous != null) {
+            // the connections of the old configuration still count on their loops
+            load = previous.load;
         }
         Listener[] planned = new Listener[specs.size()];
         List<Listener> fresh = new ArrayList<>();
@@ -132,11 +144,24 @@ public final class ListenerGroup {
 
     private Listener bind(Spec spec) {
         Listener listener = new Listener(spec, this);
-        ServerBootstrap b = new ServerBootstrap().group(acceptors, workers)
+        if (spec.inheritedFd() >= 0) {
+            listener.bound(List.of(adopt(bootstrap(listener, spec, acceptors), spec)));
+        } else if (spec.unix()) {
+            listener.bound(List.of(bindUnix(bootstrap(listener, spec, acceptors), spec, listener)));
+        } else {
+            listener.bound(bindTcp(listener, spec));
+        }
+        return listener;
+    }
+
+    /** A bootstrap for a listening socket of {@code listener} on a loop of {@code loops}. */
+    private ServerBootstrap bootstrap(Listener listener, Spec spec, EventLoopGroup loops) {
+        ShortageReport shortage = listener.shortage();
+        ServerBootstrap b = new ServerBootstrap().group(loops, workers)
                 .handler(new ChannelInitializer<ServerChannel>() {
                     @Override
                     protected void initChannel(ServerChannel ch) {
-                        ch.pipeline().addLast(new AcceptGateHandler(listener, workers));
+                        ch.pipeline().addLast(new AcceptGateHandler(listener, shortage));
                     }
                 })
                 // Never reached: AcceptGateHandler sets up and registers each accepted connection
@@ -151,21 +176,41 @@ public final class ListenerGroup {
         if (spec.backlog() > 0) {
             b.option(ChannelOption.SO_BACKLOG, spec.backlog());
         }
-        Channel ch;
-        if (spec.inheritedFd() >= 0) {
-            ch = adopt(b, spec);
-        } else if (spec.unix()) {
-            ch = bindUnix(b, spec, listener);
-        } else {
-            b.channelFactory(() -> transport.newServerChannel(spec.address()));
-            try {
-                ch = b.bind(spec.address()).syncUninterruptibly().channel();
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot bind " + spec.description() + ": " + e.getMessage(), e);
-            }
+        return b;
+    }
+
+    /**
+     * Binds a TCP address: once, or once on each acceptor loop, all with {@code SO_REUSEPORT}, so
+     * that each loop accepts the connections the kernel gives its socket and serves them itself
+     * ({@link LoopLoad}), as nginx's {@code reuseport} does; the second and later sockets take the
+     * port the first got (which matters when it is 0). Java NIO keeps one socket.
+     */
+    private List<Channel> bindTcp(Listener listener, Spec spec) {
+        List<EventLoop> loops = new ArrayList<>();
+        for (EventExecutor e : acceptors) {
+            loops.add((EventLoop) e);
         }
-        listener.bound(ch);
-        return listener;
+        boolean shard = spec.socketPerLoop() && loops.size() > 1 && transport != Transport.NIO;
+        List<Channel> bound = new ArrayList<>();
+        try {
+            SocketAddress at = spec.address();
+            for (EventLoopGroup loop : shard ? loops : List.of(acceptors)) {
+                ServerBootstrap b = bootstrap(listener, spec, loop)
+                        .channelFactory(() -> transport.newServerChannel(spec.address()));
+                if (shard) {
+                    b.option(UnixChannelOption.SO_REUSEPORT, true);
+                }
+                Channel ch = b.bind(at).syncUninterruptibly().channel();
+                bound.add(ch);
+                at = ch.localAddress();
+            }
+            return bound;
+        } catch (Exception e) {
+            for (Channel ch : bound) {
+                ch.close().syncUninterruptibly();
+            }
+            throw new IllegalStateException("cannot bind " + spec.description() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Binds a unix socket under a temporary name and renames it into place ({@link UnixSocketFile}). */
@@ -220,6 +265,10 @@ public final class ListenerGroup {
 
     Transport transport() {
         return transport;
+    }
+
+    LoopLoad load() {
+        return load;
     }
 
     /** Whether a listener may have paused for lack of descriptors or memory ({@link Listener#starve}). */
@@ -277,8 +326,7 @@ public final class ListenerGroup {
 
     private static void close(List<Listener> list) {
         for (Listener l : list) {
-            Channel c = l.channel();
-            if (c != null) {
+            for (Channel c : l.channels()) {
                 c.close().syncUninterruptibly();
             }
             if (l.unixFile() != null) {

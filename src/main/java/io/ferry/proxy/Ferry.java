@@ -264,7 +264,7 @@ public final class Ferry implements AutoCloseable {
                 specs.add(new ListenerGroup.Spec("bind " + b.address() + " (" + p + " at " + b.location() + ")",
                         addr, inherited ? b.address().fd() : -1, b.backlog(), limits, init,
                         (int) Math.min(Integer.MAX_VALUE, b.tcpUserTimeoutMs()), keepAlive,
-                        p.option(ProxyOption.NOLINGER), file, id, !tcp));
+                        p.option(ProxyOption.NOLINGER), file, id, !tcp, !config.global().noReusePort()));
             }
         }
         return specs;

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -54,7 +51,7 @@ class AcceptGateTest {
     private static ListenerGroup.Spec spec(String name, ConnectionLimit limit) throws Exception {
         InetSocketAddress at = new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0);
         return new ListenerGroup.Spec(name, at, -1, 0, List.of(limit), ch -> ch.pipeline().addLast(
-                new ChannelInboundHandlerAdapter() {
+                new DrainingHandler() {
                     @Override
                     public void channelActive(ChannelHandlerContext ctx) {
                         if (name.equals("b")) {
@@ -64,20 +61,7 @@ class AcceptGateTest {
                             ctx.read();
                         }
                     }
-
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        ReferenceCountUtil.release(msg);
-                        ctx.read();
-                    }
-
-                    @Override
-                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                        if (evt instanceof ChannelInputShutdownEvent) {
-                            ctx.close();
-                        }
-                    }
-                }), 0, false, false, null, 1, false);
+                }), 0, false, false, null, 1, false, false);
     }
 
     /**
@@ -92,9 +76,9 @@ class AcceptGateTest {
         group.bindAll(List.of(spec("a", limit), spec("b", limit)));
         Listener a = group.listeners().get(0);
         Listener b = group.listeners().get(1);
-        assumeTrue(a.channel().eventLoop() != b.channel().eventLoop(), "the listeners share a loop");
+        assumeTrue(a.channels().get(0).eventLoop() != b.channels().get(0).eventLoop(), "the listeners share a loop");
         CountDownLatch release = new CountDownLatch(1);
-        b.channel().eventLoop().execute(() -> {
+        b.channels().get(0).eventLoop().execute(() -> {
             try {
                 release.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -107,7 +91,7 @@ class AcceptGateTest {
         waiting.setSoTimeout(10_000);
         release.countDown();
         Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
-                .until(() -> limit.current() == 1 && !b.channel().config().isAutoRead());
+                .until(() -> limit.current() == 1 && !b.channels().get(0).config().isAutoRead());
     }
 
     @ParameterizedTest

@@ -89,7 +89,10 @@ class ConnectionLimitsTest {
     void aConnectionToAnotherListenerOfASharedLimitWaitsForAFreeSlot(String where) throws Exception {
         try (TestOrigin origin = TestOrigin.start("o")) {
             String limit = "maxconn 2";
-            String cfg = (where.equals("global") ? "global\n    " + limit + "\n" : "") + Configs.HTTP_DEFAULTS + """
+            // One socket per bind, so that the connections waiting on bind 2 are taken in the order
+            // they came (the kernel's backlog); with a socket per loop, each socket has its own.
+            String cfg = "global\n    noreuseport\n" + (where.equals("global") ? "    " + limit + "\n" : "")
+                    + Configs.HTTP_DEFAULTS + """
                     frontend www
                         bind 127.0.0.1:0
                         bind 127.0.0.1:0
