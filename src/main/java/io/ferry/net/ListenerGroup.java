@@ -11,7 +11,6 @@ import io.netty.channel.ServerChannel;
 
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.UnixChannelOption;
-import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
@@ -186,10 +185,7 @@ public final class ListenerGroup {
      * port the first got (which matters when it is 0). Java NIO keeps one socket.
      */
     private List<Channel> bindTcp(Listener listener, Spec spec) {
-        List<EventLoop> loops = new ArrayList<>();
-        for (EventExecutor e : acceptors) {
-            loops.add((EventLoop) e);
-        }
+        List<EventLoop> loops = LoopLoad.loopsOf(acceptors);
         boolean shard = spec.socketPerLoop() && loops.size() > 1 && transport != Transport.NIO;
         List<Channel> bound = new ArrayList<>();
         try {

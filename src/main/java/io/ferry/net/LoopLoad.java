@@ -28,11 +28,7 @@ final class LoopLoad {
     private final AtomicIntegerArray counts;
 
     LoopLoad(EventLoopGroup workers) {
-        List<EventLoop> found = new ArrayList<>();
-        for (EventExecutor e : workers) {
-            found.add((EventLoop) e);
-        }
-        loops = found.toArray(new EventLoop[0]);
+        loops = loopsOf(workers).toArray(new EventLoop[0]);
         counts = new AtomicIntegerArray(loops.length * STRIDE);
     }
 
@@ -42,6 +38,7 @@ final class LoopLoad {
      */
     int take() {
         int local = -1;
+        int localCount = 0;
         int least = 0;
         int leastCount = Integer.MAX_VALUE;
         for (int i = 0; i < loops.length; i++) {
@@ -52,10 +49,11 @@ final class LoopLoad {
             }
             if (local < 0 && loops[i].inEventLoop()) {
                 local = i;
+                localCount = c;
             }
         }
         int chosen = least;
-        if (local >= 0 && counts.get(local * STRIDE) - leastCount <= counts.get(local * STRIDE) / 8) {
+        if (local >= 0 && localCount - leastCount <= localCount / 8) {
             chosen = local;
         }
         counts.incrementAndGet(chosen * STRIDE);
@@ -76,7 +74,12 @@ final class LoopLoad {
         return counts.get(index * STRIDE);
     }
 
-    int size() {
-        return loops.length;
+    /** The event loops of {@code group}, in its order. */
+    static List<EventLoop> loopsOf(EventLoopGroup group) {
+        List<EventLoop> loops = new ArrayList<>();
+        for (EventExecutor e : group) {
+            loops.add((EventLoop) e);
+        }
+        return loops;
     }
 }
