@@ -14,6 +14,9 @@ import sys
 SCENARIOS = (("ka", "(1) keep-alive GET 1 KiB"), ("close", "(2) a new connection per request"))
 JAVA = ("_[j]", "_[i]", "_[0]", "_[1]")
 SYSCALL = re.compile(r"^(?:__x64_sys_|__ia32_sys_|__do_sys_|__se_sys_|ksys_)(\w+?)(?:\.\w+)?_\[k\]$")
+LIBC_CALL = re.compile(r"^(?:__GI___|__GI_|__libc_|__)?(getsockname|getpeername|setsockopt|getsockopt|socket|"
+                       r"connect|accept4?|close|shutdown|bind|listen|read|write|sendto|recvfrom|fcntl)$")
+RING_CALLS = ("io_uring_enter",)
 INTERVAL_US = 1000  # one CPU sample per millisecond of CPU time (bench/profile's interval=1ms)
 
 
@@ -86,6 +89,33 @@ def syscall(frames):
     return "(scheduling, page faults, other)"
 
 
+def direct_call(frames):
+    """For a sample in a system call made directly, not through io_uring's ring: a row naming the call,
+    the Java method that made it and the two nearest callers of other classes, or None.
+
+    The sample may be in the kernel or in libc's wrapper of the call; either way its deepest Java
+    frame is the one that made it, through Netty's native library or the JDK's."""
+    depth = max((i for i, f in enumerate(frames) if java_name(f)), default=-1)
+    if depth < 0 or depth == len(frames) - 1:
+        return None
+    below = frames[depth + 1:]
+    call = next((m.group(1) for m in (SYSCALL.match(f) for f in below) if m), None)
+    if call is None:
+        for f in below:
+            m = LIBC_CALL.match(f.split("`", 1)[-1])
+            if m and not f.endswith("_[k]"):
+                call = m.group(1)
+                break
+    if call is None or call in RING_CALLS:
+        return None
+    chain = [java_name(frames[depth])]
+    for f in reversed(frames[:depth]):
+        name = java_name(f)
+        if name and len(chain) < 3 and name.rsplit(".", 2)[-2] not in {c.rsplit(".", 2)[-2] for c in chain}:
+            chain.append(name)
+    return f"`{call}` from " + " < ".join(f"`{c}`" for c in chain)
+
+
 def thread_group(frame):
     m = re.match(r"^\[(.*?)(?: tid=\d+)?\]$", frame)
     name = m.group(1) if m else frame
@@ -116,7 +146,7 @@ def cpu_section(tmp, s):
     reqs, rps, p99 = w
     total = 0
     by_where, by_call, by_thread = collections.Counter(), collections.Counter(), collections.Counter()
-    own, ferry = collections.Counter(), collections.Counter()
+    own, ferry, direct = collections.Counter(), collections.Counter(), collections.Counter()
     for line in lines:
         stack, _, count = line.rpartition(" ")
         n = int(count)
@@ -133,6 +163,9 @@ def cpu_section(tmp, s):
         if w_ == "the kernel":
             by_call[syscall(frames)] += n
         own[shown(leaf)] += n
+        d = direct_call(frames)
+        if d:
+            direct[d] += n
         for f in dict.fromkeys(j for j in (java_name(x) for x in frames) if j and j.startswith("io.ferry.")):
             ferry[f] += n
 
@@ -143,6 +176,8 @@ def cpu_section(tmp, s):
            f"millisecond of CPU time: {total * INTERVAL_US / reqs:.1f} µs of Ferry's CPU time per request.", ""]
     out += table("Where the CPU time goes (own frame of each sample)", ranked(by_where, us, total, False), "where", 20)
     out += table("The kernel's part, by system call", ranked(by_call, us, total), "system call", 15)
+    out += table("System calls made directly, not through the ring, by the Java method that made them "
+                 "(the kernel's time and libc's)", ranked(direct, us, total, False), "call", 12)
     out += table("By thread (digits in names as N)", ranked(by_thread, us, total), "thread", 8)
     out += table("Own time: the frames with the most", ranked(own, us, total), "frame", 25)
     out += table("Within Ferry's methods (inclusive)", ranked(ferry, us, total), "method", 15)
