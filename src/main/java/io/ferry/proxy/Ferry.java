@@ -531,20 +531,22 @@ public final class Ferry implements AutoCloseable {
 
     /**
      * The deadlines of every live stream, each read on its own event loop: for each, the deadlines
-     * set and the milliseconds left (the walk that {@code show sess} will print).
+     * set and the milliseconds left (the walk that {@code show sess} will print). A stream whose
+     * client connection began to close between this walk's listing of it and its loop's reading (a
+     * deadline that expired in between, say) is over, its deadlines cancelled, and is left out.
      */
     public List<Map<Deadlines.Deadline, Long>> streamDeadlines() {
         List<Future<Map<Deadlines.Deadline, Long>>> futures = new ArrayList<>();
         for (Channel ch : clients) {
             StreamView stream = ch.attr(STREAM).get();
             if (stream != null) {
-                futures.add(ch.eventLoop().submit(() -> stream.deadlines().snapshot()));
+                futures.add(ch.eventLoop().submit(() -> ch.isActive() ? stream.deadlines().snapshot() : null));
             }
         }
         List<Map<Deadlines.Deadline, Long>> out = new ArrayList<>();
         for (Future<Map<Deadlines.Deadline, Long>> f : futures) {
             f.awaitUninterruptibly();
-            if (f.isSuccess()) {
+            if (f.isSuccess() && f.getNow() != null) {
                 out.add(f.getNow());
             }
         }
