@@ -531,23 +531,32 @@ public final class Ferry implements AutoCloseable {
 
     /**
      * The deadlines of every live stream, each read on its own event loop: for each, the deadlines
-     * set and the milliseconds left (the walk that {@code show sess} will print). A stream whose
-     * client connection began to close between this walk's listing of it and its loop's reading (a
-     * deadline that expired in between, say) is over, its deadlines cancelled, and is left out.
+     * set and the milliseconds left (the walk that {@code show sess} will print).
      */
     public List<Map<Deadlines.Deadline, Long>> streamDeadlines() {
-        List<Future<Map<Deadlines.Deadline, Long>>> futures = new ArrayList<>();
+        return readStreams(v -> v.deadlines().snapshot());
+    }
+
+    /**
+     * What {@code read} gives of every live stream, each read on its own event loop. A stream whose
+     * client connection began to close between the listing of it and its loop's reading (a deadline
+     * that expired in between, say) is over, its deadlines cancelled, and is left out, as the group
+     * of client connections leaves it out once the close is done.
+     */
+    private <T> List<T> readStreams(java.util.function.Function<StreamView, T> read) {
+        List<Future<T>> futures = new ArrayList<>();
         for (Channel ch : clients) {
-            StreamView stream = ch.attr(STREAM).get();
-            if (stream != null) {
-                futures.add(ch.eventLoop().submit(() -> ch.isActive() ? stream.deadlines().snapshot() : null));
+            StreamView v = ch.attr(STREAM).get();
+            if (v != null) {
+                futures.add(ch.eventLoop().submit(() -> ch.isActive() ? read.apply(v) : null));
             }
         }
-        List<Map<Deadlines.Deadline, Long>> out = new ArrayList<>();
-        for (Future<Map<Deadlines.Deadline, Long>> f : futures) {
+        List<T> out = new ArrayList<>();
+        for (Future<T> f : futures) {
             f.awaitUninterruptibly();
-            if (f.isSuccess() && f.getNow() != null) {
-                out.add(f.getNow());
+            T value = f.isSuccess() ? f.getNow() : null;
+            if (value != null) {
+                out.add(value);
             }
         }
         return out;
@@ -652,20 +661,7 @@ public final class Ferry implements AutoCloseable {
 
     /** Every live stream, each read on its own event loop, oldest first. */
     public List<StreamSnapshot> streams() {
-        List<Future<StreamSnapshot>> futures = new ArrayList<>();
-        for (Channel ch : clients) {
-            StreamView v = ch.attr(STREAM).get();
-            if (v != null) {
-                futures.add(ch.eventLoop().submit(v::snapshot));
-            }
-        }
-        List<StreamSnapshot> out = new ArrayList<>();
-        for (Future<StreamSnapshot> f : futures) {
-            f.awaitUninterruptibly();
-            if (f.isSuccess()) {
-                out.add(f.getNow());
-            }
-        }
+        List<StreamSnapshot> out = readStreams(StreamView::snapshot);
         out.sort(java.util.Comparator.comparingLong(StreamSnapshot::id));
         return out;
     }
