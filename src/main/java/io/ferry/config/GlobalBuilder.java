@@ -23,12 +23,17 @@ final class GlobalBuilder {
     boolean masterWorker;
     boolean noIoUring;
     boolean noReusePort;
+    int clientSndbuf;
+    int clientRcvbuf;
+    int serverSndbuf;
+    int serverRcvbuf;
 
     GlobalSettings build() {
         // HAProxy silently caps the rewrite reserve at half a buffer.
         int rewrite = Math.min(maxrewrite, bufsize / 2);
         return new GlobalSettings(maxconn, nbthread, ulimitN, hardStopAfterMs, daemon, pidfile,
                 List.copyOf(statsSockets), statsTimeoutMs, List.copyOf(logs), bufsize, rewrite, maxHeaders,
-                spreadChecks, nbproc, masterWorker, noIoUring, noReusePort);
+                spreadChecks, nbproc, masterWorker, noIoUring, noReusePort, clientSndbuf, clientRcvbuf,
+                serverSndbuf, serverRcvbuf);
     }
 }

@@ -19,12 +19,17 @@ import java.util.List;
  * @param noIoUring {@code noiouring} was written: run on epoll even where io_uring is available
  * @param noReusePort {@code noreuseport} was written: one listening socket per TCP bind, without
  *                    {@code SO_REUSEPORT}, instead of one for each event loop
+ * @param clientSndbuf {@code tune.sndbuf.client} in bytes, 0 when unset (the kernel sizes it)
+ * @param clientRcvbuf {@code tune.rcvbuf.client}, likewise
+ * @param serverSndbuf {@code tune.sndbuf.server}, likewise
+ * @param serverRcvbuf {@code tune.rcvbuf.server}, likewise
  */
 public record GlobalSettings(Located<Integer> maxconn, int nbthread, int ulimitN, long hardStopAfterMs, boolean daemon,
                              String pidfile, List<StatsSocket> statsSockets, long statsTimeoutMs,
                              List<LogTarget> logs, int bufsize, int maxrewrite, int maxHeaders, int spreadChecks,
                              Located<Integer> nbproc, boolean masterWorker,
-                             boolean noIoUring, boolean noReusePort) {
+                             boolean noIoUring, boolean noReusePort, int clientSndbuf, int clientRcvbuf,
+                             int serverSndbuf, int serverRcvbuf) {
 
     /**
      * A {@code stats socket} line for the runtime API.

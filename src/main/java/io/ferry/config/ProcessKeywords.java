@@ -40,6 +40,10 @@ final class ProcessKeywords {
             line.expectArgs(1, 1);
             line.global().maxHeaders = line.integer(0, 1, 32767);
         });
+        socketBuffer(r, "tune.sndbuf.client", (g, bytes) -> g.clientSndbuf = bytes);
+        socketBuffer(r, "tune.rcvbuf.client", (g, bytes) -> g.clientRcvbuf = bytes);
+        socketBuffer(r, "tune.sndbuf.server", (g, bytes) -> g.serverSndbuf = bytes);
+        socketBuffer(r, "tune.rcvbuf.server", (g, bytes) -> g.serverRcvbuf = bytes);
         r.add("pidfile", "g", "pidfile PATH", line -> {
             line.expectArgs(1, 1);
             line.global().pidfile = line.arg(0);
@@ -78,6 +82,14 @@ final class ProcessKeywords {
         r.add("description", "f l b", "description TEXT...", line -> {
             line.expectArgs(1, Integer.MAX_VALUE);
             line.proxy().description = String.join(" ", line.args(0));
+        });
+    }
+
+    /** A kernel socket buffer size: a plain number of bytes, 0 (the kernel sizes it) to 1 GiB. */
+    private static void socketBuffer(KeywordRegistry r, String keyword, java.util.function.ObjIntConsumer<GlobalBuilder> set) {
+        r.add(keyword, "g", keyword + " NUMBER", line -> {
+            line.expectArgs(1, 1);
+            set.accept(line.global(), line.integer(0, 0, 1 << 30));
         });
     }
 }

@@ -43,11 +43,13 @@ public final class ListenerGroup {
      *           frontend's, whose stream reads its request first thing), see {@link Transport#readAtOnce}
      * @param socketPerLoop whether a TCP address gets a listening socket for each loop, all with
      *           {@code SO_REUSEPORT} (unless {@code noreuseport}); see {@link ListenerGroup}
+     * @param buffers the kernel buffer sizes of each accepted TCP connection ({@code tune.sndbuf.client},
+     *           {@code tune.rcvbuf.client})
      */
     public record Spec(String description, SocketAddress address, int inheritedFd, int backlog,
                        List<ConnectionLimit> limits, Consumer<Channel> childInitializer, int tcpUserTimeoutMs,
                        boolean keepAlive, boolean noLinger, UnixSocketFile.Options unixFile, int id,
-                       boolean readAtOnce, boolean socketPerLoop) {
+                       boolean readAtOnce, boolean socketPerLoop, SocketBuffers buffers) {
 
         /** Whether a listener set up for {@code other} listens where this spec says. */
         boolean sameSocket(Spec other) {

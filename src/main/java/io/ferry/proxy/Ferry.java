@@ -16,6 +16,7 @@ import io.ferry.log.Termination.Cause;
 import io.ferry.net.ConnectionLimit;
 import io.ferry.net.Descriptors;
 import io.ferry.net.ListenerGroup;
+import io.ferry.net.SocketBuffers;
 import io.ferry.net.Transport;
 import io.ferry.net.UnixSocketFile;
 import io.netty.channel.Channel;
@@ -248,6 +249,7 @@ public final class Ferry implements AutoCloseable {
                     ch.pipeline().addLast(codec, new ClientSideHandler(stream));
                 }
             };
+            SocketBuffers buffers = new SocketBuffers(config.global().clientSndbuf(), config.global().clientRcvbuf());
             int id = 0;
             for (Bind b : p.binds()) {
                 id++;
@@ -264,7 +266,7 @@ public final class Ferry implements AutoCloseable {
                 specs.add(new ListenerGroup.Spec("bind " + b.address() + " (" + p + " at " + b.location() + ")",
                         addr, inherited ? b.address().fd() : -1, b.backlog(), limits, init,
                         (int) Math.min(Integer.MAX_VALUE, b.tcpUserTimeoutMs()), keepAlive,
-                        p.option(ProxyOption.NOLINGER), file, id, !tcp, !config.global().noReusePort()));
+                        p.option(ProxyOption.NOLINGER), file, id, !tcp, !config.global().noReusePort(), buffers));
             }
         }
         return specs;

@@ -6,6 +6,7 @@ import io.ferry.config.Proxy;
 import io.ferry.config.ProxyOption;
 import io.ferry.net.ResourceShortage;
 import io.ferry.net.ShortageReport;
+import io.ferry.net.SocketBuffers;
 import io.ferry.net.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
@@ -31,6 +32,8 @@ final class ProxyRuntime {
     private final Transport transport;
     private final GlobalSettings global;
     private final int maxHead;
+    /** {@code tune.sndbuf.server} and {@code tune.rcvbuf.server}. */
+    private final SocketBuffers serverBuffers;
     private final ErrorCaptures errors = new ErrorCaptures();
     private final Map<EventLoop, ServerPool> pools = new ConcurrentHashMap<>();
     private final Map<EventLoop, Deadlines.Scheduler> schedulers = new ConcurrentHashMap<>();
@@ -49,6 +52,7 @@ final class ProxyRuntime {
         this.global = global;
         // HAProxy: a head must fit in tune.bufsize less the room kept for rewrites.
         this.maxHead = Math.max(1024, global.bufsize() - global.maxrewrite());
+        this.serverBuffers = new SocketBuffers(global.serverSndbuf(), global.serverRcvbuf());
     }
 
     /** From now on, every HTTP transaction ends its client connection (soft stop, or an older generation after a reload). */
@@ -177,6 +181,8 @@ final class ProxyRuntime {
         if (server.unixPath() == null) {
             TcpOptions o = tcpOptions.computeIfAbsent(server, sv -> TcpOptions.of(sv, backend));
             transport.setTcpOptions(ch.config(), o.keepAlive(), o.noLinger(), o.userTimeoutMs());
+            // Before the connect, as HAProxy does: the receive window is sized from the handshake on.
+            serverBuffers.apply(ch.config());
         }
         ch.config().setAutoRead(false);
         // An HTTP connection too: its server's FIN is an event (ServerSideHandler), not a close

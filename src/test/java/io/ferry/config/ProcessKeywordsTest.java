@@ -16,6 +16,10 @@ class ProcessKeywordsTest extends KeywordTestSupport {
                     tune.bufsize 32k
                     tune.maxrewrite 4096
                     tune.http.maxhdr 200
+                    tune.sndbuf.client 4096
+                    tune.rcvbuf.client 8192
+                    tune.sndbuf.server 16384
+                    tune.rcvbuf.server 32768
                     pidfile /run/ferry.pid
                     daemon
                 """).global();
@@ -25,6 +29,10 @@ class ProcessKeywordsTest extends KeywordTestSupport {
         assertThat(g.bufsize()).isEqualTo(32768);
         assertThat(g.maxrewrite()).isEqualTo(4096);
         assertThat(g.maxHeaders()).isEqualTo(200);
+        assertThat(g.clientSndbuf()).isEqualTo(4096);
+        assertThat(g.clientRcvbuf()).isEqualTo(8192);
+        assertThat(g.serverSndbuf()).isEqualTo(16384);
+        assertThat(g.serverRcvbuf()).isEqualTo(32768);
         assertThat(g.pidfile()).isEqualTo("/run/ferry.pid");
         assertThat(g.daemon()).isTrue();
         assertThat(g.masterWorker()).isFalse();
@@ -39,6 +47,10 @@ class ProcessKeywordsTest extends KeywordTestSupport {
         assertThat(g.bufsize()).isEqualTo(16384);
         assertThat(g.maxrewrite()).isEqualTo(1024);
         assertThat(g.maxHeaders()).isEqualTo(101);
+        assertThat(g.clientSndbuf()).as("the kernel sizes it").isZero();
+        assertThat(g.clientRcvbuf()).isZero();
+        assertThat(g.serverSndbuf()).isZero();
+        assertThat(g.serverRcvbuf()).isZero();
         assertThat(g.pidfile()).isEmpty();
         assertThat(g.daemon()).isFalse();
     }
@@ -74,6 +86,8 @@ class ProcessKeywordsTest extends KeywordTestSupport {
                     daemon now
                     cpu-map 1
                     ssl-default-bind-ciphersuites TLS_AES_128_GCM_SHA256
+                    tune.sndbuf.client 4k
+                    tune.rcvbuf.server -1
                 """)).containsExactly(
                 "parsing [t.cfg:2] : 'tune.bufsize' : value 100 for 'tune.bufsize' is out of range. "
                         + "Fix: use a value between 1024 and 1073741824",
@@ -91,7 +105,11 @@ class ProcessKeywordsTest extends KeywordTestSupport {
                 "parsing [t.cfg:9] : 'cpu-map' : expects at least 2 arguments, got 1. "
                         + "Fix: write it as: cpu-map [auto:]THREAD-SET CPU-SET...",
                 "parsing [t.cfg:10] : 'ssl-default-bind-ciphersuites' is an HAProxy keyword that Ferry does not "
-                        + "support: Ferry does not terminate TLS; put a TLS terminator in front of it. Fix: remove the line");
+                        + "support: Ferry does not terminate TLS; put a TLS terminator in front of it. Fix: remove the line",
+                "parsing [t.cfg:11] : 'tune.sndbuf.client' : '4k' is not an integer for 'tune.sndbuf.client'. "
+                        + "Fix: write a decimal integer between 0 and 1073741824",
+                "parsing [t.cfg:12] : 'tune.rcvbuf.server' : value -1 for 'tune.rcvbuf.server' is out of range. "
+                        + "Fix: use a value between 0 and 1073741824");
     }
 
     @Test

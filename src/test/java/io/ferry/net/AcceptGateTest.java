@@ -61,7 +61,7 @@ class AcceptGateTest {
                             ctx.read();
                         }
                     }
-                }), 0, false, false, null, 1, false, false);
+                }), 0, false, false, null, 1, false, false, SocketBuffers.NONE);
     }
 
     /**

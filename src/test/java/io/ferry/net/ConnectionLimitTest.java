@@ -76,7 +76,7 @@ class ConnectionLimitTest {
             ConnectionLimit frontend = new ConnectionLimit("frontend www", 1);
             ListenerGroup group = new ListenerGroup(Transport.NIO, loops, loops);
             ListenerGroup.Spec spec = new ListenerGroup.Spec("bind", new InetSocketAddress(0), -1, 0,
-                    List.of(global, frontend), ch -> { }, 0, false, false, null, 1, false, false);
+                    List.of(global, frontend), ch -> { }, 0, false, false, null, 1, false, false, SocketBuffers.NONE);
             Listener listener = new Listener(spec, group);
             assertThat(listener.tryAdmit()).isSameAs(spec);
             assertThat(global.current()).isEqualTo(1);

@@ -59,7 +59,7 @@ class SocketPerLoopTest {
         group.bindAll(List.of(new ListenerGroup.Spec("bind", at, -1, 0, List.of(limit), ch -> {
             servedOn.put(ch, ch.eventLoop());
             ch.pipeline().addLast(new DrainingHandler());
-        }, 0, false, false, null, 1, false, socketPerLoop)));
+        }, 0, false, false, null, 1, false, socketPerLoop, SocketBuffers.NONE)));
         return group.listeners().get(0);
     }
 
