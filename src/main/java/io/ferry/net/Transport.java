@@ -1,9 +1,12 @@
 package io.ferry.net;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -133,6 +136,52 @@ public enum Transport {
         if (userTimeoutMs > 0) {
             config.setOption(tcpUserTimeoutOption(), userTimeoutMs);
         }
+    }
+
+    /**
+     * The bytes written to {@code ch} that its transport has not handed to the kernel yet; 0 once
+     * it is closed. Counted from the buffers themselves: the outbound buffer's own total drops only
+     * when a whole buffer has gone, not as a large one goes out piece by piece. On the channel's
+     * event loop.
+     */
+    public static long pendingBytes(Channel ch) {
+        ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+        if (out == null) {
+            return 0;
+        }
+        long[] sum = new long[1];
+        try {
+            out.forEachFlushedMessage(m -> {
+                if (m instanceof ByteBuf b) {
+                    sum[0] += b.readableBytes();
+                }
+                return true;
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return sum[0];
+    }
+
+    /**
+     * Milliseconds since the kernel last sent data on {@code ch}'s TCP connection (TCP_INFO's
+     * {@code tcpi_last_data_sent}), which it does only when the peer has room for it: a peer that
+     * takes nothing gets no data, only window probes. -1 where the transport cannot tell (NIO, a
+     * unix socket) or the connection is gone. On io_uring a write the kernel has taken shows in
+     * Netty only once all of it has gone, so this is how slow progress is seen there.
+     */
+    public static long msSinceDataSent(Channel ch) {
+        try {
+            if (ch instanceof IoUringSocketChannel u) {
+                return u.tcpInfo().lastDataSent();
+            }
+            if (ch instanceof EpollSocketChannel e) {
+                return e.tcpInfo().lastDataSent();
+            }
+        } catch (ChannelException gone) {
+            return -1;
+        }
+        return -1;
     }
 
     /**

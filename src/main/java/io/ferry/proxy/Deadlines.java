@@ -148,6 +148,12 @@ public final class Deadlines {
         return m;
     }
 
+    /** Clears every deadline; the timer, if armed, stays, and re-arms for what is set by then. */
+    public void clearAll() {
+        java.util.Arrays.fill(at, NONE);
+        java.util.Arrays.fill(idleMs, 0);
+    }
+
     /** Cancels the timer for good: the stream is over. */
     public void close() {
         closed = true;

@@ -26,6 +26,8 @@ final class StreamLogger {
     private long bytesBase;
     private long readBase;
     private boolean emitted;
+    /** The line's connection counts were taken before it was written ({@link #takeCounters}). */
+    private boolean countersTaken;
     private boolean first = true;
     private BackendServer server;
     private Backend backend;
@@ -209,6 +211,25 @@ final class StreamLogger {
         record.end(now);
         record.bytesOut(countBytes ? stats.bytesWritten() - bytesBase : 0);
         record.received(stats.bytesRead() - readBase);
+        if (!countersTaken) {
+            counters();
+        }
+        log.emit(record);
+    }
+
+    /**
+     * Takes the connection counts the line shows ({@code actconn}, {@code feconn}, {@code beconn},
+     * {@code srv_conn}) now rather than when it is written: a tunnel's line waits for its last
+     * flush, by which time its own client connection no longer counts.
+     */
+    void takeCounters() {
+        if (active() && !emitted) {
+            counters();
+            countersTaken = true;
+        }
+    }
+
+    private void counters() {
         int beconn = 0;
         if (backend != null) {
             beconn = backend.queued();
@@ -218,7 +239,6 @@ final class StreamLogger {
         }
         record.counters(frontend.globalConnections(), frontend.connections(), beconn,
                 server == null ? 0 : server.connections());
-        log.emit(record);
     }
 
     /** What {@code show sess} prints of the stream, with its connections' states. */
@@ -241,6 +261,7 @@ final class StreamLogger {
         bytesBase = stats.bytesWritten();
         readBase = stats.bytesRead();
         emitted = false;
+        countersTaken = false;
         first = false;
         server = null;
         backend = null;

@@ -12,6 +12,7 @@ import io.ferry.proxy.Deadlines.Deadline;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import java.net.InetAddress;
@@ -68,6 +69,10 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
     private Channel server;
     private BackendServer slot;
     private boolean closed;
+    /** The connections whose closing flush is not over yet (see {@link #close}). */
+    private int closingFlushes;
+    /** What each side had left to take when its closing flush's deadline was last armed. */
+    private final long[] unsent = new long[2];
     private final StreamLogger log;
     private boolean connectTimedOut;
     private int retries;
@@ -447,7 +452,13 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
         close();
     }
 
-    /** Ends the stream: both connections close once what was already written has gone. */
+    /**
+     * Ends the stream: both connections close once what was already written to them has gone to the
+     * kernel. A side that does not take it (it stopped reading, its window is shut) gets its fin
+     * timeout for this last flush, as HAProxy bounds its last writes by the side's timeout: the
+     * flush is reset when it has made no progress for that long ({@link #closingExpired}). The
+     * stream's line is logged, and it leaves the counts, once both connections are closed.
+     */
     private void close() {
         if (closed) {
             return;
@@ -460,28 +471,89 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
             backend.release(slot);
             slot = null;
         }
-        log.end(true);
-        log.closed();
-        deadlines.close();
+        // The line shows the counts as the stream ends, not as its last flush does.
+        log.takeCounters();
+        deadlines.clearAll();
         HttpStream.releaseAll(early);
         HttpStream.releaseAll(switchingFromServer);
         early = null;
         switchingFromServer = null;
-        closeAfterFlush(client);
+        // Held until both flushes are under way: one that completes at once must not end the stream alone.
+        closingFlushes = 1;
+        closeAfterFlush(Side.CLIENT, client);
         if (server != null) {
-            closeAfterFlush(server);
+            closeAfterFlush(Side.SERVER, server);
+        }
+        if (--closingFlushes == 0) {
+            ended();
         }
     }
 
-    private static void closeAfterFlush(Channel ch) {
-        if (ch.isActive()) {
-            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        } else {
+    private void closeAfterFlush(Side side, Channel ch) {
+        if (!ch.isActive()) {
             ch.close();
+            return;
         }
+        closingFlushes++;
+        ChannelFuture flushed = ch.writeAndFlush(Unpooled.EMPTY_BUFFER);
+        flushed.addListener((ChannelFutureListener) f -> {
+            ch.close();
+            if (--closingFlushes == 0) {
+                ended();
+            }
+        });
+        if (!flushed.isDone()) {
+            Deadline kind = side == Side.CLIENT ? Deadline.CLIENT_FIN : Deadline.SERVER_FIN;
+            unsent[side.ordinal()] = Transport.pendingBytes(ch);
+            deadlines.startIdle(kind, finTimeout(side));
+        }
+    }
+
+    /** The side's fin timeout, never 0 (see {@link TunnelTimeouts}); a stream with no backend has none set. */
+    private long finTimeout(Side side) {
+        if (timeouts == null) {
+            return TunnelTimeouts.DEFAULT_FIN_CAP_MS;
+        }
+        return side == Side.CLIENT ? timeouts.clientFin() : timeouts.serverFin();
+    }
+
+    /**
+     * A closing flush's deadline passed. A side that took bytes within the period (the kernel sent
+     * it data, or Netty handed the kernel more) is slow but alive: its deadline moves to a period
+     * after that. Otherwise its connection is reset, and the stream logged as that side's timeout
+     * ({@code cD}, {@code sD}).
+     */
+    private void closingExpired(Deadline kind) {
+        Side side = kind == Deadline.CLIENT_FIN ? Side.CLIENT : Side.SERVER;
+        Channel ch = side == Side.CLIENT ? client : server;
+        if (ch == null || !ch.isActive()) {
+            return;
+        }
+        long period = finTimeout(side);
+        long left = Transport.pendingBytes(ch);
+        long sinceSent = Transport.msSinceDataSent(ch);
+        if (left < unsent[side.ordinal()] || (sinceSent >= 0 && sinceSent < period)) {
+            unsent[side.ordinal()] = left;
+            deadlines.startIdle(kind, sinceSent >= 0 && sinceSent < period ? period - sinceSent : period);
+            return;
+        }
+        log.terminate(side == Side.CLIENT ? Cause.CLIENT_TIMEOUT : Cause.SERVER_TIMEOUT, Phase.DATA);
+        Transport.resetOnClose(ch);
+        ch.close();
+    }
+
+    /** Both connections are closed: the stream's line, and it leaves the counts. */
+    private void ended() {
+        deadlines.close();
+        log.end(true);
+        log.closed();
     }
 
     private void expired(Deadline kind) {
+        if (closed) {
+            closingExpired(kind);
+            return;
+        }
         switch (kind) {
             case CONNECT -> {
                 if (phase == ServerPhase.CONNECTING) {

@@ -73,6 +73,21 @@ class DeadlinesTest {
     }
 
     @Test
+    void clearAllForgetsEveryDeadlineAndWhatIsSetAfterStillFires() {
+        deadlines.startIdle(Deadline.CLIENT, 1000);
+        deadlines.startIdle(Deadline.SERVER, 2000);
+        deadlines.clearAll();
+        assertThat(deadlines.anySet()).isFalse();
+        deadlines.startIdle(Deadline.CLIENT_FIN, 3000);
+        deadlines.touch(Deadline.CLIENT_FIN);
+        time.advanceMs(2999);
+        assertThat(fired).as("the timer armed for the cleared deadline wakes for nothing").isEmpty();
+        time.advanceMs(1);
+        assertThat(fired).containsExactly(Deadline.CLIENT_FIN);
+        assertThat(time.live()).isZero();
+    }
+
+    @Test
     void touchingMovesAnIdleDeadlineWithoutReschedulingTheTimer() {
         deadlines.startIdle(Deadline.CLIENT, 1000);
         for (int i = 0; i < 100; i++) {

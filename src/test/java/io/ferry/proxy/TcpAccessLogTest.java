@@ -143,6 +143,42 @@ class TcpAccessLogTest extends FerryTestBase {
         assertThat(Long.parseLong(m.group(9))).as("Tt").isBetween(280L, 3000L);
     }
 
+    /**
+     * Both FINs are in but the client takes nothing of the rest of the answer: its fin timeout ends
+     * the last flush, and the line, written then, says the client timed out ({@code cD}).
+     */
+    @Test
+    void aClientThatTakesNothingOfTheRestIsLowercaseCD() throws Exception {
+        ScriptedServer answering = ScriptedServer.raw((head, in, out) -> {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            out.write(new byte[48 << 10]);
+        });
+        resources.add(answering);
+        ferry = Ferry.start(Configs.parse("""
+                global
+                    tune.sndbuf.client 4096
+                listen tunnel
+                    mode tcp
+                    bind 127.0.0.1:0
+                    log %s format raw local0
+                    option tcplog
+                    timeout client 5s
+                    timeout server 5s
+                    timeout connect 1s
+                    timeout client-fin 500ms
+                    server s1 %s
+                """.formatted(syslog.address(), answering.address())));
+        try (java.net.Socket c = new java.net.Socket()) {
+            c.setReceiveBufferSize(4096);
+            c.connect(ferry.boundAddresses().get(0));
+            c.getOutputStream().write('?');
+            c.shutdownOutput();
+            Matcher m = line();
+            assertThat(m.group(11)).isEqualTo("cD");
+            assertThat(Long.parseLong(m.group(9))).as("Tt").isBetween(450L, 5000L);
+        }
+    }
+
     @Test
     void clientResetIsCD() throws Exception {
         ScriptedServer silent = ScriptedServer.raw((head, in, out) -> in.read());

@@ -147,6 +147,89 @@ class TcpTunnelTest extends FerryTestBase {
         assertThat(ferry.openClientConnections()).isZero();
     }
 
+    /**
+     * A tunnel whose client sent its request and its FIN, and whose server answered and closed:
+     * both FINs are in, and what is left of the answer waits in Ferry for a client that takes it
+     * slowly or not at all. The kernel's send buffer is held small ({@code tune.sndbuf.client}) so
+     * that Ferry, not the kernel, holds that rest.
+     */
+    private InetSocketAddress startAnsweringThenClosing(byte[] answer, ScriptedServer[] server) throws Exception {
+        server[0] = server((head, in, out) -> {
+            in.transferTo(OutputStream.nullOutputStream());
+            out.write(answer);
+        });
+        ferry = Ferry.start(Configs.parse("""
+                global
+                    tune.sndbuf.client 4096
+                listen raw
+                    mode tcp
+                    bind 127.0.0.1:0
+                    timeout client 10s
+                    timeout server 10s
+                    timeout connect 2s
+                    timeout client-fin 1s
+                    server s1 %s
+                """.formatted(server[0].address())));
+        return ferry.boundAddresses().get(0);
+    }
+
+    private Socket askAndHalfClose(InetSocketAddress addr, int receiveBuffer) throws Exception {
+        Socket c = new Socket();
+        resources.add(c);
+        c.setReceiveBufferSize(receiveBuffer);
+        c.connect(addr);
+        c.setSoTimeout(20000);
+        c.getOutputStream().write('?');
+        c.shutdownOutput();
+        return c;
+    }
+
+    @Test
+    void aClientThatTakesNothingAfterBothFinsIsResetByItsFinTimeout() throws Exception {
+        byte[] answer = new byte[48 << 10];
+        ScriptedServer[] server = new ScriptedServer[1];
+        InetSocketAddress addr = startAnsweringThenClosing(answer, server);
+        Socket c = askAndHalfClose(addr, 4096);
+        // The server's connection closes once its FIN is in; the client's stays, with bytes to take.
+        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> KernelSockets.heldByProxy(addr.getPort(), server[0].port()).stream()
+                        .noneMatch(e -> e.remotePort() == server[0].port()));
+        long t0 = System.nanoTime();
+        assertThat(ferry.streamDeadlines()).as("the closing flush has a deadline")
+                .singleElement().satisfies(d -> assertThat(d).containsOnlyKeys(Deadlines.Deadline.CLIENT_FIN));
+        Awaitility.await().atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(50))
+                .until(() -> KernelSockets.heldByProxy(addr.getPort(), server[0].port()).isEmpty());
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(4000);
+        assertThat(ferry.openClientConnections()).isZero();
+        // Reset, not ended as if all had been sent: the client cannot take the rest for the whole answer.
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.getInputStream().transferTo(got))
+                .isInstanceOf(java.net.SocketException.class);
+        assertThat(got.size()).isLessThan(answer.length);
+    }
+
+    @Test
+    void aClientThatKeepsTakingSlowlyAfterBothFinsGetsAllOfIt() throws Exception {
+        byte[] answer = new byte[48 << 10];
+        new Random(11).nextBytes(answer);
+        ScriptedServer[] server = new ScriptedServer[1];
+        InetSocketAddress addr = startAnsweringThenClosing(answer, server);
+        Socket c = askAndHalfClose(addr, 4096);
+        // 2 KiB every 100 ms: about 2.4 s in all, each second of the fin timeout sees bytes go.
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        byte[] buf = new byte[2048];
+        long t0 = System.nanoTime();
+        int n;
+        while ((n = c.getInputStream().read(buf)) >= 0) {
+            got.write(buf, 0, n);
+            Thread.sleep(100);
+        }
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("longer than the fin timeout")
+                .isGreaterThan(1500);
+        assertThat(got.toByteArray()).isEqualTo(answer);
+        Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> ferry.openClientConnections() == 0);
+    }
+
     @Test
     void withoutClientFinTheClientTimeoutIsCappedAndAnnounced() throws Exception {
         ScriptedServer closing = server((head, in, out) -> { });
