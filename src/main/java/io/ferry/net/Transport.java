@@ -18,6 +18,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.epoll.EpollTcpInfo;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -34,6 +35,7 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerDomainSocketChannel;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import io.netty.channel.uring.IoUringTcpInfo;
 import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -166,22 +168,39 @@ public enum Transport {
     /**
      * Milliseconds since the kernel last sent data on {@code ch}'s TCP connection (TCP_INFO's
      * {@code tcpi_last_data_sent}), which it does only when the peer has room for it: a peer that
-     * takes nothing gets no data, only window probes. -1 where the transport cannot tell (NIO, a
-     * unix socket) or the connection is gone. On io_uring a write the kernel has taken shows in
-     * Netty only once all of it has gone, so this is how slow progress is seen there.
+     * takes nothing gets no data, only window probes. -1 while the kernel is retransmitting
+     * ({@code tcpi_retransmits}): the peer acknowledges nothing, and may be gone. -1 too where the transport cannot tell (NIO, a unix socket) or the
+     * connection is gone. On io_uring a write the kernel has taken shows in Netty only once all of
+     * it has gone, so this is how slow progress is seen there.
      */
     public static long msSinceDataSent(Channel ch) {
         try {
             if (ch instanceof IoUringSocketChannel u) {
-                return u.tcpInfo().lastDataSent();
+                IoUringTcpInfo info = u.tcpInfo();
+                return info.retransmits() > 0 ? -1 : info.lastDataSent();
             }
             if (ch instanceof EpollSocketChannel e) {
-                return e.tcpInfo().lastDataSent();
+                EpollTcpInfo info = e.tcpInfo();
+                return info.retransmits() > 0 ? -1 : info.lastDataSent();
             }
         } catch (ChannelException gone) {
             return -1;
         }
         return -1;
+    }
+
+    /**
+     * How long ago the peer of {@code ch} last took bytes Ferry still has for it, when that was
+     * within {@code periodMs}: Ferry holds bytes for it (or cannot write more) and the kernel sent
+     * it data that recently. -1 otherwise, or where the transport cannot tell. An inactivity
+     * deadline that passes while this is not -1 has a slow reader, not a dead one.
+     */
+    public static long takingSince(Channel ch, long periodMs) {
+        if (ch == null || !ch.isActive() || (ch.isWritable() && pendingBytes(ch) == 0)) {
+            return -1;
+        }
+        long since = msSinceDataSent(ch);
+        return since >= 0 && since < periodMs ? since : -1;
     }
 
     /**

@@ -89,6 +89,19 @@ public final class Deadlines {
         set(kind, clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms));
     }
 
+    /**
+     * An inactivity deadline of {@code timeoutMs} whose last activity was {@code msAgo} ago (seen
+     * outside this stream, in the kernel): it passes {@code timeoutMs - msAgo} from now, and each
+     * {@link #touch} moves it by the whole {@code timeoutMs} as usual.
+     */
+    public void startIdleSince(Deadline kind, long timeoutMs, long msAgo) {
+        startIdle(kind, timeoutMs);
+        if (timeoutMs > 0) {
+            long ms = Math.max(0, Math.min(timeoutMs, Integer.MAX_VALUE) - msAgo);
+            set(kind, clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms));
+        }
+    }
+
     /** Records activity for an inactivity deadline: moves it, without touching the timer. */
     public void touch(Deadline kind) {
         if (idleMs[kind.ordinal()] > 0 && at[kind.ordinal()] != NONE) {

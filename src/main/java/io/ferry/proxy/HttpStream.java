@@ -18,6 +18,7 @@ import io.ferry.log.Termination.Cause;
 import io.ferry.log.Termination.Phase;
 import io.ferry.net.ConnectionEnds;
 import io.ferry.net.LoopThread;
+import io.ferry.net.Transport;
 import io.ferry.proxy.Deadlines.Deadline;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -1070,6 +1071,13 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
             }
             case HTTP_KEEP_ALIVE -> client.close();
             case CLIENT -> {
+                long taking = Transport.takingSince(client, clientIdle());
+                if (taking >= 0) {
+                    // Slowly, the client takes what it was sent: Netty's write is not over, so nothing
+                    // touched the deadline, but the kernel sent it bytes within the timeout.
+                    deadlines.startIdleSince(Deadline.CLIENT, clientIdle(), taking);
+                    return;
+                }
                 if (keepAliveWait || drainWait || closing) {
                     // Nothing of a transaction is pending, or the client does not take what it was sent.
                     client.close();
@@ -1100,6 +1108,12 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
                 }
             }
             case SERVER -> {
+                long taking = conn == null ? -1 : Transport.takingSince(conn.channel, timeouts.server());
+                if (taking >= 0) {
+                    // The server takes the request's body slowly: as for the client above.
+                    deadlines.startIdleSince(Deadline.SERVER, timeouts.server(), taking);
+                    return;
+                }
                 if (response == ResponsePhase.WAITING_HEAD || response == ResponsePhase.INTERIM) {
                     observed(ObservedHealth.Event.HTTP_READ_TIMEOUT);
                     detachServer(true);

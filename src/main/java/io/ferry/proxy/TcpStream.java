@@ -531,10 +531,10 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
         }
         long period = finTimeout(side);
         long left = Transport.pendingBytes(ch);
-        long sinceSent = Transport.msSinceDataSent(ch);
-        if (left < unsent[side.ordinal()] || (sinceSent >= 0 && sinceSent < period)) {
+        long taking = Transport.takingSince(ch, period);
+        if (taking >= 0 || left < unsent[side.ordinal()]) {
             unsent[side.ordinal()] = left;
-            deadlines.startIdle(kind, sinceSent >= 0 && sinceSent < period ? period - sinceSent : period);
+            deadlines.startIdleSince(kind, period, Math.max(0, taking));
             return;
         }
         log.terminate(side == Side.CLIENT ? Cause.CLIENT_TIMEOUT : Cause.SERVER_TIMEOUT, Phase.DATA);
@@ -578,10 +578,41 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
             }
             // Inactivity: close; reset only a side that stopped reading what was sent to it.
             default -> {
+                if (stillTaking(kind)) {
+                    return;
+                }
                 log.terminate(kind == Deadline.SERVER ? Cause.SERVER_TIMEOUT : Cause.CLIENT_TIMEOUT, Phase.DATA);
                 closeNow(false);
             }
         }
+    }
+
+    /**
+     * An inactivity deadline passed while its side (either side, for {@code timeout tunnel}) was
+     * still taking what Ferry had for it, slowly: bytes left the kernel towards it within the
+     * timeout, though Netty's write (on io_uring, the whole write) is not over, so nothing touched
+     * the deadline. It then counts from the side's last taking, and the stream goes on.
+     */
+    private boolean stillTaking(Deadline kind) {
+        long timeout = switch (kind) {
+            case CLIENT -> timeouts.client();
+            case SERVER -> timeouts.server();
+            case TUNNEL -> timeouts.tunnel();
+            default -> 0;
+        };
+        long since = -1;
+        if (kind != Deadline.SERVER) {
+            since = Transport.takingSince(client, timeout);
+        }
+        if (kind != Deadline.CLIENT && phase == ServerPhase.CONNECTED) {
+            long s = Transport.takingSince(server, timeout);
+            since = since < 0 ? s : s < 0 ? since : Math.min(since, s);
+        }
+        if (since < 0) {
+            return false;
+        }
+        deadlines.startIdleSince(kind, timeout, since);
+        return true;
     }
 
     /**

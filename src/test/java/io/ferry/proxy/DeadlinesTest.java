@@ -88,6 +88,23 @@ class DeadlinesTest {
     }
 
     @Test
+    void anIdleDeadlineStartedSinceEarlierActivityPassesSoonerThenMovesByItsWholeTimeout() {
+        deadlines.startIdleSince(Deadline.CLIENT, 1000, 300);
+        time.advanceMs(699);
+        assertThat(fired).isEmpty();
+        time.advanceMs(1);
+        assertThat(fired).containsExactly(Deadline.CLIENT);
+        fired.clear();
+        deadlines.startIdleSince(Deadline.CLIENT, 1000, 300);
+        time.advanceMs(500);
+        deadlines.touch(Deadline.CLIENT);
+        time.advanceMs(999);
+        assertThat(fired).as("a touch moves it by the whole timeout").isEmpty();
+        time.advanceMs(1);
+        assertThat(fired).containsExactly(Deadline.CLIENT);
+    }
+
+    @Test
     void touchingMovesAnIdleDeadlineWithoutReschedulingTheTimer() {
         deadlines.startIdle(Deadline.CLIENT, 1000);
         for (int i = 0; i < 100; i++) {

@@ -163,6 +163,48 @@ class SlowClientsTest extends FerryTestBase {
         }
     }
 
+    /**
+     * A client that reads a large answer slowly but steadily, each read a small part of what one
+     * write of Ferry's holds: it takes bytes all the time, so {@code timeout client} (1 s here,
+     * against 4 s for the answer) never passes.
+     */
+    @Test
+    void aClientThatTakesALargeAnswerSlowlyButSteadilyIsNotCutByTimeoutClient() throws Exception {
+        origin = TestOrigin.start("o");
+        resources.add(origin::close);
+        ferry = Ferry.start(Configs.parse("""
+                global
+                    tune.sndbuf.client 4096
+                defaults
+                    mode http
+                    timeout connect 2s
+                    timeout server 10s
+                    timeout client 1s
+                frontend www
+                    bind 127.0.0.1:0
+                    default_backend app
+                backend app
+                    server s1 %s
+                """.formatted(origin.address())));
+        int size = 160 << 10;
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(4096);
+            s.connect(ferry.boundAddresses().get(0));
+            s.setSoTimeout(20000);
+            s.getOutputStream().write(("GET /bytes?n=" + size + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            // 4 KiB every 100 ms: about 4 s in all.
+            byte[] buf = new byte[4096];
+            long got = 0;
+            int n;
+            while ((n = s.getInputStream().read(buf)) >= 0) {
+                got += n;
+                Thread.sleep(100);
+            }
+            assertThat(got).as("the whole answer, head and body").isGreaterThan(size);
+        }
+    }
+
     @Test
     void aClientThatPipelinesRequestsWithoutReadingIsServedOnlyAsFarAsItReads() throws Exception {
         InetSocketAddress addr = startBeforeOrigin("timeout client 1s");

@@ -158,18 +158,23 @@ class TcpTunnelTest extends FerryTestBase {
             in.transferTo(OutputStream.nullOutputStream());
             out.write(answer);
         });
+        return startWithSmallSendBuffer("1s", "10s", server[0]);
+    }
+
+    /** As {@link #start}, with {@code tune.sndbuf.client 4096}: what a slow client has not taken waits in Ferry. */
+    private InetSocketAddress startWithSmallSendBuffer(String clientFin, String client, ScriptedServer server) {
         ferry = Ferry.start(Configs.parse("""
                 global
                     tune.sndbuf.client 4096
                 listen raw
                     mode tcp
                     bind 127.0.0.1:0
-                    timeout client 10s
+                    timeout client %s
                     timeout server 10s
                     timeout connect 2s
-                    timeout client-fin 1s
+                    timeout client-fin %s
                     server s1 %s
-                """.formatted(server[0].address())));
+                """.formatted(client, clientFin, server.address())));
         return ferry.boundAddresses().get(0);
     }
 
@@ -228,6 +233,34 @@ class TcpTunnelTest extends FerryTestBase {
                 .isGreaterThan(1500);
         assertThat(got.toByteArray()).isEqualTo(answer);
         Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> ferry.openClientConnections() == 0);
+    }
+
+    @Test
+    void aClientThatTakesALargeAnswerSlowlyButSteadilyIsNotCutByTimeoutClient() throws Exception {
+        byte[] answer = new byte[96 << 10];
+        new Random(13).nextBytes(answer);
+        ScriptedServer answering = server((head, in, out) -> {
+            out.write(answer);
+            in.transferTo(OutputStream.nullOutputStream());
+        });
+        InetSocketAddress addr = startWithSmallSendBuffer("10s", "1s", answering);
+        try (Socket c = new Socket()) {
+            c.setReceiveBufferSize(4096);
+            c.connect(addr);
+            c.setSoTimeout(20000);
+            // At most 4 KiB every 100 ms: 2.4 s or more in all, the client timeout being 1 s.
+            byte[] got = new byte[answer.length];
+            int at = 0;
+            while (at < got.length) {
+                int n = c.getInputStream().read(got, at, Math.min(4096, got.length - at));
+                assertThat(n).as("bytes at %d", at).isPositive();
+                at += n;
+                Thread.sleep(100);
+            }
+            assertThat(got).isEqualTo(answer);
+            c.shutdownOutput();
+            assertThat(c.getInputStream().read()).isEqualTo(-1);
+        }
     }
 
     @Test

@@ -89,22 +89,7 @@ class VanishedClientsTest extends FerryTestBase {
         resources.add(ns);
         ferry = Ferry.start(Configs.parse(config.formatted(ns.hostAddress(), server.address())));
         InetSocketAddress addr = ferry.boundAddresses().get(0);
-
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classes = Path.of(SilentClients.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .toString();
-        Process clients = ns.start(java, "-cp", classes, SilentClients.class.getName(), ns.hostAddress(),
-                String.valueOf(addr.getPort()), String.valueOf(CLIENTS), mode);
-        BufferedReader out = new BufferedReader(new InputStreamReader(clients.getInputStream(), StandardCharsets.UTF_8));
-        String said = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (java.io.IOException e) {
-                return e.toString();
-            }
-        }).get(60, TimeUnit.SECONDS);
-        assertThat(said).isEqualTo("ready");
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.accepted() == CLIENTS);
+        startClients(ns, addr, CLIENTS, mode, server);
 
         ns.cutOff();
         serverCloses.countDown();
@@ -116,6 +101,63 @@ class VanishedClientsTest extends FerryTestBase {
         Awaitility.await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(50))
                 .untilAsserted(() -> assertThat(KernelSockets.heldByProxy(addr.getPort(), server.port())).isEmpty());
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closedAt)).isBetween(1500L, 6000L);
+    }
+
+    /**
+     * Clients that read all a server streams to them, then vanish: Ferry holds bytes for them, and
+     * the kernel retransmits to them, unacknowledged. They are not slow readers still taking data:
+     * {@code timeout client} reaps them as it reaps clients that stopped reading.
+     */
+    @Test
+    void tcpTunnelsToClientsThatVanishedWhileTakingDataAreReapedByTimeoutClient() throws Exception {
+        ScriptedServer streaming = ScriptedServer.raw((head, in, out) -> {
+            byte[] block = new byte[16384];
+            while (true) {
+                out.write(block);
+            }
+        });
+        resources.add(streaming);
+        NetNamespace ns = NetNamespace.create();
+        assumeTrue(ns != null, "making a network namespace needs root and iproute2");
+        resources.add(ns);
+        ferry = Ferry.start(Configs.parse("""
+                listen raw
+                    mode tcp
+                    bind %s:0
+                    timeout client 2s
+                    timeout server 86400000
+                    timeout connect 5s
+                    server s1 %s
+                """.formatted(ns.hostAddress(), streaming.address())));
+        InetSocketAddress addr = ferry.boundAddresses().get(0);
+        startClients(ns, addr, 5, "reading", streaming);
+        ns.cutOff();
+        long cutAt = System.nanoTime();
+        Awaitility.await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> assertThat(KernelSockets.heldByProxy(addr.getPort(), streaming.port())).isEmpty());
+        // At the timeout, not later: what the kernel sent them last was before the cut, and since
+        // then it retransmits.
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cutAt)).isBetween(1500L, 4000L);
+    }
+
+    /** Starts {@code count} clients in {@code ns} ({@link SilentClients}) and waits until the server has them all. */
+    private static void startClients(NetNamespace ns, InetSocketAddress addr, int count, String mode,
+                                     ScriptedServer server) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classes = Path.of(SilentClients.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
+        Process clients = ns.start(java, "-cp", classes, SilentClients.class.getName(), ns.hostAddress(),
+                String.valueOf(addr.getPort()), String.valueOf(count), mode);
+        BufferedReader out = new BufferedReader(new InputStreamReader(clients.getInputStream(), StandardCharsets.UTF_8));
+        String said = CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (java.io.IOException e) {
+                return e.toString();
+            }
+        }).get(60, TimeUnit.SECONDS);
+        assertThat(said).isEqualTo("ready");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.accepted() == count);
     }
 
     /** The proxy's sockets towards the clients. */

@@ -10,9 +10,10 @@ import java.util.List;
 /**
  * A program run in a {@link NetNamespace}: opens {@code COUNT} connections to {@code HOST:PORT}
  * (with {@code ws}, each makes a WebSocket handshake and reads the {@code 101}), prints {@code
- * ready}, then holds them, silent, until it is killed.
+ * ready}, then holds them, silent, until it is killed. With {@code reading}, each also reads all
+ * it is sent.
  *
- * <pre>java -cp TEST_CLASSES io.ferry.testing.SilentClients HOST PORT COUNT tcp|ws</pre>
+ * <pre>java -cp TEST_CLASSES io.ferry.testing.SilentClients HOST PORT COUNT tcp|ws|reading</pre>
  */
 public final class SilentClients {
 
@@ -24,11 +25,24 @@ public final class SilentClients {
         int port = Integer.parseInt(args[1]);
         int count = Integer.parseInt(args[2]);
         boolean ws = args[3].equals("ws");
+        // "reading": each client reads (and drops) all it is sent, until its link is cut.
+        boolean reading = args[3].equals("reading");
         List<Socket> held = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Socket s = new Socket(host, port);
             s.setSoTimeout(10000);
             held.add(s);
+            if (reading) {
+                Thread reader = new Thread(() -> {
+                    try {
+                        s.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                    } catch (java.io.IOException e) {
+                        // cut off: nothing more to read
+                    }
+                });
+                reader.setDaemon(true);
+                reader.start();
+            }
             if (ws) {
                 s.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: app\r\nUpgrade: websocket\r\n"
                         + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
