@@ -71,8 +71,11 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
     private boolean closed;
     /** The connections whose closing flush is not over yet (see {@link #close}). */
     private int closingFlushes;
-    /** What each side had left to take when its closing flush's deadline was last armed. */
-    private final long[] unsent = new long[2];
+    /**
+     * What each side had left to take when its closing flush's deadline was last armed; made only
+     * for a flush that does not complete at once, so that an idle tunnel does not hold it.
+     */
+    private long[] unsent;
     private final StreamLogger log;
     private boolean connectTimedOut;
     private int retries;
@@ -504,6 +507,9 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
         });
         if (!flushed.isDone()) {
             Deadline kind = side == Side.CLIENT ? Deadline.CLIENT_FIN : Deadline.SERVER_FIN;
+            if (unsent == null) {
+                unsent = new long[2];
+            }
             unsent[side.ordinal()] = Transport.pendingBytes(ch);
             deadlines.startIdle(kind, finTimeout(side));
         }
