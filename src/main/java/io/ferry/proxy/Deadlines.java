@@ -80,13 +80,7 @@ public final class Deadlines {
 
     /** An inactivity deadline: {@code timeoutMs} after the last {@link #touch}; 0 or less means none. */
     public void startIdle(Deadline kind, long timeoutMs) {
-        if (timeoutMs <= 0) {
-            clear(kind);
-            return;
-        }
-        int ms = (int) Math.min(timeoutMs, Integer.MAX_VALUE);
-        idleMs[kind.ordinal()] = ms;
-        set(kind, clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms));
+        startIdleSince(kind, timeoutMs, 0);
     }
 
     /**
@@ -95,11 +89,13 @@ public final class Deadlines {
      * {@link #touch} moves it by the whole {@code timeoutMs} as usual.
      */
     public void startIdleSince(Deadline kind, long timeoutMs, long msAgo) {
-        startIdle(kind, timeoutMs);
-        if (timeoutMs > 0) {
-            long ms = Math.max(0, Math.min(timeoutMs, Integer.MAX_VALUE) - msAgo);
-            set(kind, clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms));
+        if (timeoutMs <= 0) {
+            clear(kind);
+            return;
         }
+        int ms = (int) Math.min(timeoutMs, Integer.MAX_VALUE);
+        idleMs[kind.ordinal()] = ms;
+        set(kind, clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, ms - msAgo)));
     }
 
     /** Records activity for an inactivity deadline: moves it, without touching the timer. */
