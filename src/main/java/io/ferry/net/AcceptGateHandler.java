@@ -166,8 +166,8 @@ final class AcceptGateHandler extends ChannelInboundHandlerAdapter {
         }
         if (!spec.unix()) {
             // a unix socket has no TCP options
-            group.transport().setTcpOptions(child.config(), spec.keepAlive(), spec.noLinger(), spec.tcpUserTimeoutMs());
-            spec.buffers().apply(child.config());
+            group.transport().setTcpOptions(child.config(), spec.keepAlive(), spec.noLinger(), spec.tcpUserTimeoutMs(),
+                    spec.buffers());
         }
         // The pipeline needs the connection's event loop, so it is built once registered: by this
         // listener, which the loop runs as it registers the connection, before it reports the

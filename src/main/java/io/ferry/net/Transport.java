@@ -123,9 +123,10 @@ public enum Transport {
     /**
      * Sets the TCP options of a new connection. Each is a system call per connection, so only what
      * differs from a new socket's defaults is set: TCP_NODELAY only where Netty does not already,
-     * keep-alive only when asked (it is off by default).
+     * keep-alive only when asked (it is off by default), the buffer sizes only when configured.
      */
-    public void setTcpOptions(ChannelConfig config, boolean keepAlive, boolean noLinger, int userTimeoutMs) {
+    public void setTcpOptions(ChannelConfig config, boolean keepAlive, boolean noLinger, int userTimeoutMs,
+                              SocketBuffers buffers) {
         if (!noDelayByDefault()) {
             config.setOption(ChannelOption.TCP_NODELAY, true);
         }
@@ -138,6 +139,7 @@ public enum Transport {
         if (userTimeoutMs > 0) {
             config.setOption(tcpUserTimeoutOption(), userTimeoutMs);
         }
+        buffers.apply(config);
     }
 
     /**
@@ -169,9 +171,10 @@ public enum Transport {
      * Milliseconds since the kernel last sent data on {@code ch}'s TCP connection (TCP_INFO's
      * {@code tcpi_last_data_sent}), which it does only when the peer has room for it: a peer that
      * takes nothing gets no data, only window probes. -1 while the kernel is retransmitting
-     * ({@code tcpi_retransmits}): the peer acknowledges nothing, and may be gone. -1 too where the transport cannot tell (NIO, a unix socket) or the
-     * connection is gone. On io_uring a write the kernel has taken shows in Netty only once all of
-     * it has gone, so this is how slow progress is seen there.
+     * ({@code tcpi_retransmits}): the peer acknowledges nothing, and may be gone. -1 too where the
+     * transport cannot tell (NIO, a unix socket) or the connection is gone. On io_uring a write the
+     * kernel has taken shows in Netty only once all of it has gone, so this is how slow progress is
+     * seen there.
      */
     public static long msSinceDataSent(Channel ch) {
         try {

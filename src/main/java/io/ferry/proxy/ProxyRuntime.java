@@ -180,9 +180,8 @@ final class ProxyRuntime {
         serverSockets.worked();
         if (server.unixPath() == null) {
             TcpOptions o = tcpOptions.computeIfAbsent(server, sv -> TcpOptions.of(sv, backend));
-            transport.setTcpOptions(ch.config(), o.keepAlive(), o.noLinger(), o.userTimeoutMs());
             // Before the connect, as HAProxy does: the receive window is sized from the handshake on.
-            serverBuffers.apply(ch.config());
+            transport.setTcpOptions(ch.config(), o.keepAlive(), o.noLinger(), o.userTimeoutMs(), serverBuffers);
         }
         ch.config().setAutoRead(false);
         // An HTTP connection too: its server's FIN is an event (ServerSideHandler), not a close
