@@ -26,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -59,6 +60,21 @@ RELAY_SOURCE = os.path.join(HERE, "NettyRelay.java")
 # (5) is also run through the relay, copying and splicing, for the table of tunnel CPU costs.
 TUNNEL_LABEL = {"relay": "Netty relay, copying", "relay_splice": "Netty relay, splicing", "ferry": "Ferry",
                 "haproxy": "HAProxy"}
+
+# A stall of the machine: a harness thread that only sleeps, 2 ms at a time, woke at least this
+# late. Such a thread is woken ahead of busy ones, and woke at most a few milliseconds late in the
+# loaded runs measured by hand here; on a virtual machine, the host stopping its processors for a
+# moment (about 100 ms each time on the hosts seen here) makes it wake that late, and makes every
+# process on the machine wait as long, whichever system is being measured then. wrk's latency
+# percentiles are corrected for coordinated omission (each answer later than the mean interval
+# between a connection's requests also counts the requests that would have been sent meanwhile),
+# so one 100 ms stall moved (1)'s p99 from about 4 to about 50 ms in a 5 s measurement (by hand),
+# and takes it to about 10 ms in a 10 s one (by the arithmetic of that correction).
+STALL_MS = 30.0
+STALL_TICK_S = 0.002
+# A measurement during which the machine stalled is made again, at most this many more times; the
+# notes list every one, with the stalls seen, and the JSON keeps the samples set aside.
+STALL_RETRIES = 2
 
 # key, title, unit, higher_is_better, target (for Ferry/HAProxy, or absolute for start-up)
 METRICS = [
@@ -465,6 +481,35 @@ def node_json(argv, timeout):
     return res
 
 
+class StallWatch:
+    """While open, a thread of the harness sleeps STALL_TICK_S at a time and records each wake-up
+    that came STALL_MS or more late: (seconds since opened, ms late). It takes no processor time
+    worth counting (one wake-up every 2 ms) and shares nothing with what is measured."""
+
+    def __init__(self):
+        self.stalls = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="stall-watch", daemon=True)
+
+    def __enter__(self):
+        self.t0 = time.monotonic()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        return False
+
+    def _watch(self):
+        while not self._stop.is_set():
+            a = time.monotonic()
+            time.sleep(STALL_TICK_S)
+            late_ms = (time.monotonic() - a - STALL_TICK_S) * 1000
+            if late_ms >= STALL_MS:
+                self.stalls.append((round(a - self.t0, 2), round(late_ms)))
+
+
 def ws_rtt(port, conns, duration):
     r = node_json(["ws-rtt", "--port", str(port), "--conns", str(conns), "--duration",
                    str(duration)], timeout=duration + 45)
@@ -521,8 +566,13 @@ class Bench:
         self.relay_first = []
         self.relay_first_uring = []
         self.relay_first_cpu = {"epoll": [], "io_uring": []}
+        # (1) through the relay's io_uring listener: (req/s, p99 ms) of each round
+        self.relay_uring_ka = []
         # per system and HTTP scenario, per round: Machine.per_request
         self.machine = {s: {k: [] for k in HTTP_KEYS} for s in SYSTEMS}
+        # measurements made again because the machine stalled during them (see StallWatch)
+        self.stalled = []
+        self.rnd = 0
         self.started = datetime.datetime.now(datetime.timezone.utc)
         self.load_start = self.loadavg()
         self.ferry_cmd = args.ferry_cmd or os.environ.get("FERRY_CMD") or DEFAULT_FERRY_CMD
@@ -732,6 +782,28 @@ listen tcp_tunnel
                 self.failures[system][k].append(reason)
         log(f"{LABEL[system]}: {', '.join(keys)}: {reason}")
 
+    def unstalled(self, system, what, measure):
+        """Returns measure(), made under a StallWatch and made again, at most STALL_RETRIES more
+        times, while the machine stalled during it; the last one is kept when it stalled every
+        time. Each one set aside goes to the JSON, and a note says what happened."""
+        seen = []
+        for _ in range(STALL_RETRIES + 1):
+            with StallWatch() as watch:
+                r = measure()
+            if not watch.stalls:
+                break
+            seen.append(watch.stalls)
+            self.stalled.append(dict(system=system, what=what, round=self.rnd + 1, stalls=watch.stalls, result=r))
+            log(f"{LABEL[system]}: {what}: the machine stalled during the measurement "
+                f"({', '.join(f'{ms} ms' for _, ms in watch.stalls)})")
+        if seen:
+            each = "; ".join(", ".join(f"{ms} ms at {t:g} s" for t, ms in st) for st in seen)
+            kept = ("all stalled; the last is kept" if watch.stalls
+                    else f"the measurement made after {'it' if len(seen) == 1 else 'them'} is kept")
+            self.notes[system].append(f"round {self.rnd + 1}, {what}: the machine stalled during "
+                                      f"{len(seen)} measurement(s) ({each}); {kept}")
+        return r
+
     # -- scenarios --
 
     def http_scenarios(self, system, port, pid, alive):
@@ -743,18 +815,22 @@ listen tcp_tunnel
             if not alive():
                 self.fail(system, keys, "the process had exited")
                 continue
-            try:
+            def measure():
                 probe_http(port, path, length)
                 machine = Machine(pid, self.nginx.pid).start()
                 u0, s0 = cpu_split(pid)
                 r = wrk(port, path, c, d, close=close)
                 u1, s1 = cpu_split(pid)
-                self.machine[system][key].append(machine.per_request(r["requests"]))
+                return dict(r, machine=machine.per_request(r["requests"]),
+                            cpu=((u1 - u0) * 1e6 / r["requests"], (s1 - s0) * 1e6 / r["requests"]))
+            try:
+                r = self.unstalled(system, METRIC[key][1], measure)
             except MeasureError as e:
                 self.fail(system, keys, str(e))
                 continue
+            self.machine[system][key].append(r["machine"])
             self.record(system, key, r["rps"])
-            self.http_cpu[system][key].append(((u1 - u0) * 1e6 / r["requests"], (s1 - s0) * 1e6 / r["requests"]))
+            self.http_cpu[system][key].append(r["cpu"])
             if r["p99_ms"] is not None:
                 self.record(system, key + "_p99", r["p99_ms"])
             log(f"{LABEL[system]}: {key} {r['rps']:.0f} req/s, p99 {r['p99_ms']} ms")
@@ -767,7 +843,7 @@ listen tcp_tunnel
         else:
             try:
                 probe_node("ws-probe", self.fe_ws)
-                r = ws_rtt(self.fe_ws, self.p["ws_conns"], d)
+                r = self.unstalled(system, METRIC["ws_rtt"][1], lambda: ws_rtt(self.fe_ws, self.p["ws_conns"], d))
                 self.record(system, "ws_rtt", r["rate"])
                 self.record(system, "ws_rtt_p99", r["p99_ms"])
                 log(f"{LABEL[system]}: ws_rtt {r['rate']:.0f}/s, p99 {r['p99_ms']:.2f} ms")
@@ -784,15 +860,17 @@ listen tcp_tunnel
             if not alive():
                 self.fail(system, [key], variant + "the process had exited")
                 continue
-            try:
+            def measure():
                 probe_node("tcp-probe", port)
                 c0 = cpu_seconds(pid)
                 r = tcp_read(port, n, d)
-                c1 = cpu_seconds(pid)
+                return dict(r, cpu_s=cpu_seconds(pid) - c0)
+            try:
+                r = self.unstalled(system, variant + METRIC[key][1], measure)
                 if label == system:
                     self.record(system, key, r["mbps"])
                 # CPU over the whole measurement (its connects and ramp-up included) per GB read in it
-                cpu = (c1 - c0) / (r["bytes"] / 1e9)
+                cpu = r["cpu_s"] / (r["bytes"] / 1e9)
                 self.tunnels[label][key].append((r["mbps"], cpu))
                 log(f"{TUNNEL_LABEL[label]}: {key} {r['mbps']:.0f} MB/s, {cpu:.2f} CPU s/GB")
             except MeasureError as e:
@@ -984,6 +1062,7 @@ listen tcp_tunnel
             if port_open(self.relay_first_uring_port, timeout=0.5):
                 self.read_first_scenario(p.pid, alive, "io_uring", self.relay_first_uring_port,
                                          self.relay_first_uring)
+                self.uring_keep_alive_scenario(p.pid, alive, self.relay_first_uring_port)
             elif rnd == 0:
                 self.notes["relay"].append("(2) reading first on io_uring: " + (tail(logpath) or "no listener"))
         finally:
@@ -1001,16 +1080,40 @@ listen tcp_tunnel
         try:
             wrk(port, "/1k.bin", self.p["conns"], max(1, int(round(warm))), close=True)
             self.settle("relay", pid, self.settle_steps(port, ("close",)), f"(2) reading first, on {transport}")
-            probe_http(port, "/1k.bin", 1024)
-            u0, s0 = cpu_split(pid)
-            r = wrk(port, "/1k.bin", self.p["conns"], self.p["duration"], close=True)
-            u1, s1 = cpu_split(pid)
+            def measure():
+                probe_http(port, "/1k.bin", 1024)
+                u0, s0 = cpu_split(pid)
+                r = wrk(port, "/1k.bin", self.p["conns"], self.p["duration"], close=True)
+                u1, s1 = cpu_split(pid)
+                return dict(r, cpu=((u1 - u0) * 1e6 / r["requests"], (s1 - s0) * 1e6 / r["requests"]))
+            r = self.unstalled("relay", f"(2) reading first, on {transport}", measure)
         except MeasureError as e:
             self.notes["relay"].append(f"(2) reading first, on {transport}: {e}")
             return
         samples.append(r["rps"])
-        self.relay_first_cpu[transport].append(((u1 - u0) * 1e6 / r["requests"], (s1 - s0) * 1e6 / r["requests"]))
+        self.relay_first_cpu[transport].append(r["cpu"])
         log(f"{LABEL['relay']}, reading first on {transport}: close_1k {r['rps']:.0f} req/s")
+
+    def uring_keep_alive_scenario(self, pid, alive, port):
+        """(1) through the relay's io_uring listener (that it reads first makes no difference on a
+        kept-alive connection): the floor under Ferry's (1), and its p99, on the transport Ferry
+        runs on. After its own warm-up of (1), since (2) alone ran there before."""
+        if not alive():
+            return
+        what = "(1) on io_uring"
+        try:
+            wrk(port, "/1k.bin", self.p["conns"], max(1, int(round(self.p["warm"]))))
+            self.settle("relay", pid, self.settle_steps(port, ("1k",)), what)
+
+            def measure():
+                probe_http(port, "/1k.bin", 1024)
+                return wrk(port, "/1k.bin", self.p["conns"], self.p["duration"])
+            r = self.unstalled("relay", what, measure)
+        except MeasureError as e:
+            self.notes["relay"].append(f"{what}: {e}")
+            return
+        self.relay_uring_ka.append((r["rps"], r["p99_ms"]))
+        log(f"{LABEL['relay']}, on io_uring: ka_1k {r['rps']:.0f} req/s, p99 {r['p99_ms']} ms")
 
     def run_proxy(self, system, rnd):
         log(f"round {rnd + 1}: {LABEL[system]}")
@@ -1091,6 +1194,7 @@ listen tcp_tunnel
         self.setup()
         rounds = self.p["rounds"]
         for rnd in range(rounds):
+            self.rnd = rnd
             self.run_direct(rnd)
             self.run_relay(rnd)
             # The two proxies take turns at going first (A B, B A, A B): the host's speed drifts
@@ -1231,7 +1335,8 @@ listen tcp_tunnel
                        "samples": self.samples, "failures": self.failures, "notes": self.notes,
                        "tunnels": self.tunnels, "http_cpu": self.http_cpu, "machine": self.machine,
                        "relay_read_first": self.relay_first, "relay_read_first_io_uring": self.relay_first_uring,
-                       "relay_read_first_cpu": self.relay_first_cpu},
+                       "relay_read_first_cpu": self.relay_first_cpu, "relay_io_uring_ka_1k": self.relay_uring_ka,
+                       "stalled": self.stalled},
                       f, indent=1, sort_keys=True)
             f.write("\n")
         with open(md_path, "w") as f:
@@ -1270,7 +1375,11 @@ listen tcp_tunnel
                  f"and, for a JVM, up to {p['settle']} more passes of (2), (3) and (1) until its JIT compiler is quiet "
                  f"(under {SETTLE_QUIET:.0%} of a core; see Notes); "
                  f"{p['conns']} wrk connections (2 threads); {p['ws_conns']} WebSocket tunnels for (4); "
-                 f"{p['idle']} idle tunnels for (6).")
+                 f"{p['idle']} idle tunnels for (6). A measurement during which the machine stalled (a harness "
+                 f"thread sleeping {STALL_TICK_S * 1000:g} ms at a time woke {STALL_MS:g} ms or more late: every "
+                 f"process waited as long) is made again, at most {STALL_RETRIES} more times; "
+                 + (f"{len(self.stalled)} measurement(s) were set aside so (see Notes)."
+                    if self.stalled else "none stalled in this run."))
         L.append("")
         L.append("| scenario | unit | nginx direct | Ferry | HAProxy | Ferry/HAProxy | target |")
         L.append("|---|---|---:|---:|---:|---:|---|")
@@ -1345,7 +1454,7 @@ listen tcp_tunnel
              "to nginx and copies bytes each way, with no HTTP, rules, timeouts, logs or counters, on the "
              "Netty version, event-loop count, loop strategy (a loop polls once more without waiting before "
              "it sleeps) and JVM that Ferry runs on, and on Netty's epoll transport, where Ferry runs on "
-             "io_uring when the kernel offers it (docs/proxying.md): the last row runs on io_uring. Where "
+             "io_uring when the kernel offers it (docs/proxying.md): the rows that say so run on io_uring. Where "
              "the relay is slower than HAProxy, that share of Ferry's gap is the platform's; Ferry/relay is "
              "what Ferry's own work costs (on epoll, less what io_uring saves it).", "",
              "| scenario | Netty relay | Ferry | HAProxy | relay/HAProxy | Ferry/relay |",
@@ -1358,10 +1467,24 @@ listen tcp_tunnel
                      f"| {rh} | {fr} |")
         for key in HTTP_KEYS:
             row(METRIC[key][1], key, self.median("relay", key), self.cell("relay", key))
+        row(f"{METRIC['ka_1k_p99'][1]} (ms)", "ka_1k_p99", self.median("relay", "ka_1k_p99"),
+            self.cell("relay", "ka_1k_p99"))
+        uring = [(rps, p99) for rps, p99 in self.relay_uring_ka if p99 is not None]
+        if uring:
+            for i, (label, key) in enumerate(((METRIC["ka_1k"][1], "ka_1k"),
+                                              (f"{METRIC['ka_1k_p99'][1]} (ms)", "ka_1k_p99"))):
+                r = statistics.median(v[i] for v in uring)
+                row(f"{label}, the relay on io_uring", key, r, f"{r:.0f}" if i == 0 else f"{r:.2f}")
         firsts = [(t, v) for t, v in (("epoll", self.relay_first), ("io_uring", self.relay_first_uring)) if v]
         for transport, samples in firsts:
             r = statistics.median(samples)
             row(f"{METRIC['close_1k'][1]}, the relay reading first, on {transport}", "close_1k", r, f"{r:.0f}")
+        if uring:
+            L.append("")
+            L.append("The rows on io_uring run (1) through the relay's io_uring listener (the one that reads first, "
+                     "which makes no difference on a kept-alive connection), after a warm-up of (1) there: the "
+                     "floor under Ferry's (1) and its p99 on the transport Ferry runs on. Samples: "
+                     + ", ".join(f"{rps:.0f} req/s with p99 {p99:.2f} ms" for rps, p99 in uring) + ".")
         if firsts:
             L.append("")
             L.append("In (2) the relay connects to nginx as soon as it accepts, while the client's request is still "
