@@ -343,9 +343,50 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
 
     void writabilityChanged(Side side) {
         Channel ch = side == Side.CLIENT ? client : server;
-        if (ch != null && ch.isWritable()) {
+        if (ch == null) {
+            return;
+        }
+        if (ch.isWritable()) {
             maybeRead(side == Side.CLIENT ? Side.SERVER : Side.CLIENT);
         }
+        if (!closed && (side == Side.CLIENT ? clientRead : serverRead) == Direction.SHUT) {
+            takingAfterFin(side);
+        }
+    }
+
+    /**
+     * A side that sent its FIN has nothing more to send, so its deadlines were cleared; what Ferry
+     * still writes to it must be taken all the same. While Ferry holds more for it than Netty lets
+     * through (the channel is not writable, and Ferry has stopped reading the other side for it),
+     * its fin timeout runs: a side that half-closed and stopped reading is reset then, as its own
+     * timeout ({@code cD}, {@code sD}), not the other side's, which only waits on it.
+     */
+    private void takingAfterFin(Side side) {
+        Deadline fin = side == Side.CLIENT ? Deadline.CLIENT_FIN : Deadline.SERVER_FIN;
+        if (waitedOn(side)) {
+            deadlines.startIdle(fin, finTimeout(side));
+        } else {
+            deadlines.clear(fin);
+        }
+    }
+
+    /** Whether one of {@code side}'s deadlines, or the tunnel's, is armed. */
+    private boolean hasDeadline(Side side) {
+        return deadlines.isSet(Deadline.TUNNEL) || (side == Side.CLIENT
+                ? deadlines.isSet(Deadline.CLIENT) || deadlines.isSet(Deadline.CLIENT_FIN)
+                : deadlines.isSet(Deadline.SERVER) || deadlines.isSet(Deadline.SERVER_FIN));
+    }
+
+    /**
+     * Whether Ferry has stopped reading the other side because {@code side} has not taken what
+     * Ferry has for it: the other side is then quiet because of {@code side}, not inactive.
+     */
+    private boolean waitedOn(Side side) {
+        if (phase != ServerPhase.CONNECTED) {
+            return false;
+        }
+        return side == Side.CLIENT ? serverRead == Direction.OPEN && !client.isWritable()
+                : clientRead == Direction.OPEN && !server.isWritable();
     }
 
     private void maybeRead(Side side) {
@@ -373,9 +414,10 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
         }
         if (side == Side.CLIENT) {
             clientRead = Direction.SHUT;
-            // Nothing more is expected from the client; the server side's deadlines keep the stream bounded.
+            // Nothing more is expected from the client; the server side's deadlines keep the stream
+            // bounded, and the client's fin timeout while it does not take what Ferry has for it.
             deadlines.clear(Deadline.CLIENT);
-            deadlines.clear(Deadline.CLIENT_FIN);
+            takingAfterFin(Side.CLIENT);
             if (phase != ServerPhase.CONNECTED && (noEarlyData() || backend.model.option(ProxyOption.ABORTONCLOSE))) {
                 log.terminate(Cause.CLIENT_ABORT, phase == ServerPhase.QUEUED ? Phase.QUEUE : Phase.CONNECT);
                 close();
@@ -384,7 +426,7 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
         } else {
             serverRead = Direction.SHUT;
             deadlines.clear(Deadline.SERVER);
-            deadlines.clear(Deadline.SERVER_FIN);
+            takingAfterFin(Side.SERVER);
         }
         if (clientRead == Direction.SHUT && serverRead == Direction.SHUT) {
             close();
@@ -577,8 +619,13 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
                     close();
                 }
             }
-            // A half-closed side that never sent its FIN: reset, or the kernel keeps the socket on.
+            // A half-closed side that never sent its FIN, or that sent it and stopped taking what
+            // Ferry has for it: reset, or the kernel keeps the socket on.
             case CLIENT_FIN, SERVER_FIN -> {
+                Side side = kind == Deadline.CLIENT_FIN ? Side.CLIENT : Side.SERVER;
+                if (stillTaking(kind) || waitingOnTheOther(kind, side, finTimeout(side))) {
+                    return;
+                }
                 log.terminate(kind == Deadline.CLIENT_FIN ? Cause.CLIENT_TIMEOUT : Cause.SERVER_TIMEOUT, Phase.DATA);
                 closeNow(true);
             }
@@ -587,10 +634,32 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
                 if (stillTaking(kind)) {
                     return;
                 }
+                if (kind != Deadline.TUNNEL && waitingOnTheOther(kind, kind == Deadline.CLIENT ? Side.CLIENT : Side.SERVER,
+                        kind == Deadline.CLIENT ? timeouts.client() : timeouts.server())) {
+                    return;
+                }
                 log.terminate(kind == Deadline.SERVER ? Cause.SERVER_TIMEOUT : Cause.CLIENT_TIMEOUT, Phase.DATA);
                 closeNow(false);
             }
         }
+    }
+
+    /**
+     * A deadline of {@code side} passed while Ferry was not reading it because the other side has
+     * not taken what Ferry has for it (and {@code side} takes what Ferry has for it): {@code side}
+     * is quiet because of the other, as HAProxy does not count a side's inactivity while its
+     * buffer towards the other side is full. The deadline starts again; the other side's own
+     * deadline ends the stream if it stays stuck, as its timeout. Two sides that each wait on
+     * the other are both stuck, and the first deadline to pass ends the stream; so does this one
+     * when the other side has no deadline (its timeout is not set).
+     */
+    private boolean waitingOnTheOther(Deadline kind, Side side, long timeoutMs) {
+        Side other = side == Side.CLIENT ? Side.SERVER : Side.CLIENT;
+        if (!waitedOn(other) || waitedOn(side) || !hasDeadline(other)) {
+            return false;
+        }
+        deadlines.startIdle(kind, timeoutMs);
+        return true;
     }
 
     /**
@@ -604,13 +673,15 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
             case CLIENT -> timeouts.client();
             case SERVER -> timeouts.server();
             case TUNNEL -> timeouts.tunnel();
+            case CLIENT_FIN -> finTimeout(Side.CLIENT);
+            case SERVER_FIN -> finTimeout(Side.SERVER);
             default -> 0;
         };
         long since = -1;
-        if (kind != Deadline.SERVER) {
+        if (kind != Deadline.SERVER && kind != Deadline.SERVER_FIN) {
             since = Transport.takingSince(client, timeout);
         }
-        if (kind != Deadline.CLIENT && phase == ServerPhase.CONNECTED) {
+        if (kind != Deadline.CLIENT && kind != Deadline.CLIENT_FIN && phase == ServerPhase.CONNECTED) {
             long s = Transport.takingSince(server, timeout);
             since = since < 0 ? s : s < 0 ? since : Math.min(since, s);
         }

@@ -17,6 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code option tcplog} lines of {@code mode tcp} streams, received by a real UDP syslog server. */
 class TcpAccessLogTest extends FerryTestBase {
@@ -149,11 +151,54 @@ class TcpAccessLogTest extends FerryTestBase {
      */
     @Test
     void aClientThatTakesNothingOfTheRestIsLowercaseCD() throws Exception {
-        ScriptedServer answering = ScriptedServer.raw((head, in, out) -> {
+        Matcher m = stuckClient((head, in, out) -> {
             in.transferTo(java.io.OutputStream.nullOutputStream());
             out.write(new byte[48 << 10]);
-        });
-        resources.add(answering);
+        }, true, """
+                    timeout client 5s
+                    timeout server 5s
+                    timeout client-fin 500ms
+                """);
+        assertThat(m.group(11)).isEqualTo("cD");
+        assertThat(Long.parseLong(m.group(9))).as("Tt").isBetween(450L, 5000L);
+    }
+
+    /**
+     * The client stops reading while the server streams: Ferry stops reading the server for it, so
+     * the server is quiet because of the client. The client's timeout ends the stream ({@code cD}),
+     * though the server's is shorter: {@code timeout client}, as HAProxy 2.6 ends it; or, for a
+     * client that half-closed first, its fin timeout (nothing more is expected from it, but it must
+     * take what Ferry has for it).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aClientThatStopsTakingIsCDAfterItsOwnTimeoutThoughTheServersIsShorter(boolean halfClosed) throws Exception {
+        Matcher m = stuckClient(STREAMING, halfClosed, halfClosed ? """
+                    timeout client 10s
+                    timeout server 10s
+                    timeout client-fin 1500ms
+                    timeout server-fin 300ms
+                """ : """
+                    timeout client 1500ms
+                    timeout server 300ms
+                """);
+        assertThat(m.group(11)).isEqualTo("cD");
+        assertThat(Long.parseLong(m.group(9))).as("Tt").isBetween(1400L, 6000L);
+    }
+
+    /** A server that streams 8 MiB once the client's first byte is in. */
+    private static final ScriptedServer.Script STREAMING = (head, in, out) -> {
+        in.read();
+        out.write(new byte[8 << 20]);
+    };
+
+    /**
+     * The line of a tunnel to {@code script} whose client sends a byte (and its FIN if {@code
+     * halfClose}) and then reads nothing, through a 4 KiB send buffer.
+     */
+    private Matcher stuckClient(ScriptedServer.Script script, boolean halfClose, String timeouts) throws Exception {
+        ScriptedServer streaming = ScriptedServer.raw(script);
+        resources.add(streaming);
         ferry = Ferry.start(Configs.parse("""
                 global
                     tune.sndbuf.client 4096
@@ -162,20 +207,18 @@ class TcpAccessLogTest extends FerryTestBase {
                     bind 127.0.0.1:0
                     log %s format raw local0
                     option tcplog
-                    timeout client 5s
-                    timeout server 5s
                     timeout connect 1s
-                    timeout client-fin 500ms
+                %s
                     server s1 %s
-                """.formatted(syslog.address(), answering.address())));
+                """.formatted(syslog.address(), timeouts, streaming.address())));
         try (java.net.Socket c = new java.net.Socket()) {
             c.setReceiveBufferSize(4096);
             c.connect(ferry.boundAddresses().get(0));
             c.getOutputStream().write('?');
-            c.shutdownOutput();
-            Matcher m = line();
-            assertThat(m.group(11)).isEqualTo("cD");
-            assertThat(Long.parseLong(m.group(9))).as("Tt").isBetween(450L, 5000L);
+            if (halfClose) {
+                c.shutdownOutput();
+            }
+            return line();
         }
     }
 
