@@ -1114,6 +1114,10 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
                     deadlines.startIdleSince(Deadline.SERVER, timeouts.server(), taking);
                     return;
                 }
+                if (quietForTheClient()) {
+                    deadlines.startIdle(Deadline.SERVER, timeouts.server());
+                    return;
+                }
                 if (response == ResponsePhase.WAITING_HEAD || response == ResponsePhase.INTERIM) {
                     observed(ObservedHealth.Event.HTTP_READ_TIMEOUT);
                     detachServer(true);
@@ -1127,6 +1131,18 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
             }
             default -> throw new IllegalStateException("deadline " + kind + " is not used in mode http");
         }
+    }
+
+    /**
+     * Whether the server is quiet because Ferry stopped reading it while the client takes nothing
+     * of the response ({@link #maybeReadServer}): its deadline then starts again, and the client's
+     * own deadline, which runs meanwhile, ends the transaction as the client's timeout ({@code cD}),
+     * as HAProxy 2.6 does. Not when the server does not take the request's body either: both are
+     * stuck, and the first deadline to pass ends it.
+     */
+    private boolean quietForTheClient() {
+        return response == ResponsePhase.BODY && conn != null && !client.isWritable()
+                && conn.channel.isWritable() && deadlines.isSet(Deadline.CLIENT);
     }
 
     /** The client connection closed while a transaction was open: where it was says what to log. */

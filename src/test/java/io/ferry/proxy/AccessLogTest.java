@@ -372,7 +372,9 @@ class AccessLogTest extends FerryTestBase {
     @Test
     void clientTimeoutInTheResponseBodyIsCDLowercase() throws Exception {
         // The client reads nothing: once the socket buffers are full, Ferry cannot write and its
-        // client timeout passes.
+        // client timeout passes. Ferry stops reading the server meanwhile: the server, quiet
+        // because of the client, is not timed out though its timeout is shorter (HAProxy 2.6 logs
+        // the same case cD-- after the client timeout).
         ScriptedServer big = scripted((head, in, out) -> {
             ScriptedServer.write(out, "HTTP/1.1 200 OK\r\ncontent-length: 1000000000\r\n\r\n");
             byte[] block = new byte[65536];
@@ -380,13 +382,14 @@ class AccessLogTest extends FerryTestBase {
                 out.write(block);
             }
         });
-        InetSocketAddress addr = start("    timeout client 500ms", "", big.address());
+        InetSocketAddress addr = start("    timeout client 1200ms", "    timeout server 300ms", big.address());
         try (RawClient raw = new RawClient(addr)) {
             raw.send("GET /app HTTP/1.1\r\nHost: t\r\n\r\n");
             HttpLogLine l = line();
             assertThat(l.termination()).isEqualTo("cD--");
             assertThat(l.status()).isEqualTo(200);
             assertThat(l.bytes()).isPositive();
+            assertThat(l.ta()).as("Ta: the client's timeout, not the server's").isBetween(1100L, 5000L);
         }
     }
 
