@@ -622,8 +622,7 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
             // A half-closed side that never sent its FIN, or that sent it and stopped taking what
             // Ferry has for it: reset, or the kernel keeps the socket on.
             case CLIENT_FIN, SERVER_FIN -> {
-                Side side = kind == Deadline.CLIENT_FIN ? Side.CLIENT : Side.SERVER;
-                if (stillTaking(kind) || waitingOnTheOther(kind, side, finTimeout(side))) {
+                if (stillTaking(kind) || waitingOnTheOther(kind)) {
                     return;
                 }
                 log.terminate(kind == Deadline.CLIENT_FIN ? Cause.CLIENT_TIMEOUT : Cause.SERVER_TIMEOUT, Phase.DATA);
@@ -631,11 +630,7 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
             }
             // Inactivity: close; reset only a side that stopped reading what was sent to it.
             default -> {
-                if (stillTaking(kind)) {
-                    return;
-                }
-                if (kind != Deadline.TUNNEL && waitingOnTheOther(kind, kind == Deadline.CLIENT ? Side.CLIENT : Side.SERVER,
-                        kind == Deadline.CLIENT ? timeouts.client() : timeouts.server())) {
+                if (stillTaking(kind) || waitingOnTheOther(kind)) {
                     return;
                 }
                 log.terminate(kind == Deadline.SERVER ? Cause.SERVER_TIMEOUT : Cause.CLIENT_TIMEOUT, Phase.DATA);
@@ -645,21 +640,42 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
     }
 
     /**
-     * A deadline of {@code side} passed while Ferry was not reading it because the other side has
-     * not taken what Ferry has for it (and {@code side} takes what Ferry has for it): {@code side}
-     * is quiet because of the other, as HAProxy does not count a side's inactivity while its
-     * buffer towards the other side is full. The deadline starts again; the other side's own
-     * deadline ends the stream if it stays stuck, as its timeout. Two sides that each wait on
-     * the other are both stuck, and the first deadline to pass ends the stream; so does this one
-     * when the other side has no deadline (its timeout is not set).
+     * A deadline of one side ({@code kind} is the side's inactivity or fin deadline) passed while
+     * Ferry was not reading that side because the other has not taken what Ferry has for it (and
+     * the side takes what Ferry has for it): the side is quiet because of the other, as HAProxy
+     * does not count a side's inactivity while its buffer towards the other side is full. The
+     * deadline starts again; the other side's own deadline ends the stream if it stays stuck, as
+     * its timeout. Two sides that each wait on the other are both stuck, and the first deadline to
+     * pass ends the stream; so does this one when the other side has no deadline (its timeout is
+     * not set), and the tunnel's, which is both sides'.
      */
-    private boolean waitingOnTheOther(Deadline kind, Side side, long timeoutMs) {
+    private boolean waitingOnTheOther(Deadline kind) {
+        Side side;
+        switch (kind) {
+            case CLIENT, CLIENT_FIN -> side = Side.CLIENT;
+            case SERVER, SERVER_FIN -> side = Side.SERVER;
+            default -> {
+                return false;
+            }
+        }
         Side other = side == Side.CLIENT ? Side.SERVER : Side.CLIENT;
         if (!waitedOn(other) || waitedOn(side) || !hasDeadline(other)) {
             return false;
         }
-        deadlines.startIdle(kind, timeoutMs);
+        deadlines.startIdle(kind, timeoutOf(kind));
         return true;
+    }
+
+    /** The timeout of a side's inactivity or fin deadline, or of the tunnel's. */
+    private long timeoutOf(Deadline kind) {
+        return switch (kind) {
+            case CLIENT -> timeouts.client();
+            case SERVER -> timeouts.server();
+            case TUNNEL -> timeouts.tunnel();
+            case CLIENT_FIN -> finTimeout(Side.CLIENT);
+            case SERVER_FIN -> finTimeout(Side.SERVER);
+            default -> 0;
+        };
     }
 
     /**
@@ -669,14 +685,7 @@ final class TcpStream implements QueueEntry.Waiter, StreamView {
      * the deadline. It then counts from the side's last taking, and the stream goes on.
      */
     private boolean stillTaking(Deadline kind) {
-        long timeout = switch (kind) {
-            case CLIENT -> timeouts.client();
-            case SERVER -> timeouts.server();
-            case TUNNEL -> timeouts.tunnel();
-            case CLIENT_FIN -> finTimeout(Side.CLIENT);
-            case SERVER_FIN -> finTimeout(Side.SERVER);
-            default -> 0;
-        };
+        long timeout = timeoutOf(kind);
         long since = -1;
         if (kind != Deadline.SERVER && kind != Deadline.SERVER_FIN) {
             since = Transport.takingSince(client, timeout);
