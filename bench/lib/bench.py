@@ -466,6 +466,14 @@ def wrk(port, path, conns, duration, close=False):
     return dict(rps=rps, p99_ms=p99, requests=requests, errors=errs)
 
 
+def wrk_with_cpu(pid, port, path, conns, duration, close=False):
+    """wrk() with `cpu`: the (user, system) CPU µs per request pid spent over the run."""
+    u0, s0 = cpu_split(pid)
+    r = wrk(port, path, conns, duration, close=close)
+    u1, s1 = cpu_split(pid)
+    return dict(r, cpu=((u1 - u0) * 1e6 / r["requests"], (s1 - s0) * 1e6 / r["requests"]))
+
+
 class MeasureError(Exception):
     pass
 
@@ -818,11 +826,8 @@ listen tcp_tunnel
             def measure():
                 probe_http(port, path, length)
                 machine = Machine(pid, self.nginx.pid).start()
-                u0, s0 = cpu_split(pid)
-                r = wrk(port, path, c, d, close=close)
-                u1, s1 = cpu_split(pid)
-                return dict(r, machine=machine.per_request(r["requests"]),
-                            cpu=((u1 - u0) * 1e6 / r["requests"], (s1 - s0) * 1e6 / r["requests"]))
+                r = wrk_with_cpu(pid, port, path, c, d, close=close)
+                return dict(r, machine=machine.per_request(r["requests"]))
             try:
                 r = self.unstalled(system, METRIC[key][1], measure)
             except MeasureError as e:
@@ -1082,10 +1087,7 @@ listen tcp_tunnel
             self.settle("relay", pid, self.settle_steps(port, ("close",)), f"(2) reading first, on {transport}")
             def measure():
                 probe_http(port, "/1k.bin", 1024)
-                u0, s0 = cpu_split(pid)
-                r = wrk(port, "/1k.bin", self.p["conns"], self.p["duration"], close=True)
-                u1, s1 = cpu_split(pid)
-                return dict(r, cpu=((u1 - u0) * 1e6 / r["requests"], (s1 - s0) * 1e6 / r["requests"]))
+                return wrk_with_cpu(pid, port, "/1k.bin", self.p["conns"], self.p["duration"], close=True)
             r = self.unstalled("relay", f"(2) reading first, on {transport}", measure)
         except MeasureError as e:
             self.notes["relay"].append(f"(2) reading first, on {transport}: {e}")
