@@ -171,7 +171,11 @@ public enum Transport {
      * Milliseconds since the kernel last sent data on {@code ch}'s TCP connection (TCP_INFO's
      * {@code tcpi_last_data_sent}), which it does only when the peer has room for it: a peer that
      * takes nothing gets no data, only window probes. -1 while the kernel is retransmitting
-     * ({@code tcpi_retransmits}): the peer acknowledges nothing, and may be gone. -1 too where the
+     * ({@code tcpi_retransmits}, or {@code tcpi_retrans}: segments sent again and not acknowledged
+     * yet): the peer acknowledges nothing, and may be gone; or its receive queue is over its buffer
+     * (an application that shrank its buffer after the window was offered, and reads nothing), it
+     * drops what it is sent, and the kernel sends the same bytes again every few seconds, which
+     * refreshes {@code tcpi_last_data_sent} though nothing is taken. -1 too where the
      * transport cannot tell (NIO, a unix socket) or the connection is gone. On io_uring a write the
      * kernel has taken shows in Netty only once all of it has gone, so this is how slow progress is
      * seen there.
@@ -180,11 +184,11 @@ public enum Transport {
         try {
             if (ch instanceof IoUringSocketChannel u) {
                 IoUringTcpInfo info = u.tcpInfo();
-                return info.retransmits() > 0 ? -1 : info.lastDataSent();
+                return info.retransmits() > 0 || info.retrans() > 0 ? -1 : info.lastDataSent();
             }
             if (ch instanceof EpollSocketChannel e) {
                 EpollTcpInfo info = e.tcpInfo();
-                return info.retransmits() > 0 ? -1 : info.lastDataSent();
+                return info.retransmits() > 0 || info.retrans() > 0 ? -1 : info.lastDataSent();
             }
         } catch (ChannelException gone) {
             return -1;

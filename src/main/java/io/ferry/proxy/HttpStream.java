@@ -1030,11 +1030,15 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
         }
     }
 
-    /** The response cannot be completed: close both connections (what was sent stays sent). */
+    /**
+     * The response cannot be completed: close both connections (what was sent stays sent). No
+     * deadline is left to pass before the close completes and to answer a transaction that is over.
+     */
     private void abort() {
         if (conn != null || server != null) {
             detachServer(true);
         }
+        deadlines.clearAll();
         client.flush();
         client.close();
     }
@@ -1078,6 +1082,10 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
                     deadlines.startIdleSince(Deadline.CLIENT, clientIdle(), taking);
                     return;
                 }
+                if (quietForTheServer()) {
+                    deadlines.startIdle(Deadline.CLIENT, clientIdle());
+                    return;
+                }
                 if (keepAliveWait || drainWait || closing) {
                     // Nothing of a transaction is pending, or the client does not take what it was sent.
                     client.close();
@@ -1118,7 +1126,12 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
                     deadlines.startIdle(Deadline.SERVER, timeouts.server());
                     return;
                 }
-                if (response == ResponsePhase.WAITING_HEAD || response == ResponsePhase.INTERIM) {
+                if (request == RequestPhase.BODY && holdsForTheServer()
+                        && (response == ResponsePhase.WAITING_HEAD || response == ResponsePhase.INTERIM)) {
+                    // The server takes nothing of the request's body: as HAProxy 2.6, sD-- and no answer.
+                    log.terminate(Cause.SERVER_TIMEOUT, Phase.DATA);
+                    abort();
+                } else if (response == ResponsePhase.WAITING_HEAD || response == ResponsePhase.INTERIM) {
                     observed(ObservedHealth.Event.HTTP_READ_TIMEOUT);
                     detachServer(true);
                     clientKeepAlive = false;
@@ -1143,6 +1156,22 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
     private boolean quietForTheClient() {
         return response == ResponsePhase.BODY && conn != null && !client.isWritable()
                 && conn.channel.isWritable() && deadlines.isSet(Deadline.CLIENT);
+    }
+
+    /**
+     * The other way round: whether the client is quiet because Ferry stopped reading it while the
+     * server takes nothing of the request's body ({@link #maybeReadClient}): the client's deadline
+     * then starts again, and the server's, which runs meanwhile, ends the transaction ({@code sD}),
+     * as HAProxy 2.6 does. Not when the client takes nothing of a response either.
+     */
+    private boolean quietForTheServer() {
+        return request == RequestPhase.BODY && serverPhase == ServerPhase.CONNECTED && holdsForTheServer()
+                && client.isWritable() && deadlines.isSet(Deadline.SERVER);
+    }
+
+    /** Whether Ferry holds bytes of the request that the server has not taken. */
+    private boolean holdsForTheServer() {
+        return conn != null && (!conn.channel.isWritable() || Transport.pendingBytes(conn.channel) > 0);
     }
 
     /** The client connection closed while a transaction was open: where it was says what to log. */

@@ -19,6 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * One access-log line per termination state the proxy produces, received by a real UDP syslog
@@ -390,6 +392,55 @@ class AccessLogTest extends FerryTestBase {
             assertThat(l.status()).isEqualTo(200);
             assertThat(l.bytes()).isPositive();
             assertThat(l.ta()).as("Ta: the client's timeout, not the server's").isBetween(1100L, 5000L);
+        }
+    }
+
+    @ParameterizedTest(name = "server shrinks its receive buffer: {0}")
+    @ValueSource(booleans = {false, true})
+    void aServerThatTakesNothingOfTheRequestBodyIsSDAfterItsOwnTimeout(boolean shrinks) throws Exception {
+        // The server reads the head and nothing of the body: once the socket buffers are full,
+        // Ferry cannot write and stops reading the client. The client, quiet because of the
+        // server, is not timed out though its timeout is shorter. HAProxy 2.6 logs the same case
+        // sD-- with no status after the server timeout, and answers the client nothing. A server
+        // that shrank its buffer drops what it is sent, and Ferry's kernel sends it again and
+        // again: that is not taking the body slowly.
+        CountDownLatch over = new CountDownLatch(1);
+        resources.add(over::countDown);
+        ScriptedServer.Script deafScript = (head, in, out) -> await(over);
+        ScriptedServer deaf = shrinks ? ScriptedServer.shrinkingItsReceiveBuffer(4096, deafScript)
+                : new ScriptedServer(deafScript);
+        resources.add(deaf);
+        InetSocketAddress addr = start("    timeout client 300ms", "    timeout server 1200ms", deaf.address());
+        try (Socket s = new Socket(addr.getAddress(), addr.getPort())) {
+            s.setSoTimeout(10000);
+            Thread uploader = new Thread(() -> {
+                try {
+                    s.getOutputStream().write("POST /app HTTP/1.1\r\nHost: t\r\nContent-Length: 1000000000\r\n\r\n"
+                            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                    byte[] block = new byte[65536];
+                    for (int i = 0; i < 15000; i++) {
+                        s.getOutputStream().write(block);
+                    }
+                } catch (IOException closedByTheProxy) {
+                    // what the test waits for
+                }
+            }, "uploader");
+            uploader.setDaemon(true);
+            uploader.start();
+            HttpLogLine l = line();
+            assertThat(l.termination()).isEqualTo("sD--");
+            assertThat(l.status()).isEqualTo(-1);
+            assertThat(l.ta()).as("Ta: the server's timeout, not the client's, and not prolonged").isBetween(1100L, 2300L);
+            byte[] answer = new byte[64];
+            int n;
+            try {
+                n = s.getInputStream().read(answer);
+            } catch (IOException reset) {
+                n = -1;
+            }
+            assertThat(n).as("bytes answered to the client").isEqualTo(-1);
+            uploader.join(5000);
+            assertThat(uploader.isAlive()).as("the upload ended when Ferry closed the connection").isFalse();
         }
     }
 

@@ -31,20 +31,32 @@ public final class ScriptedServer implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
 
     public ScriptedServer(Script script) throws IOException {
-        this(script, true);
+        this(script, true, 0);
     }
 
     /** A server that runs {@code script} as soon as it accepts, without reading a request head first. */
     public static ScriptedServer raw(Script script) throws IOException {
-        return new ScriptedServer(script, false);
+        return new ScriptedServer(script, false, 0);
     }
 
-    private ScriptedServer(Script script, boolean readHead) throws IOException {
+    /**
+     * A server that shrinks the receive buffer of each connection it accepts to {@code bytes},
+     * after the kernel has offered the client its default window: what such a server does not
+     * read is over its buffer, dropped, and sent again by the client's kernel.
+     */
+    public static ScriptedServer shrinkingItsReceiveBuffer(int bytes, Script script) throws IOException {
+        return new ScriptedServer(script, true, bytes);
+    }
+
+    private ScriptedServer(Script script, boolean readHead, int receiveBuffer) throws IOException {
         socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         threads.execute(() -> {
             while (!socket.isClosed()) {
                 try {
                     Socket s = socket.accept();
+                    if (receiveBuffer > 0) {
+                        s.setReceiveBufferSize(receiveBuffer);
+                    }
                     accepted.incrementAndGet();
                     open.add(s);
                     threads.execute(() -> serve(s, script, readHead));
