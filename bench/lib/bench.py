@@ -567,6 +567,8 @@ class Bench:
         self.notes = {s: [] for s in SYSTEMS}
         # (5) per label: (MB/s, CPU s per GB) of each round
         self.tunnels = {t: {"tcp_1": [], "tcp_10": []} for t in TUNNEL_LABEL}
+        # (4): per round trip, the proxy's user and system CPU µs and the WebSocket origin's CPU µs
+        self.ws_cpu = {s: [] for s in SYSTEMS}
         # (user, system) CPU µs per request of the process measured, per system and HTTP scenario
         self.http_cpu = {s: {k: [] for k in HTTP_KEYS} for s in SYSTEMS}
         # (2) through the relay's listeners that read first, on epoll and on io_uring: req/s of each
@@ -848,9 +850,18 @@ listen tcp_tunnel
         else:
             try:
                 probe_node("ws-probe", self.fe_ws)
-                r = self.unstalled(system, METRIC["ws_rtt"][1], lambda: ws_rtt(self.fe_ws, self.p["ws_conns"], d))
+                def measure():
+                    u0, s0 = cpu_split(pid)
+                    o0 = cpu_seconds(self.origin.pid)
+                    r = ws_rtt(self.fe_ws, self.p["ws_conns"], d)
+                    u1, s1 = cpu_split(pid)
+                    n = r["roundtrips"]
+                    return dict(r, cpu=((u1 - u0) * 1e6 / n, (s1 - s0) * 1e6 / n,
+                                        (cpu_seconds(self.origin.pid) - o0) * 1e6 / n))
+                r = self.unstalled(system, METRIC["ws_rtt"][1], measure)
                 self.record(system, "ws_rtt", r["rate"])
                 self.record(system, "ws_rtt_p99", r["p99_ms"])
+                self.ws_cpu[system].append(r["cpu"])
                 log(f"{LABEL[system]}: ws_rtt {r['rate']:.0f}/s, p99 {r['p99_ms']:.2f} ms")
             except MeasureError as e:
                 self.fail(system, keys, str(e))
@@ -1335,7 +1346,8 @@ listen tcp_tunnel
                        "ferry_command": self.clean(" ".join(shlex.split(self.ferry_cmd))),
                        "haproxy_command": self.haproxy_cmd,
                        "samples": self.samples, "failures": self.failures, "notes": self.notes,
-                       "tunnels": self.tunnels, "http_cpu": self.http_cpu, "machine": self.machine,
+                       "tunnels": self.tunnels, "http_cpu": self.http_cpu, "ws_cpu": self.ws_cpu,
+                       "machine": self.machine,
                        "relay_read_first": self.relay_first, "relay_read_first_io_uring": self.relay_first_uring,
                        "relay_read_first_cpu": self.relay_first_cpu, "relay_io_uring_ka_1k": self.relay_uring_ka,
                        "stalled": self.stalled},
@@ -1396,6 +1408,7 @@ listen tcp_tunnel
         L.extend(self.floor_table())
         L.extend(self.http_cpu_table())
         L.extend(self.machine_table())
+        L.extend(self.ws_cpu_table())
         L.extend(self.tunnel_table())
         fails = [(s, k, msg) for s in SYSTEMS for k in METRIC for msg in self.failures[s][k]]
         if fails:
@@ -1554,6 +1567,28 @@ listen tcp_tunnel
                 origin = ("—", "—") if s == "nginx" else (f"{m['origin_cpu']:.1f}", f"{m['origin_sleeps']:.2f}")
                 L.append(f"| {METRIC[key][1]} | {LABEL[s]} | {m['idle']:.1f} | {origin[0]} | {m['load_cpu']:.1f} "
                          f"| {origin[1]} | {m['load_sleeps']:.2f} | {m['sleeps']:.2f} |")
+        L.append("")
+        return L
+
+    def ws_cpu_table(self):
+        """The CPU time per round trip of (4), each proxy's and the WebSocket origin's beside it."""
+        L = ["## CPU time per WebSocket round trip", "",
+             "Over each measurement of (4): the proxy's user and system CPU time, and the WebSocket origin's "
+             "(one Node process echoing every message, the same work whichever proxy is in front), divided "
+             "by the round trips; medians of the rounds, in µs. The client, the origin and the proxy share "
+             "the two cores, so the proxy's CPU time per round trip is time the other two do not get; and "
+             "the origin's own, which the proxy does not change, moves with the speed of the host in that "
+             "window. Their ratio compares the proxies with that speed taken out.", "",
+             "| measured | proxy CPU, µs | origin CPU, µs | proxy / origin |", "|---|---:|---:|---:|"]
+        for s in SYSTEMS:
+            v = self.ws_cpu[s]
+            if not v:
+                continue
+            u = statistics.median(x[0] for x in v)
+            k = statistics.median(x[1] for x in v)
+            o = statistics.median(x[2] for x in v)
+            ratio = statistics.median((x[0] + x[1]) / x[2] for x in v if x[2] > 0) if any(x[2] > 0 for x in v) else None
+            L.append(f"| {LABEL[s]} | {u:.1f} + {k:.1f} | {o:.1f} | " + ("—" if ratio is None else f"{ratio:.2f}") + " |")
         L.append("")
         return L
 
