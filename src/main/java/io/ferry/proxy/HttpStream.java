@@ -1165,7 +1165,7 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
      * as HAProxy 2.6 does. Not when the client takes nothing of a response either.
      */
     private boolean quietForTheServer() {
-        return request == RequestPhase.BODY && serverPhase == ServerPhase.CONNECTED && holdsForTheServer()
+        return request == RequestPhase.BODY && serverPhase == ServerPhase.CONNECTED && !conn.channel.isWritable()
                 && client.isWritable() && deadlines.isSet(Deadline.SERVER);
     }
 

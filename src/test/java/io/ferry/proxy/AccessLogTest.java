@@ -9,6 +9,7 @@ import io.ferry.testing.ScriptedServer;
 import io.ferry.testing.SyslogReceiver;
 import io.ferry.testing.TestOrigin;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -442,6 +443,22 @@ class AccessLogTest extends FerryTestBase {
             uploader.join(5000);
             assertThat(uploader.isAlive()).as("the upload ended when Ferry closed the connection").isFalse();
         }
+    }
+
+    @Test
+    void aClientThatStopsInTheMiddleOfItsBodyIsCDAfterItsOwnTimeout() throws Exception {
+        // Where Ferry differs from HAProxy 2.6, which waits for the server's timeout here and
+        // answers 504, sH--: the client is the one that stopped, and it is timed out.
+        ScriptedServer reader = scripted((head, in, out) -> in.transferTo(OutputStream.nullOutputStream()));
+        InetSocketAddress addr = start("    timeout client 300ms", "    timeout server 1200ms", reader.address());
+        try (RawClient raw = new RawClient(addr)) {
+            raw.send("POST /app HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n0123456789");
+            assertThat(raw.readAll()).startsWith("HTTP/1.1 408 ");
+        }
+        HttpLogLine l = line();
+        assertThat(l.termination()).isEqualTo("cD--");
+        assertThat(l.status()).isEqualTo(408);
+        assertThat(l.ta()).isBetween(280L, 1100L);
     }
 
     @Test
