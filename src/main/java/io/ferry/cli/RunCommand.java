@@ -85,6 +85,12 @@ final class RunCommand {
             signals.on(ProcessSignals.Request.RELOAD, running::reload);
             serving.run();
             running.awaitClose();
+            Optional<String> failure = running.failure();
+            if (failure.isPresent()) {
+                // As a crashed HAProxy: the process ends, for its supervisor to start it again.
+                console.alert("[ferry.main()] " + failure.get() + ". Exiting.");
+                return ExitCodes.FAILURE;
+            }
             return ExitCodes.OK;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -82,7 +82,12 @@ final class RunningFerry {
         current.close();
     }
 
-    /** Blocks until the last generation has stopped. */
+    /** Why the current generation can no longer serve (an event loop stopped), if it cannot. */
+    synchronized Optional<String> failure() {
+        return current.failure();
+    }
+
+    /** Blocks until the last generation has stopped, or one of the event loops has. */
     void awaitClose() throws InterruptedException {
         while (true) {
             Ferry f;

@@ -7,6 +7,9 @@ import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The thread of one of Ferry's event loops. While it runs it holds a stripe, a number from 0 to
@@ -16,6 +19,8 @@ import java.util.concurrent.ThreadFactory;
  * the time of its loop's current iteration ({@link #nanoTime()}).
  */
 public final class LoopThread extends FastThreadLocalThread {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoopThread.class);
 
     /** How many loop threads can hold a stripe at once. */
     public static final int STRIPES = 64;
@@ -29,8 +34,12 @@ public final class LoopThread extends FastThreadLocalThread {
     private boolean flushQueued;
     private final Runnable flushAll = this::flushAll;
 
-    private LoopThread(ThreadGroup group, Runnable target, String name) {
+    /** Told the thread's name when it ends, however it ends. */
+    private final Consumer<String> ended;
+
+    private LoopThread(ThreadGroup group, Runnable target, String name, Consumer<String> ended) {
         super(group, target, name);
+        this.ended = ended;
     }
 
     /**
@@ -39,10 +48,15 @@ public final class LoopThread extends FastThreadLocalThread {
      * which begins each turn of the loop's clock: without it {@link #nanoTime()} would stand still.
      */
     public static ThreadFactory factory() {
+        return factory(name -> { });
+    }
+
+    /** As {@link #factory()}, and each thread tells {@code ended} its name when it ends, however it ends. */
+    public static ThreadFactory factory(Consumer<String> ended) {
         return new DefaultThreadFactory(MultiThreadIoEventLoopGroup.class) {
             @Override
             protected Thread newThread(Runnable r, String name) {
-                return new LoopThread(threadGroup, r, name);
+                return new LoopThread(threadGroup, r, name, ended);
             }
         };
     }
@@ -115,9 +129,14 @@ public final class LoopThread extends FastThreadLocalThread {
         stripe = take();
         try {
             super.run();
+        } catch (Throwable t) {
+            // Past Netty's own catch (an error while it cleaned up, or a class it could not load):
+            // say why in the log, which may fail as well (then the JVM prints it).
+            LOG.error("The event loop thread {} ended with an error", getName(), t);
         } finally {
             give(stripe);
             stripe = -1;
+            ended.accept(getName());
         }
     }
 

@@ -297,12 +297,17 @@ public enum Transport {
      * loop keeps its descriptors in its epoll set while they want no event ({@link EpollKeepsRegistrations}).
      */
     public MultiThreadIoEventLoopGroup newEventLoopGroup(int threads) {
+        return newEventLoopGroup(threads, name -> { });
+    }
+
+    /** As {@link #newEventLoopGroup(int)}; each loop's thread tells {@code ended} its name when it ends. */
+    public MultiThreadIoEventLoopGroup newEventLoopGroup(int threads, java.util.function.Consumer<String> ended) {
         IoHandlerFactory factory = switch (this) {
             case IO_URING -> ClockedIoHandler.factory(IoUringIoHandler.newFactory());
             case EPOLL -> EpollKeepsRegistrations.factory(EpollIoHandler.newFactory(0, PollBeforeSleeping.FACTORY));
             case NIO -> NioIoHandler.newFactory(SelectorProvider.provider(), PollBeforeSleeping.FACTORY);
         };
-        return new MultiThreadIoEventLoopGroup(threads, LoopThread.factory(), factory);
+        return new MultiThreadIoEventLoopGroup(threads, LoopThread.factory(ended), factory);
     }
 
     /**

@@ -32,7 +32,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +72,8 @@ public final class Ferry implements AutoCloseable {
     private final ChannelGroup clients;
     private final AccessLogs logs;
     private final CountDownLatch closed = new CountDownLatch(1);
+    /** Completed with {@link #closed}, for {@link #awaitClose} to wait on it or on the loops' failure. */
+    private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean softStopping = new java.util.concurrent.atomic.AtomicBoolean();
     private final long hardStopAfterMs;
@@ -98,7 +103,8 @@ public final class Ferry implements AutoCloseable {
                 : config.global().nbproc() != null ? config.global().nbproc().value()
                 : Runtime.getRuntime().availableProcessors();
         if (previous == null) {
-            loops = new SharedLoops(transport.newEventLoopGroup(threads), threads);
+            loops = new SharedLoops(transport, threads);
+            loops.failure().thenAccept(why -> LOG.error("{}; Ferry cannot go on serving", why));
         } else {
             loops = previous.loops.retain();
             Transport wanted = RuntimeSupport.transportFor(config);
@@ -424,12 +430,37 @@ public final class Ferry implements AutoCloseable {
         return b.servers;
     }
 
-    /** Blocks until the proxy has stopped, and the generations it replaced by {@link #reload} too. */
+    /**
+     * Blocks until the proxy has stopped, and the generations it replaced by {@link #reload} too;
+     * or until one of its event loops stopped unexpectedly ({@link #failure()}).
+     */
     public void awaitClose() throws InterruptedException {
-        closed.await();
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        all.add(closedFuture);
         for (Ferry older : predecessors) {
-            older.closed.await();
+            all.add(older.closedFuture);
         }
+        try {
+            CompletableFuture.anyOf(
+                    CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])),
+                    loops.failure()).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Why this Ferry can no longer serve, when one of its event loops stopped before it was closed
+     * (its thread ended by an error): the connections and listening sockets on that loop are no
+     * longer served, and the process had better end. Empty while every loop runs.
+     */
+    public Optional<String> failure() {
+        return Optional.ofNullable(loops.failure().getNow(null));
+    }
+
+    /** The event loops this Ferry runs on, shared with the generations of its reloads. */
+    SharedLoops loops() {
+        return loops;
     }
 
     /**
@@ -525,6 +556,7 @@ public final class Ferry implements AutoCloseable {
             logs.close();
         } finally {
             closed.countDown();
+            closedFuture.complete(null);
             if (replaced) {
                 predecessors.clear();
             }

@@ -225,7 +225,10 @@ final class ProxyRuntime {
     /** Closes every idle server connection. */
     void closePools() {
         for (Map.Entry<EventLoop, ServerPool> e : pools.entrySet()) {
-            e.getKey().execute(e.getValue()::closeAll);
+            // A loop that stopped unexpectedly (SharedLoops.failure) runs nothing more.
+            if (!e.getKey().isShuttingDown()) {
+                e.getKey().execute(e.getValue()::closeAll);
+            }
         }
     }
 }
