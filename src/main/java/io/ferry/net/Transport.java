@@ -43,6 +43,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.spi.SelectorProvider;
+import java.util.function.Consumer;
 
 /**
  * The socket implementation Ferry runs on: Linux's io_uring through Netty's native transport where
@@ -184,16 +185,21 @@ public enum Transport {
         try {
             if (ch instanceof IoUringSocketChannel u) {
                 IoUringTcpInfo info = u.tcpInfo();
-                return info.retransmits() > 0 || info.retrans() > 0 ? -1 : info.lastDataSent();
+                return sinceDataSent(info.retransmits(), info.retrans(), info.lastDataSent());
             }
             if (ch instanceof EpollSocketChannel e) {
                 EpollTcpInfo info = e.tcpInfo();
-                return info.retransmits() > 0 || info.retrans() > 0 ? -1 : info.lastDataSent();
+                return sinceDataSent(info.retransmits(), info.retrans(), info.lastDataSent());
             }
         } catch (ChannelException gone) {
             return -1;
         }
         return -1;
+    }
+
+    /** {@link #msSinceDataSent} from the TCP_INFO fields both native transports give, alike. */
+    private static long sinceDataSent(int retransmits, long retrans, long lastDataSent) {
+        return retransmits > 0 || retrans > 0 ? -1 : lastDataSent;
     }
 
     /**
@@ -301,7 +307,7 @@ public enum Transport {
     }
 
     /** As {@link #newEventLoopGroup(int)}; each loop's thread tells {@code ended} its name when it ends. */
-    public MultiThreadIoEventLoopGroup newEventLoopGroup(int threads, java.util.function.Consumer<String> ended) {
+    public MultiThreadIoEventLoopGroup newEventLoopGroup(int threads, Consumer<String> ended) {
         IoHandlerFactory factory = switch (this) {
             case IO_URING -> ClockedIoHandler.factory(IoUringIoHandler.newFactory());
             case EPOLL -> EpollKeepsRegistrations.factory(EpollIoHandler.newFactory(0, PollBeforeSleeping.FACTORY));

@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -71,9 +70,8 @@ public final class Ferry implements AutoCloseable {
     private final ProxyRuntime runtime;
     private final ChannelGroup clients;
     private final AccessLogs logs;
-    private final CountDownLatch closed = new CountDownLatch(1);
-    /** Completed with {@link #closed}, for {@link #awaitClose} to wait on it or on the loops' failure. */
-    private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
+    /** Completed once closed; {@link #awaitClose} waits on it, or on the loops' failure. */
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean softStopping = new java.util.concurrent.atomic.AtomicBoolean();
     private final long hardStopAfterMs;
@@ -187,7 +185,7 @@ public final class Ferry implements AutoCloseable {
         replaced = true;
         successor.predecessors.add(this);
         for (Ferry older : predecessors) {
-            if (older.closed.getCount() != 0) {
+            if (!older.closed.isDone()) {
                 successor.predecessors.add(older);
             }
         }
@@ -436,9 +434,9 @@ public final class Ferry implements AutoCloseable {
      */
     public void awaitClose() throws InterruptedException {
         List<CompletableFuture<Void>> all = new ArrayList<>();
-        all.add(closedFuture);
+        all.add(closed);
         for (Ferry older : predecessors) {
-            all.add(older.closedFuture);
+            all.add(older.closed);
         }
         try {
             CompletableFuture.anyOf(
@@ -477,7 +475,7 @@ public final class Ferry implements AutoCloseable {
     }
 
     private void softStopOwn() {
-        if (closed.getCount() == 0) {
+        if (closed.isDone()) {
             return;
         }
         beginSoftStop();
@@ -555,8 +553,7 @@ public final class Ferry implements AutoCloseable {
             loops.release();
             logs.close();
         } finally {
-            closed.countDown();
-            closedFuture.complete(null);
+            closed.complete(null);
             if (replaced) {
                 predecessors.clear();
             }

@@ -1126,12 +1126,10 @@ final class HttpStream implements QueueEntry.Waiter, StreamView {
                     deadlines.startIdle(Deadline.SERVER, timeouts.server());
                     return;
                 }
-                if (request == RequestPhase.BODY && holdsForTheServer()
-                        && (response == ResponsePhase.WAITING_HEAD || response == ResponsePhase.INTERIM)) {
-                    // The server takes nothing of the request's body: as HAProxy 2.6, sD-- and no answer.
-                    log.terminate(Cause.SERVER_TIMEOUT, Phase.DATA);
-                    abort();
-                } else if (response == ResponsePhase.WAITING_HEAD || response == ResponsePhase.INTERIM) {
+                // A server that takes nothing of the request's body is timed out in the data phase,
+                // not as one that does not answer: as HAProxy 2.6, sD-- and no answer.
+                boolean waitingHead = response == ResponsePhase.WAITING_HEAD || response == ResponsePhase.INTERIM;
+                if (waitingHead && !(request == RequestPhase.BODY && holdsForTheServer())) {
                     observed(ObservedHealth.Event.HTTP_READ_TIMEOUT);
                     detachServer(true);
                     clientKeepAlive = false;

@@ -21,8 +21,8 @@ final class SharedLoops {
 
     final MultiThreadIoEventLoopGroup group;
     final int threads;
+    /** Generations using the loops: none once the last has released them. */
     private final AtomicInteger users = new AtomicInteger(1);
-    private volatile boolean released;
     private final CompletableFuture<String> failure = new CompletableFuture<>();
 
     SharedLoops(Transport transport, int threads) {
@@ -31,7 +31,7 @@ final class SharedLoops {
     }
 
     private void ended(String thread) {
-        if (!released) {
+        if (users.get() > 0) {
             failure.complete("the event loop thread " + thread + " stopped unexpectedly (the log says why, before "
                     + "this): the connections and listening sockets on it are no longer served");
         }
@@ -46,7 +46,6 @@ final class SharedLoops {
     /** A generation is done with the loops; the last one shuts them down. */
     void release() {
         if (users.decrementAndGet() == 0) {
-            released = true;
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
