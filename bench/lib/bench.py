@@ -466,12 +466,19 @@ def wrk(port, path, conns, duration, close=False):
     return dict(rps=rps, p99_ms=p99, requests=requests, errors=errs)
 
 
+def with_cpu(pid, run, count):
+    """run() (a measurement returning a dict) and the (user, system) CPU µs pid spent over it per
+    unit of work, the units being run()'s result[count]; gives (result, (user, system))."""
+    u0, s0 = cpu_split(pid)
+    r = run()
+    u1, s1 = cpu_split(pid)
+    return r, ((u1 - u0) * 1e6 / r[count], (s1 - s0) * 1e6 / r[count])
+
+
 def wrk_with_cpu(pid, port, path, conns, duration, close=False):
     """wrk() with `cpu`: the (user, system) CPU µs per request pid spent over the run."""
-    u0, s0 = cpu_split(pid)
-    r = wrk(port, path, conns, duration, close=close)
-    u1, s1 = cpu_split(pid)
-    return dict(r, cpu=((u1 - u0) * 1e6 / r["requests"], (s1 - s0) * 1e6 / r["requests"]))
+    r, cpu = with_cpu(pid, lambda: wrk(port, path, conns, duration, close=close), "requests")
+    return dict(r, cpu=cpu)
 
 
 class MeasureError(Exception):
@@ -851,13 +858,11 @@ listen tcp_tunnel
             try:
                 probe_node("ws-probe", self.fe_ws)
                 def measure():
-                    u0, s0 = cpu_split(pid)
                     o0 = cpu_seconds(self.origin.pid)
-                    r = ws_rtt(self.fe_ws, self.p["ws_conns"], d)
-                    u1, s1 = cpu_split(pid)
-                    n = r["roundtrips"]
-                    return dict(r, cpu=((u1 - u0) * 1e6 / n, (s1 - s0) * 1e6 / n,
-                                        (cpu_seconds(self.origin.pid) - o0) * 1e6 / n))
+                    r, (user, system) = with_cpu(pid, lambda: ws_rtt(self.fe_ws, self.p["ws_conns"], d),
+                                                 "roundtrips")
+                    origin = (cpu_seconds(self.origin.pid) - o0) * 1e6 / r["roundtrips"]
+                    return dict(r, cpu=(user, system, origin))
                 r = self.unstalled(system, METRIC["ws_rtt"][1], measure)
                 self.record(system, "ws_rtt", r["rate"])
                 self.record(system, "ws_rtt_p99", r["p99_ms"])
