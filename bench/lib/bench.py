@@ -2,8 +2,9 @@
 """Ferry side by side with HAProxy and nginx: the orchestrator behind bench/run.
 
 Standard library only. Starts an nginx origin and a Node WebSocket/TCP origin on 127.0.0.1, writes
-one proxy configuration, runs Ferry and HAProxy with it in alternating rounds (A B, B A, A B), and
-writes bench/results/<UTC date>[-quick].md, a .json with every sample and an .svg chart.
+one proxy configuration, runs Ferry and HAProxy with it side by side (each on its own ports, given
+in the environment), measures every scenario on one and right after on the other, the one first
+alternating from round to round (A B, B A, ...), and writes bench/results/<UTC date>[-quick].md, a .json with every sample and an .svg chart.
 
 Exit status: 0 when the results were written and HAProxy was measured in every scenario, 1 when
 the results were written but HAProxy could not be measured everywhere, 2 on a harness error.
@@ -45,7 +46,7 @@ PROFILES = {
     # settle: at most this many more passes of warm-up for a JVM, until its compiler is quiet
     "quick": dict(rounds=1, duration=2, warm=1.0, conns=20, ws_conns=20, idle=500,
                   start_timeout=20, settle=1),
-    "full": dict(rounds=3, duration=10, warm=12.0, conns=50, ws_conns=100, idle=5000,
+    "full": dict(rounds=4, duration=10, warm=12.0, conns=50, ws_conns=100, idle=5000,
                  start_timeout=30, settle=8),
 }
 
@@ -95,6 +96,13 @@ METRICS = [
 METRIC = {m[0]: m for m in METRICS}
 # the request-rate scenarios (1) to (3), which nginx direct and the relay also run
 HTTP_KEYS = ("ka_1k", "close_1k", "ka_100k")
+# the environment variables that give a proxy its three listening ports in the shared configuration
+PORT_NAMES = ("FE_HTTP", "FE_WS", "FE_TCP")
+# (key, path, length, Connection: close) of (1) to (3), and (key, tunnels) of (5)
+HTTP_SCENARIOS = (("ka_1k", "/1k.bin", 1024, False),
+                  ("close_1k", "/1k.bin", 1024, True),
+                  ("ka_100k", "/100k.bin", 102400, False))
+TCP_SCENARIOS = (("tcp_1", 1), ("tcp_10", 10))
 DIRECT_METRICS = ["ka_1k", "ka_1k_p99", "close_1k", "close_1k_p99", "ka_100k", "ka_100k_p99"]
 
 
@@ -558,6 +566,17 @@ def probe_node(kind, port):
     node_json([kind, "--port", str(port)], timeout=15)
 
 
+class Live:
+    """A proxy started for a round: its process, its ports (PORT_NAMES to numbers) and its log."""
+
+    def __init__(self, system, p, ports, logf):
+        self.system, self.p, self.ports, self.logf = system, p, ports, logf
+        self.started = False
+
+    def alive(self):
+        return self.p.poll() is None
+
+
 # ---- the benchmark -----------------------------------------------------------------------------
 
 class Bench:
@@ -570,6 +589,8 @@ class Bench:
         self.procs = Procs(os.environ.get("BENCH_PIDFILE"))
         self.tmp = tempfile.mkdtemp(prefix="ferry-bench-")
         self.samples = {s: {k: [] for k in METRIC} for s in SYSTEMS}
+        # the round of each sample, for the ratio of each round's Ferry and HAProxy measured together
+        self.sample_rounds = {s: {k: [] for k in METRIC} for s in SYSTEMS}
         self.failures = {s: {k: [] for k in METRIC} for s in SYSTEMS}
         self.notes = {s: [] for s in SYSTEMS}
         # (5) per label: (MB/s, CPU s per GB) of each round
@@ -624,15 +645,17 @@ class Bench:
             with open(path, "wb") as f:
                 f.write(os.urandom(size))
             os.chmod(path, 0o644)
-        (self.nginx_port, self.ws_origin_port, self.tcp_origin_port,
-         self.fe_http, self.fe_ws, self.fe_tcp, self.relay_port, self.relay_tcp_port,
-         self.relay_splice_port, self.relay_first_port, self.relay_first_uring_port) = free_ports(11)
+        ports = free_ports(14)
+        (self.nginx_port, self.ws_origin_port, self.tcp_origin_port, self.relay_port, self.relay_tcp_port,
+         self.relay_splice_port, self.relay_first_port, self.relay_first_uring_port) = ports[:8]
+        # Both proxies run at once with the same file: the environment gives each its own ports.
+        self.ports = {"ferry": dict(zip(PORT_NAMES, ports[8:11])), "haproxy": dict(zip(PORT_NAMES, ports[11:14]))}
         self.start_nginx(www)
         self.start_origin()
         self.cfg = os.path.join(self.tmp, "bench.cfg")
         with open(self.cfg, "w") as f:
             f.write(self.proxy_config())
-        code, out, err = run(["haproxy", "-c", "-f", self.cfg], timeout=30)
+        code, out, err = run(["haproxy", "-c", "-f", self.cfg], timeout=30, env=self.proxy_env("haproxy"))
         if code != 0:
             raise HarnessError("HAProxy rejects the generated configuration:\n" + err + out)
         self.prepare_ferry()
@@ -708,8 +731,13 @@ http {{
             time.sleep(0.02)
         raise HarnessError(f"{what} did not listen on {HOST}:{port} within {seconds} s")
 
+    def proxy_env(self, system):
+        """The environment of a proxy: its own listening ports, which the shared file names."""
+        return dict(os.environ, **{name: str(port) for name, port in self.ports[system].items()})
+
     def proxy_config(self):
-        return f"""# Generated by bench/run: the same file is given to Ferry and to HAProxy.
+        return f"""# Generated by bench/run: the same file is given to Ferry and to HAProxy, which run at
+# the same time; each gets its own listening ports in FE_HTTP, FE_WS and FE_TCP.
 global
     maxconn 8000
 
@@ -725,14 +753,14 @@ defaults
     timeout server-fin 5s
 
 frontend fe_http
-    bind {HOST}:{self.fe_http}
+    bind "{HOST}:${{FE_HTTP}}"
     default_backend be_nginx
 
 backend be_nginx
     server nginx {HOST}:{self.nginx_port}
 
 frontend fe_ws
-    bind {HOST}:{self.fe_ws}
+    bind "{HOST}:${{FE_WS}}"
     default_backend be_ws
 
 backend be_ws
@@ -740,7 +768,7 @@ backend be_ws
 
 listen tcp_tunnel
     mode tcp
-    bind {HOST}:{self.fe_tcp}
+    bind "{HOST}:${{FE_TCP}}"
     server source {HOST}:{self.tcp_origin_port}
 """
 
@@ -791,6 +819,7 @@ listen tcp_tunnel
 
     def record(self, system, key, value):
         self.samples[system][key].append(value)
+        self.sample_rounds[system][key].append(self.rnd)
 
     def fail(self, system, keys, reason):
         reason = self.clean(reason)
@@ -824,86 +853,89 @@ listen tcp_tunnel
     # -- scenarios --
 
     def http_scenarios(self, system, port, pid, alive):
-        d, c = self.p["duration"], self.p["conns"]
-        for key, path, length, close in (("ka_1k", "/1k.bin", 1024, False),
-                                         ("close_1k", "/1k.bin", 1024, True),
-                                         ("ka_100k", "/100k.bin", 102400, False)):
-            keys = [key, key + "_p99"]
-            if not alive():
-                self.fail(system, keys, "the process had exited")
-                continue
-            def measure():
-                probe_http(port, path, length)
-                machine = Machine(pid, self.nginx.pid).start()
-                r = wrk_with_cpu(pid, port, path, c, d, close=close)
-                return dict(r, machine=machine.per_request(r["requests"]))
-            try:
-                r = self.unstalled(system, METRIC[key][1], measure)
-            except MeasureError as e:
-                self.fail(system, keys, str(e))
-                continue
-            self.machine[system][key].append(r["machine"])
-            self.record(system, key, r["rps"])
-            self.http_cpu[system][key].append(r["cpu"])
-            if r["p99_ms"] is not None:
-                self.record(system, key + "_p99", r["p99_ms"])
-            log(f"{LABEL[system]}: {key} {r['rps']:.0f} req/s, p99 {r['p99_ms']} ms")
+        for scenario in HTTP_SCENARIOS:
+            self.http_scenario(system, port, pid, alive, *scenario)
 
-    def tunnel_scenarios(self, system, pid, alive):
+    def http_scenario(self, system, port, pid, alive, key, path, length, close):
+        d, c = self.p["duration"], self.p["conns"]
+        keys = [key, key + "_p99"]
+        if not alive():
+            self.fail(system, keys, "the process had exited")
+            return
+        def measure():
+            probe_http(port, path, length)
+            machine = Machine(pid, self.nginx.pid).start()
+            r = wrk_with_cpu(pid, port, path, c, d, close=close)
+            return dict(r, machine=machine.per_request(r["requests"]))
+        try:
+            r = self.unstalled(system, METRIC[key][1], measure)
+        except MeasureError as e:
+            self.fail(system, keys, str(e))
+            return
+        self.machine[system][key].append(r["machine"])
+        self.record(system, key, r["rps"])
+        self.http_cpu[system][key].append(r["cpu"])
+        if r["p99_ms"] is not None:
+            self.record(system, key + "_p99", r["p99_ms"])
+        log(f"{LABEL[system]}: {key} {r['rps']:.0f} req/s, p99 {r['p99_ms']} ms")
+
+    def ws_scenario(self, system, port, pid, alive):
+        """(4) through port, with the proxy's CPU time and the WebSocket origin's per round trip."""
         d = self.p["duration"]
         keys = ["ws_rtt", "ws_rtt_p99"]
         if not alive():
             self.fail(system, keys, "the process had exited")
-        else:
-            try:
-                probe_node("ws-probe", self.fe_ws)
-                def measure():
-                    o0 = cpu_seconds(self.origin.pid)
-                    r, (user, system) = with_cpu(pid, lambda: ws_rtt(self.fe_ws, self.p["ws_conns"], d),
-                                                 "roundtrips")
-                    origin = (cpu_seconds(self.origin.pid) - o0) * 1e6 / r["roundtrips"]
-                    return dict(r, cpu=(user, system, origin))
-                r = self.unstalled(system, METRIC["ws_rtt"][1], measure)
-                self.record(system, "ws_rtt", r["rate"])
-                self.record(system, "ws_rtt_p99", r["p99_ms"])
-                self.ws_cpu[system].append(r["cpu"])
-                log(f"{LABEL[system]}: ws_rtt {r['rate']:.0f}/s, p99 {r['p99_ms']:.2f} ms")
-            except MeasureError as e:
-                self.fail(system, keys, str(e))
-        self.tcp_scenarios(system, system, self.fe_tcp, pid, alive)
+            return
+        try:
+            probe_node("ws-probe", port)
+            def measure():
+                o0 = cpu_seconds(self.origin.pid)
+                r, (user, system) = with_cpu(pid, lambda: ws_rtt(port, self.p["ws_conns"], d), "roundtrips")
+                origin = (cpu_seconds(self.origin.pid) - o0) * 1e6 / r["roundtrips"]
+                return dict(r, cpu=(user, system, origin))
+            r = self.unstalled(system, METRIC["ws_rtt"][1], measure)
+            self.record(system, "ws_rtt", r["rate"])
+            self.record(system, "ws_rtt_p99", r["p99_ms"])
+            self.ws_cpu[system].append(r["cpu"])
+            log(f"{LABEL[system]}: ws_rtt {r['rate']:.0f}/s, p99 {r['p99_ms']:.2f} ms")
+        except MeasureError as e:
+            self.fail(system, keys, str(e))
 
     def tcp_scenarios(self, system, label, port, pid, alive):
-        """(5) through port, with the proxy's CPU per GB moved, kept under label (system's, or a
-        variant of it); failures are system's."""
+        for key, n in TCP_SCENARIOS:
+            self.tcp_scenario(system, label, port, pid, alive, key, n)
+
+    def tcp_scenario(self, system, label, port, pid, alive, key, n):
+        """(5) over n tunnels through port, with the proxy's CPU per GB moved, kept under label
+        (system's, or a variant of it); failures are system's."""
         d = self.p["duration"]
         variant = "" if label == system else TUNNEL_LABEL[label] + ": "
-        for key, n in (("tcp_1", 1), ("tcp_10", 10)):
-            if not alive():
-                self.fail(system, [key], variant + "the process had exited")
-                continue
-            def measure():
-                probe_node("tcp-probe", port)
-                c0 = cpu_seconds(pid)
-                r = tcp_read(port, n, d)
-                return dict(r, cpu_s=cpu_seconds(pid) - c0)
-            try:
-                r = self.unstalled(system, variant + METRIC[key][1], measure)
-                if label == system:
-                    self.record(system, key, r["mbps"])
-                # CPU over the whole measurement (its connects and ramp-up included) per GB read in it
-                cpu = r["cpu_s"] / (r["bytes"] / 1e9)
-                self.tunnels[label][key].append((r["mbps"], cpu))
-                log(f"{TUNNEL_LABEL[label]}: {key} {r['mbps']:.0f} MB/s, {cpu:.2f} CPU s/GB")
-            except MeasureError as e:
-                self.fail(system, [key], variant + str(e))
+        if not alive():
+            self.fail(system, [key], variant + "the process had exited")
+            return
+        def measure():
+            probe_node("tcp-probe", port)
+            c0 = cpu_seconds(pid)
+            r = tcp_read(port, n, d)
+            return dict(r, cpu_s=cpu_seconds(pid) - c0)
+        try:
+            r = self.unstalled(system, variant + METRIC[key][1], measure)
+            if label == system:
+                self.record(system, key, r["mbps"])
+            # CPU over the whole measurement (its connects and ramp-up included) per GB read in it
+            cpu = r["cpu_s"] / (r["bytes"] / 1e9)
+            self.tunnels[label][key].append((r["mbps"], cpu))
+            log(f"{TUNNEL_LABEL[label]}: {key} {r['mbps']:.0f} MB/s, {cpu:.2f} CPU s/GB")
+        except MeasureError as e:
+            self.fail(system, [key], variant + str(e))
 
-    def idle_scenario(self, system, pid, alive):
+    def idle_scenario(self, system, port, pid, alive):
         n = self.p["idle"]
         if not alive():
             self.fail(system, ["idle_kib"], "the process had exited")
             return
         try:
-            probe_node("ws-probe", self.fe_ws)
+            probe_node("ws-probe", port)
         except MeasureError as e:
             self.fail(system, ["idle_kib"], str(e))
             return
@@ -918,7 +950,7 @@ listen tcp_tunnel
             return
         before = rss_kib(pid)
         heap_after, heap_rss_after = 0, 0
-        p = self.procs.start(["node", TOOLS, "ws-idle", "--port", str(self.fe_ws), "--conns", str(n),
+        p = self.procs.start(["node", TOOLS, "ws-idle", "--port", str(port), "--conns", str(n),
                               "--max-hold", "60"], "ws-idle", stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         try:
@@ -977,7 +1009,8 @@ listen tcp_tunnel
                 return buf.split("\n", 1)[0]
         return buf or None
 
-    def warm_up(self, system, port):
+    def warm_up(self, system, ports):
+        port = ports["FE_HTTP"]
         w = self.p["warm"]
         half = max(1, int(round(w / 2)))
         whole = max(1, int(round(w)))
@@ -988,8 +1021,8 @@ listen tcp_tunnel
         for step in (lambda: wrk(port, "/1k.bin", c, whole),
                      lambda: wrk(port, "/1k.bin", c, half, close=True),
                      lambda: wrk(port, "/100k.bin", c, half),
-                     lambda: ws_rtt(self.fe_ws, self.p["ws_conns"], half),
-                     lambda: tcp_read(self.fe_tcp, 2, half),
+                     lambda: ws_rtt(ports["FE_WS"], self.p["ws_conns"], half),
+                     lambda: tcp_read(ports["FE_TCP"], 2, half),
                      lambda: wrk(port, "/1k.bin", c, whole)):
             try:
                 step()
@@ -1133,46 +1166,53 @@ listen tcp_tunnel
         self.relay_uring_ka.append((r["rps"], r["p99_ms"]))
         log(f"{LABEL['relay']}, on io_uring: ka_1k {r['rps']:.0f} req/s, p99 {r['p99_ms']} ms")
 
-    def run_proxy(self, system, rnd):
-        log(f"round {rnd + 1}: {LABEL[system]}")
+    def start_proxy(self, system, rnd):
+        """Starts one proxy for a round with the shared file and its own ports, measures (7), warms it
+        up; returns a Live for it, or None (its failures recorded) when it does not serve."""
+        log(f"round {rnd + 1}: starting {LABEL[system]}")
         all_keys = [m[0] for m in METRICS]
         if system == "ferry" and self.ferry_unavailable:
             self.fail(system, all_keys, self.ferry_unavailable)
-            return
+            return None
         argv = self.command(self.ferry_cmd if system == "ferry" else self.haproxy_cmd)
+        ports = self.ports[system]
         logpath = os.path.join(self.tmp, f"{system}-{rnd + 1}.log")
         logf = open(logpath, "w")
         t0 = time.monotonic()
         try:
-            p = self.procs.start(argv, system, stdout=logf, stderr=subprocess.STDOUT, cwd=REPO)
+            p = self.procs.start(argv, system, stdout=logf, stderr=subprocess.STDOUT, cwd=REPO,
+                                 env=self.proxy_env(system))
         except OSError as e:
+            logf.close()
             self.fail(system, all_keys, f"could not start `{' '.join(argv)}`: {e}")
-            return
-        alive = lambda: p.poll() is None
+            return None
+        live = Live(system, p, ports, logf)
+        ok = False
         try:
             # (7) start-up: first accepted connection, then first proxied response
             accept_ms = None
             deadline = t0 + self.p["start_timeout"]
             while time.monotonic() < deadline:
-                if not alive():
+                if not live.alive():
                     break
-                if port_open(self.fe_http, timeout=0.5):
+                if port_open(ports["FE_HTTP"], timeout=0.5):
                     accept_ms = (time.monotonic() - t0) * 1000
                     break
                 time.sleep(0.005)
             if accept_ms is None:
-                if not alive():
+                if not live.alive():
                     why = f"exited with status {p.returncode} at start-up"
                 else:
                     why = f"did not accept a connection within {self.p['start_timeout']} s"
                 out = tail(logpath)
                 self.fail(system, all_keys, f"did not start: {why}" + (f"; its output ends: {out}" if out else ""))
-                return
+                return None
+            live.started = True
             serve_ms, last = None, None
             deadline = time.monotonic() + 10
-            while time.monotonic() < deadline and alive():
+            while time.monotonic() < deadline and live.alive():
                 try:
-                    status, n = http_get(self.fe_http, "/1k.bin", timeout=1.0)
+                    status, n = http_get(ports["FE_HTTP"], "/1k.bin", timeout=1.0)
                     if status == 200 and n == 1024:
                         serve_ms = (time.monotonic() - t0) * 1000
                         break
@@ -1187,26 +1227,77 @@ listen tcp_tunnel
                 self.fail(system, [k for k in all_keys if k != "startup_accept"],
                           f"started but did not serve: GET /1k.bin through it {last or 'failed'} for 10 s"
                           + (f"; its output ends: {out}" if out else ""))
-                return
+                return None
             self.record(system, "startup_serve", serve_ms)
-            self.warm_up(system, self.fe_http)
-            self.settle(system, p.pid, self.settle_steps(self.fe_http, ("close", "100k", "1k")), f"round {rnd + 1}")
-            jvm = java_pid(p.pid)
-            jit0 = jit_cpu_seconds(jvm) if jvm else None
-            self.http_scenarios(system, self.fe_http, p.pid, alive)
-            if jvm:
-                self.notes[system].append(f"round {rnd + 1}: the JIT compiler used "
-                                          f"{jit_cpu_seconds(jvm) - jit0:.2f} s of CPU during (1) to (3)")
-            self.tunnel_scenarios(system, p.pid, alive)
-            self.idle_scenario(system, p.pid, alive)
+            self.warm_up(system, ports)
+            self.settle(system, p.pid, self.settle_steps(ports["FE_HTTP"], ("close", "100k", "1k")),
+                        f"round {rnd + 1}")
+            ok = True
+            return live
         finally:
-            code = self.procs.stop(p, first=signal.SIGINT, grace=5.0)
-            logf.close()
-            if code is None:
-                self.notes[system].append(f"round {rnd + 1}: did not exit within 5 s of SIGINT; killed")
-            elif code > 0 and accept_ms is not None:
-                # a negative code is death by SIGINT itself (HAProxy -db has no handler for it)
-                self.notes[system].append(f"round {rnd + 1}: exited with status {code} on SIGINT")
+            if not ok:
+                self.stop_proxy(live, rnd)
+
+    def stop_proxy(self, live, rnd):
+        code = self.procs.stop(live.p, first=signal.SIGINT, grace=5.0)
+        live.logf.close()
+        if code is None:
+            self.notes[live.system].append(f"round {rnd + 1}: did not exit within 5 s of SIGINT; killed")
+        elif code > 0 and live.started:
+            # a negative code is death by SIGINT itself (HAProxy -db has no handler for it)
+            self.notes[live.system].append(f"round {rnd + 1}: exited with status {code} on SIGINT")
+
+    def run_proxies(self, rnd):
+        """Both proxies up at once, each warmed up; then every scenario on one and right after on the
+        other, so that the two measurements of a scenario are seconds apart rather than the whole
+        list of scenarios apart: the host's speed drifts over minutes."""
+        order = self.proxy_order(rnd)
+        live = {}
+        try:
+            for system in order:
+                h = self.start_proxy(system, rnd)
+                if h:
+                    live[system] = h
+            up = [s for s in order if s in live]
+            log(f"round {rnd + 1}: measuring " + " then ".join(LABEL[s] for s in up))
+            jvms = {s: java_pid(live[s].p.pid) for s in up}
+            jit0 = {s: jit_cpu_seconds(j) for s, j in jvms.items() if j}
+            waiting = {s: [0.0, 0.0] for s in up}   # CPU s used, and wall s spent, waiting its turn
+
+            def turn(s, measure):
+                """measure() on s, with the CPU time the other proxy used meanwhile."""
+                others = [o for o in up if o != s and live[o].alive()]
+                before = {o: cpu_seconds(live[o].p.pid) for o in others}
+                t0 = time.monotonic()
+                measure()
+                for o in others:
+                    waiting[o][0] += cpu_seconds(live[o].p.pid) - before[o]
+                    waiting[o][1] += time.monotonic() - t0
+
+            for scenario in HTTP_SCENARIOS:
+                for s in up:
+                    turn(s, lambda: self.http_scenario(s, live[s].ports["FE_HTTP"], live[s].p.pid, live[s].alive,
+                                                       *scenario))
+            for s, j in jvms.items():
+                if j:
+                    self.notes[s].append(f"round {rnd + 1}: the JIT compiler used "
+                                         f"{jit_cpu_seconds(j) - jit0[s]:.2f} s of CPU during (1) to (3)")
+            for s in up:
+                turn(s, lambda: self.ws_scenario(s, live[s].ports["FE_WS"], live[s].p.pid, live[s].alive))
+            for key, n in TCP_SCENARIOS:
+                for s in up:
+                    turn(s, lambda: self.tcp_scenario(s, s, live[s].ports["FE_TCP"], live[s].p.pid, live[s].alive,
+                                                      key, n))
+            for s, (cpu, wall) in waiting.items():
+                if wall:
+                    self.notes[s].append(f"round {rnd + 1}: waiting its turn during the other's (1) to (5), "
+                                         f"{wall:.0f} s, it used {cpu * 1000:.0f} ms of CPU")
+            for s in up:
+                self.idle_scenario(s, live[s].ports["FE_WS"], live[s].p.pid, live[s].alive)
+        finally:
+            for system in order:
+                if system in live:
+                    self.stop_proxy(live[system], rnd)
 
     def run(self):
         self.setup()
@@ -1215,10 +1306,9 @@ listen tcp_tunnel
             self.rnd = rnd
             self.run_direct(rnd)
             self.run_relay(rnd)
-            # The two proxies take turns at going first (A B, B A, A B): the host's speed drifts
-            # over minutes, and whichever always ran second would always meet it later.
-            for system in self.proxy_order(rnd):
-                self.run_proxy(system, rnd)
+            # The two proxies take turns at going first (A B, B A, ...): whichever always ran second
+            # would always meet the host a few seconds later, and the load it left behind.
+            self.run_proxies(rnd)
         self.finished = datetime.datetime.now(datetime.timezone.utc)
         self.load_end = self.loadavg()
 
@@ -1286,11 +1376,24 @@ listen tcp_tunnel
             return f"{v:.0f}"
         return f"{v:.0f}"
 
-    def ratio(self, key):
+    def round_ratios(self, key):
+        """Ferry/HAProxy of each round in which both were measured (one right after the other)."""
+        h = dict(zip(self.sample_rounds["haproxy"][key], self.samples["haproxy"][key]))
+        return [f / h[r] for r, f in zip(self.sample_rounds["ferry"][key], self.samples["ferry"][key])
+                if h.get(r)]
+
+    def ratio_of_medians(self, key):
         f, h = self.median("ferry", key), self.median("haproxy", key)
         if f is None or h is None or h == 0:
             return None
         return f / h
+
+    def ratio(self, key):
+        """The median of the rounds' ratios: the two measurements of a round were made seconds apart,
+        so the host's drift from round to round, which moves both, leaves their ratio. The ratio of
+        the medians when no round measured both."""
+        pairs = self.round_ratios(key)
+        return statistics.median(pairs) if pairs else self.ratio_of_medians(key)
 
     def verdict(self, key):
         target = METRIC[key][4]
@@ -1350,7 +1453,10 @@ listen tcp_tunnel
                        "profile": self.profile_name, "settings": self.p,
                        "ferry_command": self.clean(" ".join(shlex.split(self.ferry_cmd))),
                        "haproxy_command": self.haproxy_cmd,
-                       "samples": self.samples, "failures": self.failures, "notes": self.notes,
+                       "samples": self.samples, "sample_rounds": self.sample_rounds,
+                       "ratios": {k: {"median_of_rounds": self.ratio(k), "rounds": self.round_ratios(k),
+                                      "of_medians": self.ratio_of_medians(k)} for k in METRIC},
+                       "failures": self.failures, "notes": self.notes,
                        "tunnels": self.tunnels, "http_cpu": self.http_cpu, "ws_cpu": self.ws_cpu,
                        "machine": self.machine,
                        "relay_read_first": self.relay_first, "relay_read_first_io_uring": self.relay_first_uring,
@@ -1369,9 +1475,11 @@ listen tcp_tunnel
         L.append(f"# Ferry, HAProxy and nginx side by side — {self.started.strftime('%Y-%m-%d %H:%M')} UTC ({title})")
         L.append("")
         L.append("Written by `bench/run" + (" --quick" if self.args.quick else "") + "`; every number below was "
-                 "measured in this run. Medians of the alternating runs; ratios are Ferry/HAProxy "
-                 "(for req/s, round trips/s and MB/s higher is better; for latency, memory and start-up lower "
-                 "is better).")
+                 "measured in this run. Ferry and HAProxy run side by side with the same file, and each "
+                 "scenario is measured on one and right after on the other; Ferry/HAProxy is the median of "
+                 "the rounds' ratios (each round's in \"each round\"), the other columns are medians of the "
+                 "rounds (for req/s, round trips/s and MB/s higher is better; for latency, memory and start-up "
+                 "lower is better).")
         L.append("")
         # plain statement about Ferry first
         ferry_measured = [k for k in METRIC if self.samples["ferry"][k]]
@@ -1388,7 +1496,8 @@ listen tcp_tunnel
         if not self.haproxy_complete():
             L.append("**HAProxy could not be measured in every scenario**; see \"What failed\".")
             L.append("")
-        L.append(f"Settings: {p['rounds']} round(s) of nginx direct, Netty relay, then the two proxies, Ferry first in "
+        L.append(f"Settings: {p['rounds']} round(s) of nginx direct, Netty relay, then the two proxies started "
+                 f"one after the other, each warmed up, then each scenario on both, Ferry first in "
                  f"odd rounds and HAProxy first in even ones; "
                  f"{p['duration']} s per measurement after a warm-up of every scenario (about {p['warm']:g} s of (1)) "
                  f"and, for a JVM, up to {p['settle']} more passes of (2), (3) and (1) until its JIT compiler is quiet "
@@ -1400,13 +1509,14 @@ listen tcp_tunnel
                  + (f"{len(self.stalled)} measurement(s) were set aside so (see Notes)."
                     if self.stalled else "none stalled in this run."))
         L.append("")
-        L.append("| scenario | unit | nginx direct | Ferry | HAProxy | Ferry/HAProxy | target |")
-        L.append("|---|---|---:|---:|---:|---:|---|")
+        L.append("| scenario | unit | nginx direct | Ferry | HAProxy | Ferry/HAProxy | each round | target |")
+        L.append("|---|---|---:|---:|---:|---:|---|---|")
         for key, title, unit, _, _ in METRICS:
             r = self.ratio(key)
+            each = ", ".join(f"{x:.2f}" for x in self.round_ratios(key))
             nginx = self.cell("nginx", key) if key in DIRECT_METRICS else ""
             L.append(f"| {title} | {unit} | {nginx} | {self.cell('ferry', key)} | {self.cell('haproxy', key)} | "
-                     f"{'—' if r is None else f'{r:.2f}'} | {self.verdict(key)} |")
+                     f"{'—' if r is None else f'{r:.2f}'} | {each} | {self.verdict(key)} |")
         L.append("")
         L.append(f"![Ferry relative to HAProxy]({svg_name})")
         L.append("")
@@ -1456,7 +1566,10 @@ listen tcp_tunnel
         L.append("")
         L.append("## Configuration given to both proxies")
         L.append("")
-        L.append("Ports are chosen at run time.")
+        L.append("Ports are chosen at run time and given to each proxy in its environment (FE_HTTP, FE_WS, "
+                 "FE_TCP): "
+                 + "; ".join(f"{LABEL[s]} " + ", ".join(f"{n}={v}" for n, v in self.ports[s].items())
+                             for s in ("ferry", "haproxy")) + ".")
         L.append("")
         L.append("```")
         L.append(self.proxy_config().rstrip())
@@ -1624,12 +1737,12 @@ listen tcp_tunnel
         import math
         rows = []
         for key, title, unit, higher, _ in METRICS:
-            f, h = self.median("ferry", key), self.median("haproxy", key)
-            if f is None or h is None or f <= 0 or h <= 0:
+            f, h, r = self.median("ferry", key), self.median("haproxy", key), self.ratio(key)
+            if f is None or h is None or not r:
                 why = "no result for Ferry" if f is None else ("no result for HAProxy" if h is None else "zero")
                 rows.append((title, None, why))
             else:
-                rows.append((title, f / h if higher else h / f, None))
+                rows.append((title, r if higher else 1 / r, None))
         vals = [v for _, v, _ in rows if v is not None]
         span = min(4, max([1] + [math.ceil(abs(math.log2(v)) + 0.05) for v in vals]))
         left, width, bar_h, gap, top = 330, 440, 18, 8, 60
@@ -1649,7 +1762,7 @@ listen tcp_tunnel
              f'font-family="sans-serif" font-size="12">',
              f'<rect width="{total_w}" height="{height}" fill="white"/>',
              f'<text x="10" y="20" font-size="14" font-weight="bold">Ferry relative to HAProxy '
-             f'({esc(self.started.strftime("%Y-%m-%d %H:%M"))} UTC, {self.profile_name} run, medians)</text>',
+             f'({esc(self.started.strftime("%Y-%m-%d %H:%M"))} UTC, {self.profile_name} run, median ratio of the rounds)</text>',
              '<text x="10" y="38" fill="#555">Ferry/HAProxy for rates and throughput, HAProxy/Ferry for '
              'latency, memory and start-up (log scale):</text>',
              '<text x="10" y="52" fill="#555">right of 1 (green) Ferry is better, left of 1 (red) HAProxy '
