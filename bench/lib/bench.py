@@ -1074,11 +1074,13 @@ listen tcp_tunnel
         self.http_scenarios("nginx", self.nginx_port, self.nginx.pid, lambda: self.nginx.poll() is None)
 
     def run_relay(self, rnd):
-        """The floor: the same HTTP scenarios through NettyRelay.java, which runs on Ferry's jar."""
+        """The floor: the same HTTP scenarios through NettyRelay.java, which runs on Ferry's jar.
+        Returns a Live for the relay, still running and warmed up on its io_uring listener, when it
+        has one: (1) and (2) are measured there beside the proxies' (run_proxies), then it is stopped."""
         log(f"round {rnd + 1}: {LABEL['relay']}")
         if self.ferry_unavailable:
             self.fail("relay", DIRECT_METRICS, self.ferry_unavailable)
-            return
+            return None
         java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
         argv = [java, "-Dio.netty.leakDetection.level=disabled", "-cp", os.path.join(REPO, "target", "ferry.jar"),
                 RELAY_SOURCE, str(self.relay_port), str(self.nginx_port),
@@ -1092,8 +1094,9 @@ listen tcp_tunnel
         except OSError as e:
             logf.close()
             self.fail("relay", DIRECT_METRICS, f"could not start `{' '.join(argv)}`: {e}")
-            return
+            return None
         alive = lambda: p.poll() is None
+        keep = False
         try:
             deadline = time.monotonic() + self.p["start_timeout"]
             while time.monotonic() < deadline and alive() and not port_open(self.relay_port, timeout=0.5):
@@ -1101,7 +1104,7 @@ listen tcp_tunnel
             if not port_open(self.relay_port, timeout=0.5):
                 out = tail(logpath)
                 self.fail("relay", DIRECT_METRICS, "did not start" + (f"; its output ends: {out}" if out else ""))
-                return
+                return None
             c = self.p["conns"]
             try:
                 wrk(self.relay_port, "/1k.bin", c, max(1, int(round(self.p["warm"]))))
@@ -1114,29 +1117,36 @@ listen tcp_tunnel
             self.tcp_scenarios("relay", "relay_splice", self.relay_splice_port, p.pid, alive)
             self.read_first_scenario(p.pid, alive, "epoll", self.relay_first_port, self.relay_first)
             if port_open(self.relay_first_uring_port, timeout=0.5):
-                self.read_first_scenario(p.pid, alive, "io_uring", self.relay_first_uring_port,
-                                         self.relay_first_uring)
-                self.uring_keep_alive_scenario(p.pid, alive, self.relay_first_uring_port)
-            elif rnd == 0:
+                self.uring_warm_up(p.pid, self.relay_first_uring_port)
+                keep = alive()
+                return Live("relay", p, {"FE_HTTP": self.relay_first_uring_port}, logf) if keep else None
+            if rnd == 0:
                 self.notes["relay"].append("(2) reading first on io_uring: " + (tail(logpath) or "no listener"))
+            return None
         finally:
-            self.procs.stop(p, first=signal.SIGTERM, grace=5.0)
-            logf.close()
+            if not keep:
+                self.procs.stop(p, first=signal.SIGTERM, grace=5.0)
+                logf.close()
 
     def read_first_scenario(self, pid, alive, transport, port, samples):
         """(2) through a listener of the relay that reads the client's first bytes before it connects
-        to nginx, as an HTTP proxy must: the floor under one in (2), on one transport."""
+        to nginx, as an HTTP proxy must: the floor under one in (2), on one transport. After a
+        warm-up there, half of the proxies' (the relay's other scenarios warmed its epoll paths)."""
         if not alive():
             return
-        # The relay's other scenarios ran on epoll and warmed its epoll paths only: on io_uring it
-        # gets a whole warm-up of its own.
-        warm = self.p["warm"] if transport == "io_uring" else self.p["warm"] / 2
         try:
-            wrk(port, "/1k.bin", self.p["conns"], max(1, int(round(warm))), close=True)
+            wrk(port, "/1k.bin", self.p["conns"], max(1, int(round(self.p["warm"] / 2))), close=True)
             self.settle("relay", pid, self.settle_steps(port, ("close",)), f"(2) reading first, on {transport}")
-            def measure():
-                probe_http(port, "/1k.bin", 1024)
-                return wrk_with_cpu(pid, port, "/1k.bin", self.p["conns"], self.p["duration"], close=True)
+        except MeasureError as e:
+            self.notes["relay"].append(f"(2) reading first, on {transport}: {e}")
+            return
+        self.read_first_measure(pid, transport, port, samples)
+
+    def read_first_measure(self, pid, transport, port, samples):
+        def measure():
+            probe_http(port, "/1k.bin", 1024)
+            return wrk_with_cpu(pid, port, "/1k.bin", self.p["conns"], self.p["duration"], close=True)
+        try:
             r = self.unstalled("relay", f"(2) reading first, on {transport}", measure)
         except MeasureError as e:
             self.notes["relay"].append(f"(2) reading first, on {transport}: {e}")
@@ -1145,20 +1155,27 @@ listen tcp_tunnel
         self.relay_first_cpu[transport].append(r["cpu"])
         log(f"{LABEL['relay']}, reading first on {transport}: close_1k {r['rps']:.0f} req/s")
 
-    def uring_keep_alive_scenario(self, pid, alive, port):
+    def uring_warm_up(self, pid, port):
+        """A whole warm-up of the relay's io_uring listener, which its other scenarios (on epoll) did
+        not warm: (2), then (1), each with its settle passes."""
+        for what, close, scenario in (("(2) reading first, on io_uring", True, "close"),
+                                      ("(1) on io_uring", False, "1k")):
+            try:
+                wrk(port, "/1k.bin", self.p["conns"], max(1, int(round(self.p["warm"]))), close=close)
+                self.settle("relay", pid, self.settle_steps(port, (scenario,)), what)
+            except MeasureError as e:
+                self.notes["relay"].append(f"{what}: {e}")
+
+    def uring_keep_alive_measure(self, pid, port):
         """(1) through the relay's io_uring listener (that it reads first makes no difference on a
         kept-alive connection): the floor under Ferry's (1), and its p99, on the transport Ferry
-        runs on. After its own warm-up of (1), since (2) alone ran there before."""
-        if not alive():
-            return
+        runs on."""
         what = "(1) on io_uring"
-        try:
-            wrk(port, "/1k.bin", self.p["conns"], max(1, int(round(self.p["warm"]))))
-            self.settle("relay", pid, self.settle_steps(port, ("1k",)), what)
 
-            def measure():
-                probe_http(port, "/1k.bin", 1024)
-                return wrk(port, "/1k.bin", self.p["conns"], self.p["duration"])
+        def measure():
+            probe_http(port, "/1k.bin", 1024)
+            return wrk(port, "/1k.bin", self.p["conns"], self.p["duration"])
+        try:
             r = self.unstalled("relay", what, measure)
         except MeasureError as e:
             self.notes["relay"].append(f"{what}: {e}")
@@ -1247,7 +1264,7 @@ listen tcp_tunnel
             # a negative code is death by SIGINT itself (HAProxy -db has no handler for it)
             self.notes[live.system].append(f"round {rnd + 1}: exited with status {code} on SIGINT")
 
-    def run_proxies(self, rnd):
+    def run_proxies(self, rnd, relay=None):
         """Both proxies up at once, each warmed up; then every scenario on one and right after on the
         other, so that the two measurements of a scenario are seconds apart rather than the whole
         list of scenarios apart: the host's speed drifts over minutes."""
@@ -1262,11 +1279,13 @@ listen tcp_tunnel
             log(f"round {rnd + 1}: measuring " + " then ".join(LABEL[s] for s in up))
             jvms = {s: java_pid(live[s].p.pid) for s in up}
             jit0 = {s: jit_cpu_seconds(j) for s, j in jvms.items() if j}
-            waiting = {s: [0.0, 0.0] for s in up}   # CPU s used, and wall s spent, waiting its turn
+            if relay:
+                live["relay"] = relay   # stopped by run(), not below
+            waiting = {s: [0.0, 0.0] for s in up + (["relay"] if relay else [])}   # CPU s and wall s spent waiting
 
             def turn(s, measure):
-                """measure() on s, with the CPU time the other proxy used meanwhile."""
-                others = [o for o in up if o != s and live[o].alive()]
+                """measure() on s, with the CPU time the others (the other proxy, the relay) used meanwhile."""
+                others = [o for o in waiting if o != s and live[o].alive()]
                 before = {o: cpu_seconds(live[o].p.pid) for o in others}
                 t0 = time.monotonic()
                 measure()
@@ -1278,6 +1297,12 @@ listen tcp_tunnel
                 for s in up:
                     turn(s, lambda: self.http_scenario(s, live[s].ports["FE_HTTP"], live[s].p.pid, live[s].alive,
                                                        *scenario))
+                # the floor under (1) and (2) on io_uring, measured right after the proxies'
+                if relay and relay.alive() and scenario[0] == "ka_1k":
+                    turn("relay", lambda: self.uring_keep_alive_measure(relay.p.pid, relay.ports["FE_HTTP"]))
+                elif relay and relay.alive() and scenario[0] == "close_1k":
+                    turn("relay", lambda: self.read_first_measure(relay.p.pid, "io_uring", relay.ports["FE_HTTP"],
+                                                                  self.relay_first_uring))
             for s, j in jvms.items():
                 if j:
                     self.notes[s].append(f"round {rnd + 1}: the JIT compiler used "
@@ -1290,7 +1315,7 @@ listen tcp_tunnel
                                                       key, n))
             for s, (cpu, wall) in waiting.items():
                 if wall:
-                    self.notes[s].append(f"round {rnd + 1}: waiting its turn during the other's (1) to (5), "
+                    self.notes[s].append(f"round {rnd + 1}: waiting its turn during the others' (1) to (5), "
                                          f"{wall:.0f} s, it used {cpu * 1000:.0f} ms of CPU")
             for s in up:
                 self.idle_scenario(s, live[s].ports["FE_WS"], live[s].p.pid, live[s].alive)
@@ -1305,10 +1330,15 @@ listen tcp_tunnel
         for rnd in range(rounds):
             self.rnd = rnd
             self.run_direct(rnd)
-            self.run_relay(rnd)
+            relay = self.run_relay(rnd)
             # The two proxies take turns at going first (A B, B A, ...): whichever always ran second
             # would always meet the host a few seconds later, and the load it left behind.
-            self.run_proxies(rnd)
+            try:
+                self.run_proxies(rnd, relay)
+            finally:
+                if relay:
+                    self.procs.stop(relay.p, first=signal.SIGTERM, grace=5.0)
+                    relay.logf.close()
         self.finished = datetime.datetime.now(datetime.timezone.utc)
         self.load_end = self.loadavg()
 
@@ -1615,7 +1645,8 @@ listen tcp_tunnel
         if uring:
             L.append("")
             L.append("The rows on io_uring run (1) through the relay's io_uring listener (the one that reads first, "
-                     "which makes no difference on a kept-alive connection), after a warm-up of (1) there: the "
+                     "which makes no difference on a kept-alive connection), after a warm-up of (1) there, each "
+                     "right after the two proxies' (1) in its round: the "
                      "floor under Ferry's (1) and its p99 on the transport Ferry runs on. Samples: "
                      + ", ".join(f"{rps:.0f} req/s with p99 {p99:.2f} ms" for rps, p99 in uring) + ".")
         if firsts:
@@ -1624,7 +1655,8 @@ listen tcp_tunnel
                      "on its way; an HTTP proxy cannot, since the request says where it goes. The last rows are (2) "
                      "through listeners of the same relay that read the client's first bytes and only then "
                      "connect (and send them on once connected), on epoll and on io_uring (with event loops made "
-                     "as Ferry makes its own there): the floor under an HTTP proxy on this platform in (2). "
+                     "as Ferry makes its own there; measured right after the two proxies' (2) in each round): "
+                     "the floor under an HTTP proxy on this platform in (2). "
                      + " ".join(f"Samples on {t}: " + ", ".join(f"{v:.0f}" for v in samples) + "." for t, samples in firsts))
             L.append("")
             L.append("CPU time per request in (2), user + system, in µs (medians of the rounds): "
