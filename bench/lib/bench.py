@@ -4,7 +4,8 @@
 Standard library only. Starts an nginx origin and a Node WebSocket/TCP origin on 127.0.0.1, writes
 one proxy configuration, runs Ferry and HAProxy with it side by side (each on its own ports, given
 in the environment), measures every scenario on one and right after on the other, the one first
-alternating from round to round (A B, B A, ...), and writes bench/results/<UTC date>[-quick].md, a .json with every sample and an .svg chart.
+alternating from round to round (A B, B A, ...), and writes bench/results/<UTC date>[-quick].md,
+a .json with every sample and an .svg chart.
 
 Exit status: 0 when the results were written and HAProxy was measured in every scenario, 1 when
 the results were written but HAProxy could not be measured everywhere, 2 on a harness error.
@@ -94,8 +95,6 @@ METRICS = [
     ("startup_serve", "(7) start-up to first proxied response", "ms", False, None),
 ]
 METRIC = {m[0]: m for m in METRICS}
-# the request-rate scenarios (1) to (3), which nginx direct and the relay also run
-HTTP_KEYS = ("ka_1k", "close_1k", "ka_100k")
 # the environment variables that give a proxy its three listening ports in the shared configuration
 PORT_NAMES = ("FE_HTTP", "FE_WS", "FE_TCP")
 # (key, path, length, Connection: close) of (1) to (3), and (key, tunnels) of (5)
@@ -103,6 +102,8 @@ HTTP_SCENARIOS = (("ka_1k", "/1k.bin", 1024, False),
                   ("close_1k", "/1k.bin", 1024, True),
                   ("ka_100k", "/100k.bin", 102400, False))
 TCP_SCENARIOS = (("tcp_1", 1), ("tcp_10", 10))
+# the request-rate scenarios (1) to (3), which nginx direct and the relay also run
+HTTP_KEYS = tuple(s[0] for s in HTTP_SCENARIOS)
 DIRECT_METRICS = ["ka_1k", "ka_1k_p99", "close_1k", "close_1k_p99", "ka_100k", "ka_100k_p99"]
 
 
@@ -1281,7 +1282,7 @@ listen tcp_tunnel
             jit0 = {s: jit_cpu_seconds(j) for s, j in jvms.items() if j}
             if relay:
                 live["relay"] = relay   # stopped by run(), not below
-            waiting = {s: [0.0, 0.0] for s in up + (["relay"] if relay else [])}   # CPU s and wall s spent waiting
+            waiting = {s: [0.0, 0.0] for s in live}   # CPU s and wall s each spent waiting its turn
 
             def turn(s, measure):
                 """measure() on s, with the CPU time the others (the other proxy, the relay) used meanwhile."""
