@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.dirname(HERE)
@@ -55,10 +56,20 @@ SYSTEMS = ["nginx", "relay", "ferry", "haproxy"]
 
 # A JVM's compiler is quiet when its threads use less than this share of one core.
 SETTLE_QUIET = 0.01
-LABEL = {"nginx": "nginx direct", "relay": "Netty relay", "ferry": "Ferry", "haproxy": "HAProxy"}
+LABEL = {"nginx": "nginx direct", "relay": "Netty relay", "ferry": "Ferry", "haproxy": "HAProxy",
+         "patched": "Ferry on patched Netty"}
 # A byte relay after Netty's own proxy example, bytes copied each way and nothing else, on Ferry's Netty, transport and
 # JVM: the floor under any proxy built on them (NettyRelay.java).
 RELAY_SOURCE = os.path.join(HERE, "NettyRelay.java")
+# A change to Netty's io_uring transport that spares it the address look-ups HAProxy does not make (six
+# system calls per proxied connection): applied to the sources of the Netty that Ferry is built on,
+# compiled, and put ahead of Ferry's jar, Ferry's (2) is measured on it beside the proxies'. The
+# files it changes, per Netty artifact.
+NETTY_PATCH = os.path.join(HERE, "netty-addresses.diff")
+NETTY_PATCHED = {"netty-transport-native-unix-common": ["io/netty/channel/unix/Socket.java"],
+                 "netty-transport-classes-io_uring": ["io/netty/channel/uring/LinuxSocket.java",
+                                                      "io/netty/channel/uring/IoUringServerSocketChannel.java",
+                                                      "io/netty/channel/uring/AbstractIoUringChannel.java"]}
 # (5) is also run through the relay, copying and splicing, for the table of tunnel CPU costs.
 TUNNEL_LABEL = {"relay": "Netty relay, copying", "relay_splice": "Netty relay, splicing", "ferry": "Ferry",
                 "haproxy": "HAProxy"}
@@ -593,7 +604,7 @@ class Bench:
         # the round of each sample, for the ratio of each round's Ferry and HAProxy measured together
         self.sample_rounds = {s: {k: [] for k in METRIC} for s in SYSTEMS}
         self.failures = {s: {k: [] for k in METRIC} for s in SYSTEMS}
-        self.notes = {s: [] for s in SYSTEMS}
+        self.notes = {s: [] for s in SYSTEMS + ["patched"]}
         # (5) per label: (MB/s, CPU s per GB) of each round
         self.tunnels = {t: {"tcp_1": [], "tcp_10": []} for t in TUNNEL_LABEL}
         # (4): per round trip, the proxy's user and system CPU µs and the WebSocket origin's CPU µs
@@ -607,6 +618,12 @@ class Bench:
         self.relay_first_cpu = {"epoll": [], "io_uring": []}
         # (1) through the relay's io_uring listener: (req/s, p99 ms) of each round
         self.relay_uring_ka = []
+        # (2) through Ferry on the patched Netty (NETTY_PATCH), right after the proxies' (2): per
+        # round, dict(round, rps, cpu) where cpu is its (user, system) CPU µs per request
+        self.patched_close = []
+        self.netty_classes = None       # the patched classes, once compiled
+        self.netty_unpatched = None     # why there are none
+        self.netty_version = None
         # per system and HTTP scenario, per round: Machine.per_request
         self.machine = {s: {k: [] for k in HTTP_KEYS} for s in SYSTEMS}
         # measurements made again because the machine stalled during them (see StallWatch)
@@ -646,11 +663,12 @@ class Bench:
             with open(path, "wb") as f:
                 f.write(os.urandom(size))
             os.chmod(path, 0o644)
-        ports = free_ports(14)
+        ports = free_ports(17)
         (self.nginx_port, self.ws_origin_port, self.tcp_origin_port, self.relay_port, self.relay_tcp_port,
          self.relay_splice_port, self.relay_first_port, self.relay_first_uring_port) = ports[:8]
         # Both proxies run at once with the same file: the environment gives each its own ports.
-        self.ports = {"ferry": dict(zip(PORT_NAMES, ports[8:11])), "haproxy": dict(zip(PORT_NAMES, ports[11:14]))}
+        self.ports = {"ferry": dict(zip(PORT_NAMES, ports[8:11])), "haproxy": dict(zip(PORT_NAMES, ports[11:14])),
+                      "patched": dict(zip(PORT_NAMES, ports[14:17]))}
         self.start_nginx(www)
         self.start_origin()
         self.cfg = os.path.join(self.tmp, "bench.cfg")
@@ -660,6 +678,7 @@ class Bench:
         if code != 0:
             raise HarnessError("HAProxy rejects the generated configuration:\n" + err + out)
         self.prepare_ferry()
+        self.patch_netty()
 
     def start_nginx(self, www):
         d = os.path.join(self.tmp, "nginx")
@@ -815,6 +834,53 @@ listen tcp_tunnel
         for root, _, files in os.walk(os.path.join(REPO, "src", "main")):
             paths.extend(os.path.join(root, f) for f in files)
         return any(os.path.getmtime(p) > mtime for p in paths if os.path.exists(p))
+
+    def patch_netty(self):
+        """Compiles NETTY_PATCH, applied to the sources of the Netty that Ferry is built on, into
+        self.netty_classes; when it cannot, self.netty_unpatched says why (a note, not a failure)."""
+        if self.ferry_unavailable or self.ferry_cmd != DEFAULT_FERRY_CMD:
+            self.netty_unpatched = ("Ferry could not be built" if self.ferry_unavailable
+                                    else "Ferry runs another command than bin/ferry (--ferry-cmd or FERRY_CMD)")
+            return
+        try:
+            self.netty_classes = self.compile_patched_netty()
+            log(f"{LABEL['patched']}: {os.path.basename(NETTY_PATCH)} applied and compiled")
+        except MeasureError as e:
+            self.netty_unpatched = self.clean(str(e))
+            log(f"{LABEL['patched']}: {self.netty_unpatched}")
+
+    def compile_patched_netty(self):
+        with open(os.path.join(REPO, "pom.xml")) as f:
+            m = re.search(r"<netty\.version>([^<]+)</netty\.version>", f.read())
+        if not m:
+            raise MeasureError("pom.xml names no netty.version")
+        version = m.group(1)
+        src, out = os.path.join(self.tmp, "netty-src"), os.path.join(self.tmp, "netty-classes")
+        repo = os.path.join(os.path.expanduser("~"), ".m2", "repository", "io", "netty")
+        files = []
+        for artifact, paths in NETTY_PATCHED.items():
+            jar = os.path.join(repo, artifact, version, f"{artifact}-{version}-sources.jar")
+            if not os.path.exists(jar):
+                code, o, e = run(["mvn", "-B", "-q", "dependency:get", "-Dtransitive=false",
+                                  f"-Dartifact=io.netty:{artifact}:{version}:jar:sources"], timeout=300, cwd=self.tmp)
+                if code != 0 or not os.path.exists(jar):
+                    raise MeasureError(f"the sources of io.netty:{artifact}:{version} could not be fetched: "
+                                       + (first_line(o) or first_line(e) or f"status {code}"))
+            with zipfile.ZipFile(jar) as z:
+                for path in paths:
+                    z.extract(path, src)
+                    files.append(os.path.join(src, path))
+        code, o, e = run(["git", "apply", "-p1", NETTY_PATCH], timeout=60, cwd=src)
+        if code != 0:
+            raise MeasureError(f"{os.path.basename(NETTY_PATCH)} does not apply to Netty {version}: "
+                               + (first_line(e) or first_line(o) or f"status {code}"))
+        javac = os.path.join(os.environ["JAVA_HOME"], "bin", "javac") if os.environ.get("JAVA_HOME") else "javac"
+        code, o, e = run([javac, "--release", "17", "-nowarn", "-d", out,
+                          "-cp", os.path.join(REPO, "target", "ferry.jar")] + files, timeout=300)
+        if code != 0:
+            raise MeasureError("the patched Netty classes do not compile: " + (first_line(e) or first_line(o)))
+        self.netty_version = version
+        return out
 
     # -- recording --
 
@@ -1030,6 +1096,12 @@ listen tcp_tunnel
             except MeasureError:
                 pass   # the scenario's own probe reports what does not work
 
+    def ready(self, system, pid, ports, rnd):
+        """A proxy's warm-up for a round: every scenario, then passes of (2), (3) and (1) until a JVM's
+        compiler is quiet."""
+        self.warm_up(system, ports)
+        self.settle(system, pid, self.settle_steps(ports["FE_HTTP"], ("close", "100k", "1k")), f"round {rnd + 1}")
+
     def settle_steps(self, port, scenarios):
         """A pass of settle(): each of (2) "close", (3) "100k" and (1) "1k" named, for about a quarter of
         the warm-up's length each (3 s in a full run)."""
@@ -1184,6 +1256,62 @@ listen tcp_tunnel
         self.relay_uring_ka.append((r["rps"], r["p99_ms"]))
         log(f"{LABEL['relay']}, on io_uring: ka_1k {r['rps']:.0f} req/s, p99 {r['p99_ms']} ms")
 
+    def start_patched(self, rnd):
+        """Ferry on the patched Netty (its classes ahead of Ferry's jar) for a round, warmed up and
+        settled as Ferry is; a Live for it, or None when it has none or it does not serve."""
+        if not self.netty_classes:
+            if rnd == 0:
+                self.notes["patched"].append(f"not run: {self.netty_unpatched}")
+            return None
+        log(f"round {rnd + 1}: starting {LABEL['patched']}")
+        java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
+        # as bin/ferry runs it, less the class-data sharing archive, which is made for Ferry's jar alone
+        argv = [java, "-cp", self.netty_classes + os.pathsep + os.path.join(REPO, "target", "ferry.jar"),
+                "io.ferry.cli.Main"] + shlex.split(DEFAULT_FERRY_CMD)[1:]
+        argv = [a.replace("CFG", self.cfg) for a in argv]
+        ports = self.ports["patched"]
+        logpath = os.path.join(self.tmp, f"patched-{rnd + 1}.log")
+        logf = open(logpath, "w")
+        try:
+            p = self.procs.start(argv, "patched", stdout=logf, stderr=subprocess.STDOUT, cwd=REPO,
+                                 env=dict(self.proxy_env("patched"), _JAVA_SR_SIGNUM="39"))
+        except OSError as e:
+            logf.close()
+            self.notes["patched"].append(f"round {rnd + 1}: could not start: {e}")
+            return None
+        live = Live("patched", p, ports, logf)
+        ok = False
+        try:
+            deadline = time.monotonic() + self.p["start_timeout"]
+            while time.monotonic() < deadline and live.alive() and not port_open(ports["FE_HTTP"], timeout=0.5):
+                time.sleep(0.05)
+            if not port_open(ports["FE_HTTP"], timeout=0.5):
+                out = tail(logpath)
+                self.notes["patched"].append(f"round {rnd + 1}: did not start" + (f"; its output ends: {out}" if out else ""))
+                return None
+            live.started = True
+            self.ready("patched", p.pid, ports, rnd)
+            ok = True
+            return live
+        finally:
+            if not ok:
+                self.stop_proxy(live, rnd)
+
+    def patched_measure(self, live):
+        """(2) through Ferry on the patched Netty, as the proxies' own (2) is measured."""
+        port = live.ports["FE_HTTP"]
+
+        def measure():
+            probe_http(port, "/1k.bin", 1024)
+            return wrk_with_cpu(live.p.pid, port, "/1k.bin", self.p["conns"], self.p["duration"], close=True)
+        try:
+            r = self.unstalled("patched", METRIC["close_1k"][1], measure)
+        except MeasureError as e:
+            self.notes["patched"].append(f"round {self.rnd + 1}, (2): {e}")
+            return
+        self.patched_close.append(dict(round=self.rnd, rps=r["rps"], cpu=r["cpu"]))
+        log(f"{LABEL['patched']}: close_1k {r['rps']:.0f} req/s")
+
     def start_proxy(self, system, rnd):
         """Starts one proxy for a round with the shared file and its own ports, measures (7), warms it
         up; returns a Live for it, or None (its failures recorded) when it does not serve."""
@@ -1247,9 +1375,7 @@ listen tcp_tunnel
                           + (f"; its output ends: {out}" if out else ""))
                 return None
             self.record(system, "startup_serve", serve_ms)
-            self.warm_up(system, ports)
-            self.settle(system, p.pid, self.settle_steps(ports["FE_HTTP"], ("close", "100k", "1k")),
-                        f"round {rnd + 1}")
+            self.ready(system, p.pid, ports, rnd)
             ok = True
             return live
         finally:
@@ -1265,7 +1391,7 @@ listen tcp_tunnel
             # a negative code is death by SIGINT itself (HAProxy -db has no handler for it)
             self.notes[live.system].append(f"round {rnd + 1}: exited with status {code} on SIGINT")
 
-    def run_proxies(self, rnd, relay=None):
+    def run_proxies(self, rnd, relay=None, patched=None):
         """Both proxies up at once, each warmed up; then every scenario on one and right after on the
         other, so that the two measurements of a scenario are seconds apart rather than the whole
         list of scenarios apart: the host's speed drifts over minutes."""
@@ -1282,6 +1408,8 @@ listen tcp_tunnel
             jit0 = {s: jit_cpu_seconds(j) for s, j in jvms.items() if j}
             if relay:
                 live["relay"] = relay   # stopped by run(), not below
+            if patched:
+                live["patched"] = patched   # likewise
             waiting = {s: [0.0, 0.0] for s in live}   # CPU s and wall s each spent waiting its turn
 
             def turn(s, measure):
@@ -1298,12 +1426,16 @@ listen tcp_tunnel
                 for s in up:
                     turn(s, lambda: self.http_scenario(s, live[s].ports["FE_HTTP"], live[s].p.pid, live[s].alive,
                                                        *scenario))
-                # the floor under (1) and (2) on io_uring, measured right after the proxies'
+                # the floor under (1) and (2) on io_uring, and (2) on the patched Netty, measured
+                # right after the proxies'
                 if relay and relay.alive() and scenario[0] == "ka_1k":
                     turn("relay", lambda: self.uring_keep_alive_measure(relay.p.pid, relay.ports["FE_HTTP"]))
-                elif relay and relay.alive() and scenario[0] == "close_1k":
-                    turn("relay", lambda: self.read_first_measure(relay.p.pid, "io_uring", relay.ports["FE_HTTP"],
-                                                                  self.relay_first_uring))
+                elif scenario[0] == "close_1k":
+                    if relay and relay.alive():
+                        turn("relay", lambda: self.read_first_measure(relay.p.pid, "io_uring",
+                                                                      relay.ports["FE_HTTP"], self.relay_first_uring))
+                    if patched and patched.alive():
+                        turn("patched", lambda: self.patched_measure(patched))
             for s, j in jvms.items():
                 if j:
                     self.notes[s].append(f"round {rnd + 1}: the JIT compiler used "
@@ -1332,14 +1464,18 @@ listen tcp_tunnel
             self.rnd = rnd
             self.run_direct(rnd)
             relay = self.run_relay(rnd)
+            patched = None
             # The two proxies take turns at going first (A B, B A, ...): whichever always ran second
             # would always meet the host a few seconds later, and the load it left behind.
             try:
-                self.run_proxies(rnd, relay)
+                patched = self.start_patched(rnd)
+                self.run_proxies(rnd, relay, patched)
             finally:
                 if relay:
                     self.procs.stop(relay.p, first=signal.SIGTERM, grace=5.0)
                     relay.logf.close()
+                if patched:
+                    self.stop_proxy(patched, rnd)
         self.finished = datetime.datetime.now(datetime.timezone.utc)
         self.load_end = self.loadavg()
 
@@ -1492,6 +1628,7 @@ listen tcp_tunnel
                        "machine": self.machine,
                        "relay_read_first": self.relay_first, "relay_read_first_io_uring": self.relay_first_uring,
                        "relay_read_first_cpu": self.relay_first_cpu, "relay_io_uring_ka_1k": self.relay_uring_ka,
+                       "patched_netty_close_1k": self.patched_close,
                        "stalled": self.stalled},
                       f, indent=1, sort_keys=True)
             f.write("\n")
@@ -1552,6 +1689,7 @@ listen tcp_tunnel
         L.append(f"![Ferry relative to HAProxy]({svg_name})")
         L.append("")
         L.extend(self.floor_table())
+        L.extend(self.patched_table())
         L.extend(self.http_cpu_table())
         L.extend(self.machine_table())
         L.extend(self.ws_cpu_table())
@@ -1577,7 +1715,7 @@ listen tcp_tunnel
                 cells.append(", ".join(self.fmt(x, key) for x in v) if v else "")
             L.append(f"| {key} ({unit}) | " + " | ".join(cells) + " |")
         L.append("")
-        notes = [(s, n) for s in SYSTEMS for n in self.notes[s]]
+        notes = [(s, n) for s in self.notes for n in self.notes[s]]
         if notes:
             L.append("Notes:")
             L.append("")
@@ -1665,6 +1803,51 @@ listen tcp_tunnel
                                  for t, _ in firsts)
                      + f"; Ferry, {self.cpu_cell(self.http_cpu['ferry']['close_1k'])}"
                      + f"; HAProxy, {self.cpu_cell(self.http_cpu['haproxy']['close_1k'])}.")
+        L.append("")
+        return L
+
+    def patched_table(self):
+        """(2) through Ferry on Netty with the patch applied, each round beside the two proxies' (2)."""
+        L = ["## Netty's address look-ups", "",
+             "Netty's io_uring transport asks the kernel for addresses that HAProxy never asks for: for each "
+             "connection accepted, three `getsockname` (two to learn whether the socket is IPv6, as "
+             "`IoUringServerSocketChannel.newChildChannel` makes the socket's object twice, and one for its "
+             "local address), and for each connection to a server two more (whether the socket it has just "
+             "made IPv6 is IPv6; its local address) and a `getpeername` for the address it was told to "
+             "connect to. `bench/lib/netty-addresses.diff` spares them: the family is passed down, an "
+             "accepted socket's local address is its listener's when that is bound to one address, a "
+             "connected socket's is asked for only when wanted, and the remote address is the one given "
+             "when it was resolved. `bench/run` applies it to the sources of Netty "
+             f"{self.netty_version or '(the version in pom.xml)'}, compiles the four files, and runs a "
+             "third Ferry with them ahead of its jar (otherwise as `bin/ferry` runs it, warmed up and "
+             "settled as Ferry is); its (2) is measured right after the two proxies' (2) in each round. "
+             "CPU time per request is the process's user + system time, in µs.", ""]
+        if not self.patched_close:
+            why = self.netty_unpatched or "no measurement of it succeeded (see Notes)"
+            L += [f"Not measured in this run: {why}.", ""]
+            return L
+        L += ["| round | Ferry, req/s | Ferry on patched Netty, req/s | HAProxy, req/s | Ferry/HAProxy "
+              "| patched/HAProxy | Ferry, CPU µs | patched, CPU µs | HAProxy, CPU µs |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+
+        def by_round(system):
+            return {r: (v, c) for r, v, c in zip(self.sample_rounds[system]["close_1k"],
+                                                   self.samples[system]["close_1k"],
+                                                   self.http_cpu[system]["close_1k"])}
+        ferry, haproxy = by_round("ferry"), by_round("haproxy")
+        fh, ph = [], []
+        for m in self.patched_close:
+            f, h = ferry.get(m["round"]), haproxy.get(m["round"])
+            cells = [f"{f[0]:.0f}" if f else "—", f"{m['rps']:.0f}", f"{h[0]:.0f}" if h else "—"]
+            if f and h:
+                fh.append(f[0] / h[0])
+            if h:
+                ph.append(m["rps"] / h[0])
+            cells += [f"{f[0] / h[0]:.2f}" if f and h else "—", f"{m['rps'] / h[0]:.2f}" if h else "—"]
+            cells += [f"{sum(x[1]):.1f}" if x else "—" for x in (f, (None, m["cpu"]), h)]
+            L.append(f"| {m['round'] + 1} | " + " | ".join(cells) + " |")
+        med = lambda v: f"{statistics.median(v):.2f}" if v else "—"
+        L.append(f"| median | | | | {med(fh)} | {med(ph)} | | | |")
         L.append("")
         return L
 
