@@ -1664,7 +1664,8 @@ listen tcp_tunnel
         if not self.haproxy_complete():
             L.append("**HAProxy could not be measured in every scenario**; see \"What failed\".")
             L.append("")
-        L.append(f"Settings: {p['rounds']} round(s) of nginx direct, Netty relay, then the two proxies started "
+        patched = f"{LABEL['patched']} (warmed up, then measured in (2) only), " if self.netty_classes else ""
+        L.append(f"Settings: {p['rounds']} round(s) of nginx direct, Netty relay, {patched}then the two proxies started "
                  f"one after the other, each warmed up, then each scenario on both, Ferry first in "
                  f"odd rounds and HAProxy first in even ones; "
                  f"{p['duration']} s per measurement after a warm-up of every scenario (about {p['warm']:g} s of (1)) "
