@@ -208,6 +208,11 @@ def run(argv, timeout, **kw):
         return 127, "", str(e)
 
 
+def jdk_tool(name):
+    """The JDK's `name` (java, javac): from JAVA_HOME when it is set, else from the PATH."""
+    return os.path.join(os.environ["JAVA_HOME"], "bin", name) if os.environ.get("JAVA_HOME") else name
+
+
 def first_line(text):
     for line in text.splitlines():
         if line.strip():
@@ -874,8 +879,7 @@ listen tcp_tunnel
         if code != 0:
             raise MeasureError(f"{os.path.basename(NETTY_PATCH)} does not apply to Netty {version}: "
                                + (first_line(e) or first_line(o) or f"status {code}"))
-        javac = os.path.join(os.environ["JAVA_HOME"], "bin", "javac") if os.environ.get("JAVA_HOME") else "javac"
-        code, o, e = run([javac, "--release", "17", "-nowarn", "-d", out,
+        code, o, e = run([jdk_tool("javac"), "--release", "17", "-nowarn", "-d", out,
                           "-cp", os.path.join(REPO, "target", "ferry.jar")] + files, timeout=300)
         if code != 0:
             raise MeasureError("the patched Netty classes do not compile: " + (first_line(e) or first_line(o)))
@@ -1154,8 +1158,7 @@ listen tcp_tunnel
         if self.ferry_unavailable:
             self.fail("relay", DIRECT_METRICS, self.ferry_unavailable)
             return None
-        java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
-        argv = [java, "-Dio.netty.leakDetection.level=disabled", "-cp", os.path.join(REPO, "target", "ferry.jar"),
+        argv = [jdk_tool("java"), "-Dio.netty.leakDetection.level=disabled", "-cp", os.path.join(REPO, "target", "ferry.jar"),
                 RELAY_SOURCE, str(self.relay_port), str(self.nginx_port),
                 f"{self.relay_tcp_port}:{self.tcp_origin_port}", f"{self.relay_splice_port}:{self.tcp_origin_port}:splice",
                 f"{self.relay_first_port}:{self.nginx_port}:read-first",
@@ -1264,11 +1267,9 @@ listen tcp_tunnel
                 self.notes["patched"].append(f"not run: {self.netty_unpatched}")
             return None
         log(f"round {rnd + 1}: starting {LABEL['patched']}")
-        java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
         # as bin/ferry runs it, less the class-data sharing archive, which is made for Ferry's jar alone
-        argv = [java, "-cp", self.netty_classes + os.pathsep + os.path.join(REPO, "target", "ferry.jar"),
-                "io.ferry.cli.Main"] + shlex.split(DEFAULT_FERRY_CMD)[1:]
-        argv = [a.replace("CFG", self.cfg) for a in argv]
+        argv = [jdk_tool("java"), "-cp", self.netty_classes + os.pathsep + os.path.join(REPO, "target", "ferry.jar"),
+                "io.ferry.cli.Main"] + self.command(DEFAULT_FERRY_CMD)[1:]
         ports = self.ports["patched"]
         logpath = os.path.join(self.tmp, f"patched-{rnd + 1}.log")
         logf = open(logpath, "w")
@@ -1282,12 +1283,10 @@ listen tcp_tunnel
         live = Live("patched", p, ports, logf)
         ok = False
         try:
-            deadline = time.monotonic() + self.p["start_timeout"]
-            while time.monotonic() < deadline and live.alive() and not port_open(ports["FE_HTTP"], timeout=0.5):
-                time.sleep(0.05)
-            if not port_open(ports["FE_HTTP"], timeout=0.5):
-                out = tail(logpath)
-                self.notes["patched"].append(f"round {rnd + 1}: did not start" + (f"; its output ends: {out}" if out else ""))
+            try:
+                self.wait_port(p, ports["FE_HTTP"], self.p["start_timeout"], LABEL["patched"], logpath)
+            except HarnessError as e:
+                self.notes["patched"].append(f"round {rnd + 1}: {e}")
                 return None
             live.started = True
             self.ready("patched", p.pid, ports, rnd)
