@@ -23,6 +23,9 @@ public final class LogQueue implements AutoCloseable {
     private record Entry(LogSink sink, byte[] message) {
     }
 
+    /** Put in the queue by {@link #close} to wake the thread if it waits for a message. */
+    private static final Entry STOP = new Entry(null, new byte[0]);
+
     private final BlockingQueue<Entry> queue;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -61,19 +64,26 @@ public final class LogQueue implements AutoCloseable {
         return sent.get();
     }
 
+    /**
+     * Sends each message as it comes. The thread waits without a timeout while there is none, so an
+     * idle proxy's log thread stays asleep; {@link #close} wakes it, and it ends once the queue is
+     * empty.
+     */
     private void drain() {
         boolean warned = false;
         while (true) {
-            Entry e;
-            try {
-                e = queue.poll(100, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException ex) {
-                return;
-            }
+            Entry e = queue.poll();
             if (e == null) {
                 if (stopping) {
                     return;
                 }
+                try {
+                    e = queue.take();
+                } catch (InterruptedException ex) {
+                    return;
+                }
+            }
+            if (e == STOP) {
                 continue;
             }
             try {
@@ -89,10 +99,17 @@ public final class LogQueue implements AutoCloseable {
         }
     }
 
+    /** The state of the thread that sends the messages, for tests. */
+    Thread.State threadState() {
+        return thread.getState();
+    }
+
     /** Sends what is queued, then stops the thread. */
     @Override
     public void close() {
         stopping = true;
+        // When the queue is full the thread is busy with it, and sees stopping once it is empty.
+        queue.offer(STOP);
         try {
             thread.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {

@@ -133,6 +133,36 @@ class LogSinksTest {
     }
 
     @Test
+    void anIdleQueueSleepsUntilAMessageComesAndCloseEndsItsThread() throws Exception {
+        BlockingQueue<String> got = new LinkedBlockingQueue<>();
+        LogSink sink = new LogSink() {
+            @Override
+            public void send(byte[] message) {
+                got.add(new String(message, StandardCharsets.US_ASCII));
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        LogQueue q = new LogQueue(4);
+        try {
+            // Waiting without a timeout: an idle proxy's log thread is not woken ten times a second.
+            Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> q.threadState() == Thread.State.WAITING);
+            assertThat(q.offer(sink, "one".getBytes(StandardCharsets.US_ASCII))).isTrue();
+            assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("one");
+            Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> q.threadState() == Thread.State.WAITING);
+            assertThat(q.offer(sink, "two".getBytes(StandardCharsets.US_ASCII))).isTrue();
+        } finally {
+            q.close();
+        }
+        assertThat(q.threadState()).isEqualTo(Thread.State.TERMINATED);
+        assertThat(q.sent()).isEqualTo(2);
+        assertThat(got).containsExactly("two");
+        assertThat(q.offer(sink, "three".getBytes(StandardCharsets.US_ASCII))).isFalse();
+    }
+
+    @Test
     void unixDatagramSyslog(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(Epoll.isAvailable(), "unix datagram sockets need the epoll transport");
         Path socket = dir.resolve("log.sock");
